@@ -1,0 +1,37 @@
+package dev.ferry.cli;
+
+import dev.ferry.run.Version;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+@Command(
+    name = "ferry",
+    mixinStandardHelpOptions = true,
+    versionProvider = FerryCommand.VersionProvider.class,
+    description = "Moves SQLite databases to PostgreSQL: faithful types and constraints, verified row by row.",
+    subcommands = {MigrateCommand.class, PgCommand.class, ExampleCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success: every table loaded and verified",
+      "1:usage or configuration error (also: target tables exist and --if-exists is fail)",
+      "2:source or target unreachable or unreadable",
+      "3:finished with values repaired or rows set aside",
+      "4:verification failed: the target differs from the source",
+      "5:load failed: PostgreSQL rejected a table's data",
+      "70:internal error (a bug)"
+    })
+final class FerryCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class VersionProvider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ferry " + Version.current()};
+    }
+  }
+}

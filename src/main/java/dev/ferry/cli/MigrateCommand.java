@@ -1,0 +1,88 @@
+package dev.ferry.cli;
+
+import dev.ferry.run.Migration;
+import dev.ferry.run.RunOptions;
+import dev.ferry.run.RunReport;
+import dev.ferry.target.IfExists;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Migrates a SQLite database into PostgreSQL: schema (types from the stored values, keys,",
+      "constraints, indexes, foreign keys, views), data by binary COPY, then verification.",
+      "Without --target, DATABASE_URL or PG* variables, the embedded PostgreSQL in .ferry/pg is used",
+      "(started on demand and left running; `ferry pg stop` stops it)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success: every table loaded and verified",
+      "1:usage or configuration error (also: target tables exist and --if-exists is fail)",
+      "2:source or target unreachable or unreadable",
+      "3:finished with values repaired or rows set aside",
+      "4:verification failed: the target differs from the source",
+      "5:load failed: PostgreSQL rejected a table's data",
+      "70:internal error (a bug)"
+    })
+final class MigrateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE.db", description = "the SQLite database file")
+  Path source;
+
+  @Option(names = "--target", paramLabel = "URL",
+      description = "postgresql://user:pass@host:port/db or jdbc:postgresql://…; default: DATABASE_URL, PG* variables, else the embedded server")
+  String target;
+
+  @Option(names = "--schema", defaultValue = "public", description = "target schema (default: ${DEFAULT-VALUE})")
+  String schema;
+
+  @Option(names = "--if-exists", defaultValue = "fail", paramLabel = "fail|drop|truncate|append",
+      converter = IfExistsConverter.class,
+      description = "when a target table exists: fail before changing anything (default), drop it, truncate it, or append to it")
+  IfExists ifExists;
+
+  @Option(names = "--only", split = ",", paramLabel = "PATTERN", description = "only tables matching these patterns (* and ?)")
+  List<String> only = new ArrayList<>();
+
+  @Option(names = "--exclude", split = ",", paramLabel = "PATTERN", description = "leave out tables matching these patterns")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--jobs", paramLabel = "N", description = "tables loaded in parallel (default: cores, here ${DEFAULT-VALUE})",
+      defaultValue = "${sys:ferry.jobs:-0}")
+  int jobs;
+
+  @Option(names = "--dry-run", description = "print the plan and the DDL; touch nothing")
+  boolean dryRun;
+
+  @Option(names = "--keep-case", description = "keep names' letter case (default: lower-case ASCII letters, as unquoted SQL expects)")
+  boolean keepCase;
+
+  @Option(names = "--report", paramLabel = "FILE.json", description = "also write the report as JSON")
+  Path report;
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress, only the report")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    RunOptions options = new RunOptions(source, target, schema, ifExists, only, exclude,
+        jobs > 0 ? jobs : RunOptions.defaultJobs(), dryRun, keepCase, report, Paths.get("").toAbsolutePath());
+    PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+    RunReport r = new Migration(options, out, System.getenv(), quiet).run();
+    out.flush();
+    return r.exitCode();
+  }
+}

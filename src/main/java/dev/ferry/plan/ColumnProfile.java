@@ -1,0 +1,164 @@
+package dev.ferry.plan;
+
+import dev.ferry.source.RowCursor;
+import dev.ferry.value.Booleans;
+import dev.ferry.value.JsonText;
+import dev.ferry.value.Timestamps;
+import dev.ferry.value.Utf8;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What one column actually stores, gathered in one streaming pass: counts per storage class and,
+ * for each candidate PostgreSQL type, whether every value so far converts to it without loss.
+ * Memory is constant: a candidate, once ruled out, is never checked again.
+ */
+public final class ColumnProfile {
+  private static final long DOUBLE_EXACT = 1L << 53;
+  private static final int EXAMPLE_CHARS = 40;
+
+  long nulls;
+  long integers;
+  long reals;
+  long texts;
+  long blobs;
+
+  long minInteger = Long.MAX_VALUE;
+  long maxInteger = Long.MIN_VALUE;
+  boolean integersAreBits = true;
+  boolean integersFitDouble = true;
+  boolean realsIntegral = true;
+  boolean realsFinite = true;
+
+  boolean textValidUtf8 = true;
+  boolean textJsonContainer = true;
+  boolean textJson = true;
+  boolean textTimestamp = true;
+  boolean textDateOnly = true;
+  boolean textBoolean = true;
+  int maxChars;
+  String firstText;
+  String firstBadText;
+
+  /** Accounts for column {@code i} of the cursor's current row. */
+  void add(RowCursor row, int i) {
+    switch (row.type(i)) {
+      case RowCursor.INTEGER -> addInteger(row.longValue(i));
+      case RowCursor.REAL -> addReal(row.doubleValue(i));
+      case RowCursor.TEXT -> addText(row.bytes(i));
+      case RowCursor.BLOB -> blobs++;
+      default -> nulls++;
+    }
+  }
+
+  private void addInteger(long v) {
+    integers++;
+    minInteger = Math.min(minInteger, v);
+    maxInteger = Math.max(maxInteger, v);
+    if (v != 0 && v != 1) {
+      integersAreBits = false;
+    }
+    if (v > DOUBLE_EXACT || v < -DOUBLE_EXACT) {
+      integersFitDouble = false;
+    }
+  }
+
+  private void addReal(double v) {
+    reals++;
+    if (Double.isInfinite(v) || Double.isNaN(v)) {
+      realsFinite = false;
+    }
+    if (v != Math.rint(v)) {
+      realsIntegral = false;
+    }
+  }
+
+  private void addText(byte[] b) {
+    texts++;
+    int chars = Utf8.pgTextLength(b);
+    if (chars < 0) {
+      if (textValidUtf8) {
+        firstBadText = example(b);
+      }
+      textValidUtf8 = false;
+      textJson = textJsonContainer = textTimestamp = textDateOnly = textBoolean = false;
+      return;
+    }
+    maxChars = Math.max(maxChars, chars);
+    if (firstText == null) {
+      firstText = example(b);
+    }
+    if (textJson) {
+      int json = JsonText.classify(b);
+      if (json == JsonText.INVALID) {
+        textJson = false;
+        textJsonContainer = false;
+        noteBad(b);
+      } else if (json != JsonText.CONTAINER) {
+        textJsonContainer = false;
+      }
+    }
+    if (textTimestamp) {
+      if (Timestamps.micros(b) == Timestamps.INVALID) {
+        textTimestamp = false;
+        textDateOnly = false;
+      } else if (textDateOnly && !Timestamps.isDate(b)) {
+        textDateOnly = false;
+      }
+    }
+    if (textBoolean && Booleans.parse(b) == Booleans.INVALID) {
+      textBoolean = false;
+    }
+  }
+
+  private void noteBad(byte[] b) {
+    if (firstBadText == null) {
+      firstBadText = example(b);
+    }
+  }
+
+  private static String example(byte[] b) {
+    String s = new String(b, 0, Math.min(b.length, EXAMPLE_CHARS * 4), StandardCharsets.UTF_8);
+    return s.length() > EXAMPLE_CHARS ? s.substring(0, EXAMPLE_CHARS) + "…" : s;
+  }
+
+  public long nulls() {
+    return nulls;
+  }
+
+  public long nonNull() {
+    return integers + reals + texts + blobs;
+  }
+
+  /** Counts per storage class, for people: "499 integer, 1 text". */
+  public String storedSummary() {
+    StringBuilder s = new StringBuilder();
+    append(s, integers, "integer");
+    append(s, reals, "real");
+    append(s, texts, "text");
+    append(s, blobs, "blob");
+    append(s, nulls, "null");
+    return s.length() == 0 ? "no rows" : s.toString();
+  }
+
+  private static void append(StringBuilder s, long n, String what) {
+    if (n > 0) {
+      if (s.length() > 0) {
+        s.append(", ");
+      }
+      s.append(String.format("%,d %s", n, what));
+    }
+  }
+
+  boolean epochConsistent(EpochUnit unit) {
+    if (integers == 0) {
+      return false;
+    }
+    long lo = minInteger;
+    long hi = maxInteger;
+    return switch (unit) {
+      case SECONDS -> lo >= 0 && hi < Timestamps.MILLIS_THRESHOLD;
+      case MILLISECONDS -> lo >= Timestamps.MILLIS_THRESHOLD && hi < 253_402_300_800_000L;
+      default -> false;
+    };
+  }
+}

@@ -1,0 +1,427 @@
+package dev.ferry.plan;
+
+import dev.ferry.sql.SqlTokenizer;
+import dev.ferry.sql.Token;
+import dev.ferry.sql.Token.Kind;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Rewrites a SQLite expression (or a view's SELECT) as PostgreSQL SQL, token by token: names are
+ * mapped and quoted, operators and functions with a PostgreSQL equivalent are rewritten, and
+ * anything without a faithful equivalent makes the whole translation fail with a reason: an
+ * untranslatable constraint is reported, never silently weakened. Columns that changed
+ * representation keep SQLite's semantics: a boolean column reads as {@code (col::int)}.
+ */
+final class ExpressionTranslator {
+
+  /** What a name in the expression refers to. */
+  record ColumnRef(String targetName, PgType type) {}
+
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "AND", "OR", "NOT", "IN", "IS", "NULL", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE",
+          "END", "AS", "ESCAPE", "EXISTS", "SELECT", "FROM", "WHERE", "GROUP", "BY", "ORDER",
+          "HAVING", "LIMIT", "OFFSET", "JOIN", "LEFT", "RIGHT", "INNER", "OUTER", "CROSS", "ON",
+          "USING", "DISTINCT", "ALL", "UNION", "INTERSECT", "EXCEPT", "ASC", "DESC", "TRUE",
+          "FALSE", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "NATURAL", "WITH",
+          "RECURSIVE", "VALUES", "FULL", "NULLS", "FIRST", "LAST", "FILTER", "OVER", "PARTITION",
+          "ROWS", "RANGE", "PRECEDING", "FOLLOWING", "UNBOUNDED", "CURRENT", "ROW");
+
+  private static final Map<String, String> SAME_OR_RENAMED =
+      Map.ofEntries(
+          Map.entry("ABS", "abs"),
+          Map.entry("COALESCE", "coalesce"),
+          Map.entry("IFNULL", "coalesce"),
+          Map.entry("NULLIF", "nullif"),
+          Map.entry("LOWER", "lower"),
+          Map.entry("UPPER", "upper"),
+          Map.entry("LENGTH", "length"),
+          Map.entry("TRIM", "trim"),
+          Map.entry("LTRIM", "ltrim"),
+          Map.entry("RTRIM", "rtrim"),
+          Map.entry("REPLACE", "replace"),
+          Map.entry("ROUND", "round"),
+          Map.entry("SUBSTR", "substr"),
+          Map.entry("SUBSTRING", "substr"),
+          Map.entry("INSTR", "strpos"),
+          Map.entry("COUNT", "count"),
+          Map.entry("SUM", "sum"),
+          Map.entry("TOTAL", "sum"),
+          Map.entry("AVG", "avg"),
+          Map.entry("RANDOM", "random"),
+          Map.entry("ROW_NUMBER", "row_number"),
+          Map.entry("RANK", "rank"),
+          Map.entry("DENSE_RANK", "dense_rank"));
+
+  private final List<Token> tokens;
+  private final Function<String, ColumnRef> columns;
+  private final Function<String, String> tables;
+  private final boolean selectStatement;
+  private final StringBuilder out = new StringBuilder();
+  private int i;
+
+  private ExpressionTranslator(
+      String sql,
+      Function<String, ColumnRef> columns,
+      Function<String, String> tables,
+      boolean selectStatement) {
+    this.tokens = SqlTokenizer.tokenize(sql);
+    this.columns = columns;
+    this.tables = tables;
+    this.selectStatement = selectStatement;
+  }
+
+  /** Translates an expression over one table's columns (CHECK, DEFAULT, index, generated). */
+  static Translation expression(String sql, Function<String, ColumnRef> columns) {
+    return run(sql, columns, name -> null, false);
+  }
+
+  /** Translates a view's SELECT; table names map through {@code tables}. */
+  static Translation select(
+      String sql, Function<String, ColumnRef> columns, Function<String, String> tables) {
+    return run(sql, columns, tables, true);
+  }
+
+  private static Translation run(
+      String sql,
+      Function<String, ColumnRef> columns,
+      Function<String, String> tables,
+      boolean select) {
+    try {
+      ExpressionTranslator t = new ExpressionTranslator(sql, columns, tables, select);
+      String problem = t.translate();
+      return problem == null ? Translation.ok(t.out.toString().trim()) : Translation.fail(problem);
+    } catch (IllegalArgumentException e) {
+      return Translation.fail(e.getMessage());
+    }
+  }
+
+  /** Null on success, else the reason. */
+  private String translate() {
+    for (i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      String problem =
+          switch (t.kind()) {
+            case WORD -> word(t);
+            case QUOTED_NAME -> name(t, true);
+            case STRING -> emit(Names.literal(t.text()));
+            case NUMBER -> number(t);
+            case BLOB -> emit("'\\x" + t.text().toLowerCase(Locale.ROOT) + "'::bytea");
+            case PARAMETER -> "bind parameter " + t.text();
+            case LPAREN -> emitRaw("(");
+            case RPAREN -> emitRaw(")");
+            case COMMA -> emitRaw(", ");
+            case SEMICOLON -> null;
+            case OPERATOR -> operator(t);
+          };
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return null;
+  }
+
+  private String word(Token t) {
+    String u = t.upper();
+    boolean call = peek(1) != null && peek(1).kind() == Kind.LPAREN;
+    if (call && !KEYWORDS.contains(u)) {
+      return function(t, u);
+    }
+    switch (u) {
+      case "IS" -> {
+        Token next = peek(1);
+        boolean not = next != null && next.is("NOT");
+        Token after = peek(not ? 2 : 1);
+        if (after != null && (after.is("NULL") || after.is("TRUE") || after.is("FALSE"))) {
+          return emit("IS");
+        }
+        if (not) {
+          i++;
+        }
+        return emit(not ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM");
+      }
+      case "LIKE" -> {
+        return emit("ILIKE"); // SQLite's LIKE ignores ASCII case
+      }
+      case "GLOB", "REGEXP", "MATCH" -> {
+        return u + " has no exact PostgreSQL equivalent";
+      }
+      case "COLLATE" -> {
+        Token coll = peek(1);
+        i++;
+        if (coll != null && coll.text().equalsIgnoreCase("BINARY")) {
+          return null;
+        }
+        return "COLLATE " + (coll == null ? "" : coll.text()) + " in an expression";
+      }
+      default -> {
+        if (KEYWORDS.contains(u)) {
+          return emit(u);
+        }
+        return name(t, false);
+      }
+    }
+  }
+
+  private String name(Token t, boolean quoted) {
+    Token next = peek(1);
+    if (next != null && next.kind() == Kind.OPERATOR && next.text().equals(".")) {
+      String table = tables.apply(t.text());
+      emitName(table != null ? table : Names.lowerAscii(t.text()));
+      out.append('.');
+      i++;
+      Token col = peek(1);
+      if (col == null) {
+        return "dangling '.'";
+      }
+      i++;
+      if (col.kind() == Kind.OPERATOR && col.text().equals("*")) {
+        out.append('*');
+        return null;
+      }
+      ColumnRef ref = columns.apply(col.text());
+      out.append(Names.quote(ref != null ? ref.targetName() : Names.lowerAscii(col.text())));
+      return null;
+    }
+    ColumnRef ref = columns.apply(t.text());
+    if (ref != null) {
+      return emit(
+          ref.type().kind() == PgType.Kind.BOOLEAN && !selectStatement
+              ? "(" + Names.quote(ref.targetName()) + "::int)"
+              : Names.quote(ref.targetName()));
+    }
+    if (selectStatement) {
+      String table = tables.apply(t.text());
+      return emit(Names.quote(table != null ? table : Names.lowerAscii(t.text())));
+    }
+    if (quoted) { // SQLite reads a "quoted" word that names no column as a string
+      return emit(Names.literal(t.text()));
+    }
+    return "unknown name " + t.text();
+  }
+
+  private void emitName(String name) {
+    space();
+    out.append(Names.quote(name));
+  }
+
+  private String function(Token t, String u) {
+    List<Token> args = args(i + 1);
+    switch (u) {
+      case "DATETIME", "DATE", "TIME", "STRFTIME", "JULIANDAY", "UNIXEPOCH" -> {
+        return timeFunction(u, args);
+      }
+      case "JSON_VALID" -> {
+        if (args.size() == 1 && args.get(0).isName()) {
+          ColumnRef ref = columns.apply(args.get(0).text());
+          if (ref != null && ref.type().kind() == PgType.Kind.JSONB) {
+            skipCall();
+            return emit("TRUE"); // jsonb holds only valid JSON
+          }
+          if (ref != null) {
+            skipCall();
+            return emit("pg_input_is_valid(" + Names.quote(ref.targetName()) + ", 'jsonb')");
+          }
+        }
+        return "json_valid(...) over an expression";
+      }
+      case "MAX", "MIN" -> {
+        int commas = topLevelCommas(i + 1);
+        return emit(commas > 0 ? (u.equals("MAX") ? "greatest" : "least") : u.toLowerCase(Locale.ROOT));
+      }
+      case "CAST" -> {
+        return cast();
+      }
+      case "GROUP_CONCAT" -> {
+        return emit("string_agg");
+      }
+      default -> {
+        String mapped = SAME_OR_RENAMED.get(u);
+        if (mapped == null) {
+          return "function " + t.text() + "() has no PostgreSQL translation";
+        }
+        return emit(mapped);
+      }
+    }
+  }
+
+  private String timeFunction(String u, List<Token> args) {
+    boolean now = !args.isEmpty() && args.stream().allMatch(a -> a.kind() == Kind.STRING || a.kind() == Kind.COMMA);
+    String first = args.isEmpty() ? null : args.get(0).text();
+    String replacement = null;
+    if (u.equals("UNIXEPOCH") && args.isEmpty()) {
+      replacement = "(extract(epoch from now()))::bigint";
+    } else if (now && args.size() == 1 && "now".equalsIgnoreCase(first)) {
+      replacement =
+          switch (u) {
+            case "DATETIME" -> "CURRENT_TIMESTAMP";
+            case "DATE" -> "CURRENT_DATE";
+            case "TIME" -> "CURRENT_TIME";
+            case "UNIXEPOCH" -> "(extract(epoch from now()))::bigint";
+            default -> null;
+          };
+    } else if (u.equals("STRFTIME") && args.size() == 3 && "%s".equals(first)
+        && "now".equalsIgnoreCase(args.get(2).text())) {
+      replacement = "(extract(epoch from now()))::bigint";
+    }
+    if (replacement == null) {
+      return u.toLowerCase(Locale.ROOT) + "(...) is only translated for 'now'";
+    }
+    skipCall();
+    return emit(replacement);
+  }
+
+  private String cast() {
+    // CAST ( expr AS type ): translate expr normally, then map the type name
+    int close = matching(i + 1);
+    int as = -1;
+    int depth = 0;
+    for (int j = i + 1; j < close; j++) {
+      Kind k = tokens.get(j).kind();
+      if (k == Kind.LPAREN) {
+        depth++;
+      } else if (k == Kind.RPAREN) {
+        depth--;
+      } else if (depth == 1 && tokens.get(j).is("AS")) {
+        as = j;
+      }
+    }
+    if (as < 0) {
+      return "malformed CAST";
+    }
+    StringBuilder type = new StringBuilder();
+    for (int j = as + 1; j < close; j++) {
+      type.append(tokens.get(j).text()).append(' ');
+    }
+    String pg =
+        switch (TypeChooser.affinity(type.toString().trim())) {
+          case INTEGER -> "bigint";
+          case TEXT -> "text";
+          case REAL -> "double precision";
+          case BLOB -> "bytea";
+          case NUMERIC -> "numeric";
+        };
+    emit("CAST");
+    out.append('(');
+    List<Token> inner = tokens.subList(i + 2, as);
+    ExpressionTranslator sub = new ExpressionTranslator("", columns, tables, selectStatement);
+    sub.tokens.addAll(inner);
+    String problem = sub.translate();
+    if (problem != null) {
+      return problem;
+    }
+    out.append(sub.out.toString().trim()).append(" AS ").append(pg).append(')');
+    i = close;
+    return null;
+  }
+
+  private String number(Token t) {
+    String s = t.text();
+    if (s.startsWith("0x") || s.startsWith("0X")) {
+      return emit(new BigInteger(s.substring(2), 16).toString());
+    }
+    return emit(s);
+  }
+
+  private String operator(Token t) {
+    return switch (t.text()) {
+      case "==" -> emit("=");
+      case "." -> emitRaw(".");
+      case "->", "->>" -> "JSON operator " + t.text() + " (SQLite and PostgreSQL differ)";
+      default -> emit(t.text());
+    };
+  }
+
+  private String emit(String s) {
+    space();
+    out.append(s);
+    return null;
+  }
+
+  private String emitRaw(String s) {
+    if (s.equals(")") || s.equals(", ") || s.equals(".")) {
+      while (out.length() > 0 && out.charAt(out.length() - 1) == ' ') {
+        out.setLength(out.length() - 1);
+      }
+    }
+    if (s.equals("(") && out.length() > 0 && Character.isLetterOrDigit(out.charAt(out.length() - 1))
+        && !endsWithKeyword()) {
+      out.append('(');
+    } else if (s.equals("(")) {
+      space();
+      out.append('(');
+    } else {
+      out.append(s);
+    }
+    return null;
+  }
+
+  private boolean endsWithKeyword() {
+    int j = out.length();
+    while (j > 0 && Character.isLetter(out.charAt(j - 1))) {
+      j--;
+    }
+    String last = out.substring(j);
+    return KEYWORDS.contains(last.toUpperCase(Locale.ROOT)) && last.equals(last.toUpperCase(Locale.ROOT));
+  }
+
+  private void space() {
+    if (out.length() > 0) {
+      char c = out.charAt(out.length() - 1);
+      if (c != ' ' && c != '(' && c != '.') {
+        out.append(' ');
+      }
+    }
+  }
+
+  private Token peek(int ahead) {
+    int j = i + ahead;
+    return j < tokens.size() ? tokens.get(j) : null;
+  }
+
+  /** The argument tokens (commas included) of the call whose '(' is at {@code open}. */
+  private List<Token> args(int open) {
+    if (open >= tokens.size() || tokens.get(open).kind() != Kind.LPAREN) {
+      return List.of();
+    }
+    return tokens.subList(open + 1, matching(open));
+  }
+
+  private int topLevelCommas(int open) {
+    int depth = 0;
+    int commas = 0;
+    for (int j = open; j < tokens.size(); j++) {
+      Kind k = tokens.get(j).kind();
+      if (k == Kind.LPAREN) {
+        depth++;
+      } else if (k == Kind.RPAREN && --depth == 0) {
+        return commas;
+      } else if (k == Kind.COMMA && depth == 1) {
+        commas++;
+      }
+    }
+    return commas;
+  }
+
+  private void skipCall() {
+    i = matching(i + 1);
+  }
+
+  private int matching(int open) {
+    int depth = 0;
+    for (int j = open; j < tokens.size(); j++) {
+      Kind k = tokens.get(j).kind();
+      if (k == Kind.LPAREN) {
+        depth++;
+      } else if (k == Kind.RPAREN && --depth == 0) {
+        return j;
+      }
+    }
+    throw new IllegalArgumentException("unbalanced parentheses");
+  }
+}

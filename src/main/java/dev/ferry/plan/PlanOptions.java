@@ -1,0 +1,40 @@
+package dev.ferry.plan;
+
+import java.util.List;
+
+/**
+ * What the user asked for that shapes the plan.
+ *
+ * @param schema target schema
+ * @param only table name patterns to include (glob: * and ?); empty means all
+ * @param exclude table name patterns to leave out
+ * @param keepCase keep names' letter case instead of lower-casing ASCII letters
+ * @param jobs tables profiled in parallel
+ */
+public record PlanOptions(
+    String schema, List<String> only, List<String> exclude, boolean keepCase, int jobs) {
+
+  /** Defaults: schema public, every table, lower-case names, one job per core. */
+  public static PlanOptions defaults() {
+    return new PlanOptions("public", List.of(), List.of(), false, Runtime.getRuntime().availableProcessors());
+  }
+
+  boolean includes(String table) {
+    boolean in = only.isEmpty() || only.stream().anyMatch(p -> glob(p, table));
+    return in && exclude.stream().noneMatch(p -> glob(p, table));
+  }
+
+  static boolean glob(String pattern, String name) {
+    StringBuilder re = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      switch (c) {
+        case '*' -> re.append(".*");
+        case '?' -> re.append('.');
+        default -> re.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return java.util.regex.Pattern.compile(re.toString(), java.util.regex.Pattern.CASE_INSENSITIVE)
+        .matcher(name)
+        .matches();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.ferry.plan;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.source.SourceColumn;
+import dev.ferry.source.SourceSchema;
+import dev.ferry.source.SourceTable;
+import dev.ferry.source.SourceView;
+import dev.ferry.source.sqlite.SqliteSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Turns a source schema and the values it stores into a {@link MigrationPlan}: the package's
+ * entry point. Profiling scans every table once, in parallel.
+ */
+public final class Planner {
+  private Planner() {}
+
+  public static MigrationPlan plan(SqliteSource source, SourceSchema schema, PlanOptions options) {
+    List<SourceTable> tables = schema.tables().stream().filter(t -> options.includes(t.name())).toList();
+    if (!options.only().isEmpty() && tables.isEmpty()) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "--only " + String.join(",", options.only()) + " matches no table of " + schema.file()
+              + " (tables: " + String.join(", ", schema.tables().stream().map(SourceTable::name).toList()) + ")");
+    }
+    Map<String, TableProfiler.TableProfile> profiles = profileAll(source, tables, options.jobs());
+    Names names = new Names(options.keepCase());
+    Map<String, String> tableNames = new HashMap<>();
+    for (SourceTable t : tables) {
+      tableNames.put(key(t.name()), names.reserve(names.target(t.name())));
+    }
+    List<TablePlan> planned = new ArrayList<>();
+    for (SourceTable t : tables) {
+      planned.add(
+          new TableDesigner(t, profiles.get(t.name()), options.schema(), names, tableNames).design());
+    }
+    Map<String, TablePlan> byKey = new HashMap<>();
+    planned.forEach(p -> byKey.put(key(p.source().name()), p));
+    List<TablePlan> withKeys = new ArrayList<>();
+    for (TablePlan p : planned) {
+      withKeys.add(ForeignKeys.add(p, byKey, options.schema()));
+    }
+    withKeys.sort(Comparator.comparingLong(TablePlan::rowCount).reversed());
+
+    List<Note> notes = new ArrayList<>();
+    List<ViewPlan> views = new ArrayList<>();
+    for (SourceView v : schema.views()) {
+      String name = names.reserve(names.target(v.name()));
+      Translation t =
+          ExpressionTranslator.select(
+              v.selectSql(),
+              col -> null,
+              table -> tableNames.get(key(table)));
+      String sql = t.ok()
+          ? "CREATE VIEW " + Names.quote(options.schema()) + "." + Names.quote(name) + " AS " + t.sql()
+          : null;
+      views.add(new ViewPlan(v.name(), name, sql, t.problem()));
+      if (!t.ok()) {
+        notes.add(new Note("view " + v.name(), "not created: " + t.problem()));
+      }
+    }
+    for (String trigger : schema.triggers()) {
+      notes.add(
+          new Note("trigger " + trigger, "not carried: SQLite trigger bodies are not translated to PL/pgSQL"));
+    }
+    return new MigrationPlan(schema.file(), options.schema(), List.copyOf(withKeys), views, notes);
+  }
+
+  private static Map<String, TableProfiler.TableProfile> profileAll(
+      SqliteSource source, List<SourceTable> tables, int jobs) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, tables.size())));
+    try {
+      Map<String, Future<TableProfiler.TableProfile>> futures = new HashMap<>();
+      for (SourceTable t : tables) {
+        futures.put(t.name(), pool.submit(() -> TableProfiler.profile(source, t)));
+      }
+      Map<String, TableProfiler.TableProfile> out = new HashMap<>();
+      for (var e : futures.entrySet()) {
+        out.put(e.getKey(), e.getValue().get());
+      }
+      return out;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof FerryException fe) {
+        throw fe;
+      }
+      throw new FerryException(ErrorCode.INTERNAL, "profiling failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FerryException(ErrorCode.INTERNAL, "interrupted while profiling", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static String key(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  /** The column of {@code table} a name refers to, SQLite-style (ASCII case-insensitive). */
+  static ColumnPlan column(List<ColumnPlan> columns, String name) {
+    for (ColumnPlan c : columns) {
+      if (c.source().name().equalsIgnoreCase(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  static boolean sameColumns(List<SourceColumn> a, List<String> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).name().equalsIgnoreCase(b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,216 @@
+package dev.ferry.plan;
+
+import dev.ferry.source.SourceCheck;
+import dev.ferry.source.SourceColumn;
+import dev.ferry.source.SourceIndex;
+import dev.ferry.source.SourceTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Designs one target table: columns and types, defaults, keys, checks and indexes. */
+final class TableDesigner {
+  private static final String NOCASE = "NOCASE";
+
+  private final SourceTable table;
+  private final TableProfiler.TableProfile profile;
+  private final String schema;
+  private final Names names;
+  private final String name;
+  private final List<Note> notes = new ArrayList<>();
+  private final List<ColumnPlan> columns = new ArrayList<>();
+
+  TableDesigner(
+      SourceTable table,
+      TableProfiler.TableProfile profile,
+      String schema,
+      Names names,
+      Map<String, String> tableNames) {
+    this.table = table;
+    this.profile = profile;
+    this.schema = schema;
+    this.names = names;
+    this.name = tableNames.get(Planner.key(table.name()));
+  }
+
+  TablePlan design() {
+    List<ColumnPlan> typed = new ArrayList<>();
+    for (int i = 0; i < table.columns().size(); i++) {
+      SourceColumn c = table.columns().get(i);
+      TypeChoice choice = TypeChooser.choose(c, profile.columns()[i]);
+      typed.add(new ColumnPlan(c, names.target(c.name()), choice, c.notNull(), null, null, c.rowidAlias()));
+    }
+    columns.addAll(typed);
+    for (int i = 0; i < typed.size(); i++) {
+      columns.set(i, finish(typed.get(i)));
+    }
+    String qualified = Names.quote(schema) + "." + Names.quote(name);
+    List<DdlStep> steps = new ArrayList<>();
+    primaryKey(qualified, steps);
+    for (SourceIndex index : table.indexes()) {
+      if (index.fromConstraint()) {
+        unique(qualified, index, steps);
+      }
+    }
+    for (SourceCheck check : table.checks()) {
+      check(qualified, check, steps);
+    }
+    for (SourceIndex index : table.indexes()) {
+      if (!index.fromConstraint()) {
+        index(qualified, index, steps);
+      }
+    }
+    long restart = 0;
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).identity()) {
+        ColumnProfile p = profile.columns()[i];
+        long max = Math.max(p.integers > 0 ? p.maxInteger : 0, table.sequenceValue());
+        restart = Math.max(1, max + 1);
+      }
+    }
+    for (ColumnPlan c : columns) {
+      if (NOCASE.equals(c.source().collation())) {
+        notes.add(
+            new Note(
+                "column " + table.name() + "." + c.source().name(),
+                "COLLATE NOCASE: PostgreSQL compares it case-sensitively; its UNIQUE constraints"
+                    + " and indexes use lower(" + c.name() + ")"));
+      }
+    }
+    return new TablePlan(table, schema, name, List.copyOf(columns), profile.rows(), steps, List.of(), restart, notes);
+  }
+
+  private ColumnPlan finish(ColumnPlan c) {
+    SourceColumn s = c.source();
+    String dflt = null;
+    if (s.defaultSql() != null) {
+      Translation t = DefaultTranslator.translate(s.defaultSql(), c.choice(), this::ref);
+      if (t.ok()) {
+        dflt = t.sql();
+      } else {
+        notes.add(new Note(columnLabel(s), "DEFAULT " + s.defaultSql() + " not carried: " + t.problem()));
+      }
+    }
+    String generated = null;
+    if (s.isGenerated()) {
+      Translation t = ExpressionTranslator.expression(s.generatedSql(), this::ref);
+      if (t.ok()) {
+        generated = t.sql();
+        if (!s.generatedStored()) {
+          notes.add(new Note(columnLabel(s), "VIRTUAL generated column becomes STORED (PostgreSQL before 18 has only STORED)"));
+        }
+      } else {
+        notes.add(
+            new Note(columnLabel(s), "generated AS (" + s.generatedSql() + ") not translated (" + t.problem()
+                + "): loaded as a plain column with the stored values"));
+      }
+    }
+    return new ColumnPlan(s, c.name(), c.choice(), c.notNull(), dflt, generated, c.identity());
+  }
+
+  private String columnLabel(SourceColumn s) {
+    return "column " + table.name() + "." + s.name();
+  }
+
+  ExpressionTranslator.ColumnRef ref(String columnName) {
+    ColumnPlan c = Planner.column(columns, columnName);
+    return c == null ? null : new ExpressionTranslator.ColumnRef(c.name(), c.type());
+  }
+
+  private void primaryKey(String qualified, List<DdlStep> steps) {
+    List<SourceColumn> pk = table.primaryKey();
+    if (pk.isEmpty()) {
+      return;
+    }
+    String cols = pk.stream().map(c -> Names.quote(Planner.column(columns, c.name()).name())).collect(Collectors.joining(", "));
+    String constraint = table.primaryKeyName() == null ? "" : "CONSTRAINT " + Names.quote(names.reserve(names.target(table.primaryKeyName()))) + " ";
+    steps.add(new DdlStep("PRIMARY KEY (" + cols + ")", "ALTER TABLE " + qualified + " ADD " + constraint + "PRIMARY KEY (" + cols + ")", null));
+  }
+
+  private void unique(String qualified, SourceIndex index, List<DdlStep> steps) {
+    boolean nocase = false;
+    List<String> parts = new ArrayList<>();
+    for (SourceIndex.Part p : index.parts()) {
+      ColumnPlan c = Planner.column(columns, p.column());
+      boolean lower = isNocase(p, c) && c.type().isText();
+      nocase |= lower;
+      parts.add(lower ? "lower(" + Names.quote(c.name()) + ")" : Names.quote(c.name()));
+    }
+    String list = String.join(", ", parts);
+    if (nocase) {
+      String idx = names.reserve(names.target(name + "_" + String.join("_", index.parts().stream().map(SourceIndex.Part::column).toList()) + "_key"));
+      steps.add(new DdlStep("UNIQUE (" + list + ")", "CREATE UNIQUE INDEX " + Names.quote(idx) + " ON " + qualified + " (" + list + ")", null));
+      return;
+    }
+    String constraint = index.constraintName() == null ? "" : "CONSTRAINT " + Names.quote(names.reserve(names.target(index.constraintName()))) + " ";
+    steps.add(new DdlStep("UNIQUE (" + list + ")", "ALTER TABLE " + qualified + " ADD " + constraint + "UNIQUE (" + list + ")", null));
+  }
+
+  private void check(String qualified, SourceCheck check, List<DdlStep> steps) {
+    Translation t = ExpressionTranslator.expression(check.expressionSql(), this::ref);
+    String label = "CHECK (" + check.expressionSql() + ")";
+    if (!t.ok()) {
+      notes.add(new Note("table " + table.name() + ", " + label, "not created: " + t.problem()));
+      return;
+    }
+    String constraint = check.name() == null ? "" : "CONSTRAINT " + Names.quote(names.target(check.name())) + " ";
+    String sql = "ALTER TABLE " + qualified + " ADD " + constraint + "CHECK (" + t.sql() + ")";
+    steps.add(new DdlStep(label, sql, sql + " NOT VALID"));
+  }
+
+  private void index(String qualified, SourceIndex index, List<DdlStep> steps) {
+    List<String> parts = new ArrayList<>();
+    for (SourceIndex.Part p : index.parts()) {
+      String expr;
+      boolean text;
+      if (p.column() != null) {
+        ColumnPlan c = Planner.column(columns, p.column());
+        expr = Names.quote(c.name());
+        text = c.type().isText();
+        if (isNocase(p, c)) {
+          if (text) {
+            expr = "lower(" + expr + ")";
+          } else {
+            notes.add(new Note("index " + index.name(), "COLLATE NOCASE dropped on " + c.name() + " (" + c.type() + " is not text)"));
+          }
+        }
+      } else {
+        Translation t = ExpressionTranslator.expression(p.expressionSql(), this::ref);
+        if (!t.ok()) {
+          notes.add(new Note("index " + index.name(), "not created: expression " + p.expressionSql() + ": " + t.problem()));
+          return;
+        }
+        expr = "(" + t.sql() + ")";
+        if (NOCASE.equals(p.collation())) {
+          expr = "lower(" + expr + ")";
+        }
+      }
+      parts.add(expr + (p.descending() ? " DESC" : ""));
+    }
+    String where = "";
+    if (index.whereSql() != null) {
+      Translation t = ExpressionTranslator.expression(index.whereSql(), this::ref);
+      if (!t.ok()) {
+        notes.add(new Note("index " + index.name(), "not created: WHERE " + index.whereSql() + ": " + t.problem()));
+        return;
+      }
+      where = " WHERE " + t.sql();
+    }
+    String wanted = names.target(index.name());
+    String idx = names.reserve(wanted);
+    if (!idx.equals(wanted)) {
+      notes.add(new Note("index " + index.name(), "renamed to " + idx + " (the name is taken in schema " + schema + ")"));
+    }
+    steps.add(
+        new DdlStep(
+            "index " + idx,
+            "CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX " + Names.quote(idx) + " ON " + qualified
+                + " (" + String.join(", ", parts) + ")" + where,
+            null));
+  }
+
+  private static boolean isNocase(SourceIndex.Part p, ColumnPlan c) {
+    return NOCASE.equals(p.collation()) || (p.collation() == null && NOCASE.equals(c.source().collation()));
+  }
+}

@@ -1,0 +1,281 @@
+package dev.ferry.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.plan.Ddl;
+import dev.ferry.plan.DdlStep;
+import dev.ferry.plan.MigrationPlan;
+import dev.ferry.plan.Note;
+import dev.ferry.plan.Planner;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.plan.ViewPlan;
+import dev.ferry.source.SourceSchema;
+import dev.ferry.source.sqlite.SqliteSource;
+import dev.ferry.target.IfExists;
+import dev.ferry.target.LoadResult;
+import dev.ferry.target.PostgresTarget;
+import dev.ferry.target.TargetUrl;
+import dev.ferry.target.embedded.EmbeddedServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One {@code ferry migrate}: the package's entry point. Plan once (profiling every table), load
+ * tables in parallel (each with its keys and indexes right after its data), then foreign keys and
+ * views, then verify, report and record. Exit codes are in {@link ErrorCode}.
+ */
+public final class Migration {
+  private final RunOptions options;
+  private final PrintStream out;
+  private final Map<String, String> env;
+  private final boolean quiet;
+
+  public Migration(RunOptions options, PrintStream out, Map<String, String> env, boolean quiet) {
+    this.options = options;
+    this.out = out;
+    this.env = env;
+    this.quiet = quiet;
+  }
+
+  public RunReport run() {
+    long started = System.nanoTime();
+    SqliteSource source = SqliteSource.open(options.source());
+    SourceSchema schema = source.readSchema();
+    say("Planning %s: %d tables, %d views", options.source(), schema.tables().size(), schema.views().size());
+    MigrationPlan plan = Planner.plan(source, schema, options.planOptions());
+    if (options.dryRun()) {
+      return dryRun(plan, started);
+    }
+    TargetUrl url = TargetUrl.resolve(options.target(), env);
+    if (url == null) {
+      EmbeddedServer server = EmbeddedServer.in(options.workDir());
+      url = server.start();
+      say("Target: embedded PostgreSQL %s (data in %s)", EmbeddedServer.postgresVersion(), server.dataDirectory());
+    }
+    try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1)) {
+      return load(source, plan, target, started);
+    }
+  }
+
+  private RunReport load(SqliteSource source, MigrationPlan plan, PostgresTarget target, long started) {
+    if (options.ifExists() == IfExists.FAIL) {
+      List<String> names = new ArrayList<>();
+      plan.tables().forEach(t -> names.add(t.name()));
+      plan.views().forEach(v -> names.add(v.name()));
+      List<String> existing = target.existing(plan.schema(), names);
+      if (!existing.isEmpty()) {
+        throw new FerryException(ErrorCode.TARGET_CONFLICT, "schema " + plan.schema() + " of " + target.url().display()
+            + " already has " + String.join(", ", existing)
+            + "; nothing was changed. Use --if-exists drop|truncate|append, or --schema NAME for another schema");
+      }
+    }
+    RunStore store = new RunStore(target.dataSource());
+    UUID runId = UUID.randomUUID();
+    store.begin(runId, plan.source().toString(), plan.schema(), Version.current(), optionsForRecord());
+    say("Run %s: loading %d tables into %s (schema %s), %d at a time", runId, plan.tables().size(),
+        target.url().display(), plan.schema(), options.jobs());
+    target.createSchema(plan.schema());
+
+    Map<TablePlan, LoadResult> loaded = new LinkedHashMap<>();
+    FerryException failure = null;
+    String failedTable = null;
+    ExecutorService pool = Executors.newFixedThreadPool(options.jobs());
+    try (Progress progress = Progress.forConsole(out, quiet)) {
+      Map<TablePlan, Future<LoadResult>> futures = new LinkedHashMap<>();
+      for (TablePlan t : plan.tables()) {
+        futures.put(t, pool.submit(() -> {
+          progress.start(t.source().name(), t.rowCount());
+          try {
+            return target.load(t, options.ifExists(), source, rows -> progress.update(t.source().name(), rows));
+          } finally {
+            progress.done(t.source().name());
+          }
+        }));
+      }
+      for (var e : futures.entrySet()) {
+        try {
+          loaded.put(e.getKey(), e.getValue().get());
+        } catch (ExecutionException ex) {
+          if (failure == null) {
+            failure = asFerry(ex.getCause());
+            failedTable = e.getKey().source().name();
+            futures.values().forEach(f -> f.cancel(false));
+          }
+        } catch (java.util.concurrent.CancellationException ex) {
+          // not started after an earlier failure
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          failure = new FerryException(ErrorCode.INTERNAL, "interrupted", ex);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<String> runNotes = new ArrayList<>();
+    plan.notes().forEach(n -> runNotes.add(n.toString()));
+    Map<TablePlan, List<Note>> keyNotes = new LinkedHashMap<>();
+    if (failure == null) {
+      for (TablePlan t : plan.tables()) {
+        keyNotes.put(t, target.runSteps("table " + t.source().name(), t.foreignKeys()));
+      }
+      runNotes.addAll(createViews(target, plan));
+    }
+
+    List<TableResult> results = new ArrayList<>();
+    boolean mismatch = false;
+    for (TablePlan t : plan.tables()) {
+      LoadResult r = loaded.get(t);
+      if (r == null) {
+        boolean failed = t.source().name().equals(failedTable);
+        results.add(new TableResult(t.source().name(), plan.schema() + "." + t.name(), 0, 0, -1, 0, 0,
+            failed ? "FAILED" : "NOT LOADED", failed ? List.of(failure.getMessage()) : List.of()));
+        continue;
+      }
+      long inTarget = target.count(t.qualified());
+      long expected = r.rowsBefore() + r.rowsRead();
+      boolean ok = inTarget == expected && r.rowsWritten() == r.rowsRead();
+      mismatch |= !ok;
+      List<String> notes = new ArrayList<>();
+      t.notes().forEach(n -> notes.add(n.toString()));
+      r.notes().forEach(n -> notes.add(n.toString()));
+      keyNotes.getOrDefault(t, List.of()).forEach(n -> notes.add(n.toString()));
+      if (!ok) {
+        notes.add(String.format("row count mismatch: read %,d, COPY stored %,d, target holds %,d (expected %,d)",
+            r.rowsRead(), r.rowsWritten(), inTarget, expected));
+      }
+      results.add(new TableResult(t.source().name(), plan.schema() + "." + t.name(), r.rowsRead(), r.rowsWritten(),
+          inTarget, r.bytes(), r.nanos() / 1e9, ok ? "VERIFIED (count)" : "MISMATCH", notes));
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    int exit;
+    String state;
+    String message;
+    if (failure != null) {
+      exit = failure.code().exitCode();
+      state = "failed";
+      message = "FAILED: table " + failedTable + ": " + failure.getMessage()
+          + "\nTables already loaded are listed above; rerun with --if-exists drop to start over.";
+    } else if (mismatch) {
+      exit = ErrorCode.VERIFICATION_FAILED.exitCode();
+      state = "verification_failed";
+      message = "VERIFICATION FAILED: the target's row counts differ from the source (see MISMATCH above).";
+    } else {
+      exit = 0;
+      state = "succeeded";
+      message = String.format("OK: %,d rows in %d tables, row counts verified on both sides.", 
+          results.stream().mapToLong(TableResult::rowsRead).sum(), results.size());
+    }
+    for (TableResult r : results) {
+      store.table(runId, r);
+    }
+    store.finish(runId, state, exit, message);
+    RunReport report = new RunReport(runId.toString(), plan.source().toString(), target.url().display(), plan.schema(),
+        false, seconds, "row counts", results, runNotes, exit, message);
+    finishReport(report);
+    if (failure == null) {
+      say("Connect: psql %s", target.url().display());
+    }
+    return report;
+  }
+
+  private List<String> createViews(PostgresTarget target, MigrationPlan plan) {
+    List<String> notes = new ArrayList<>();
+    List<ViewPlan> pending = new ArrayList<>();
+    for (ViewPlan v : plan.views()) {
+      if (v.sql() != null) {
+        pending.add(v);
+      }
+    }
+    // views may depend on views: retry until a round creates nothing new
+    while (!pending.isEmpty()) {
+      List<ViewPlan> failed = new ArrayList<>();
+      List<Note> lastErrors = new ArrayList<>();
+      for (ViewPlan v : pending) {
+        List<Note> n = target.runSteps("view " + v.sourceName(), List.of(new DdlStep("CREATE VIEW", v.sql(), null)));
+        if (!n.isEmpty()) {
+          failed.add(v);
+          lastErrors.addAll(n);
+        }
+      }
+      if (failed.size() == pending.size()) {
+        lastErrors.forEach(n -> notes.add(n.toString()));
+        break;
+      }
+      pending = failed;
+    }
+    return notes;
+  }
+
+  private RunReport dryRun(MigrationPlan plan, long started) {
+    out.println();
+    out.println("-- Plan for " + plan.source() + " (dry run: nothing is written)");
+    for (TablePlan t : plan.tables()) {
+      out.printf("-- %s → %s.%s (%,d rows)%n", t.source().name(), plan.schema(), t.name(), t.rowCount());
+      t.columns().forEach(c -> out.printf("--   %-24s %-18s %s%n", c.name(), c.type().sql(), c.choice().reason()));
+      t.notes().forEach(n -> out.println("--   note: " + n));
+    }
+    plan.notes().forEach(n -> out.println("-- note: " + n));
+    out.println();
+    out.print(Ddl.script(plan));
+    List<TableResult> tables = plan.tables().stream()
+        .map(t -> new TableResult(t.source().name(), plan.schema() + "." + t.name(), t.rowCount(), 0, -1, 0, 0, "DRY RUN",
+            t.notes().stream().map(Note::toString).toList()))
+        .toList();
+    RunReport report = new RunReport(null, plan.source().toString(), null, plan.schema(), true,
+        (System.nanoTime() - started) / 1e9, "none (dry run)", tables,
+        plan.notes().stream().map(Note::toString).toList(), 0, "Dry run: nothing was written.");
+    writeJson(report);
+    return report;
+  }
+
+  private void finishReport(RunReport report) {
+    ReportPrinter.print(report, out);
+    writeJson(report);
+  }
+
+  private void writeJson(RunReport report) {
+    if (options.report() == null) {
+      return;
+    }
+    try {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.report().toFile(), report);
+    } catch (IOException e) {
+      throw new FerryException(ErrorCode.USAGE, "cannot write the report to " + options.report() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, Object> optionsForRecord() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("if_exists", options.ifExists().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("only", options.only());
+    m.put("exclude", options.exclude());
+    m.put("jobs", options.jobs());
+    m.put("keep_case", options.keepCase());
+    return m;
+  }
+
+  private static FerryException asFerry(Throwable t) {
+    if (t instanceof FerryException fe) {
+      return fe;
+    }
+    return new FerryException(ErrorCode.INTERNAL, "unexpected " + t, t);
+  }
+
+  private void say(String format, Object... args) {
+    if (!quiet) {
+      out.printf(format + "%n", args);
+    }
+  }
+}

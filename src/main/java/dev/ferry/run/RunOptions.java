@@ -1,0 +1,64 @@
+package dev.ferry.run;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.plan.PlanOptions;
+import dev.ferry.target.IfExists;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A migration request, validated once when built: every later step may trust it.
+ *
+ * @param source the SQLite file
+ * @param target target URL, or null for DATABASE_URL / PG* / the embedded server
+ * @param schema target schema
+ * @param ifExists what to do with tables that exist
+ * @param only include patterns
+ * @param exclude exclude patterns
+ * @param jobs tables loaded in parallel
+ * @param dryRun print the plan and DDL only
+ * @param keepCase keep the letter case of names
+ * @param report JSON report file, or null
+ * @param workDir where .ferry/ lives
+ */
+public record RunOptions(
+    Path source,
+    String target,
+    String schema,
+    IfExists ifExists,
+    List<String> only,
+    List<String> exclude,
+    int jobs,
+    boolean dryRun,
+    boolean keepCase,
+    Path report,
+    Path workDir) {
+  private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+  static final int MAX_JOBS = 64;
+
+  public RunOptions {
+    if (source == null) {
+      throw new FerryException(ErrorCode.USAGE, "name the SQLite file to migrate: ferry migrate SOURCE.db");
+    }
+    if (schema == null || !SCHEMA.matcher(schema).matches()) {
+      throw new FerryException(ErrorCode.USAGE, "--schema '" + schema + "' is not a plain PostgreSQL name: use letters, digits and _, at most 63");
+    }
+    if (jobs < 1 || jobs > MAX_JOBS) {
+      throw new FerryException(ErrorCode.USAGE, "--jobs " + jobs + " is out of range: use 1 to " + MAX_JOBS);
+    }
+    only = List.copyOf(only);
+    exclude = List.copyOf(exclude);
+    ifExists = ifExists == null ? IfExists.FAIL : ifExists;
+  }
+
+  PlanOptions planOptions() {
+    return new PlanOptions(schema, only, exclude, keepCase, jobs);
+  }
+
+  /** The default number of parallel jobs: one per core. */
+  public static int defaultJobs() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+}

@@ -1,0 +1,107 @@
+package dev.ferry.source.sqlite;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.source.RowCursor;
+import dev.ferry.source.SourceColumn;
+import dev.ferry.source.SourceSchema;
+import dev.ferry.source.SourceTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * A SQLite database file opened read-only: the package's entry point. Reads the schema and opens
+ * row cursors; each cursor has its own connection so tables can be read in parallel.
+ */
+public final class SqliteSource {
+  private static final int BUSY_TIMEOUT_MS = 5_000;
+
+  private final Path file;
+
+  private SqliteSource(Path file) {
+    this.file = file;
+  }
+
+  /**
+   * Opens {@code file}, checking that it exists and really is a readable SQLite database.
+   *
+   * @throws FerryException SOURCE_UNREADABLE naming the file and what is wrong with it
+   */
+  public static SqliteSource open(Path file) {
+    if (!Files.exists(file)) {
+      throw new FerryException(ErrorCode.SOURCE_UNREADABLE, file + ": no such file");
+    }
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new FerryException(ErrorCode.SOURCE_UNREADABLE, file + ": not a readable file");
+    }
+    SqliteSource source = new SqliteSource(file.toAbsolutePath().normalize());
+    try (Connection c = source.connect();
+        var st = c.createStatement()) {
+      st.executeQuery("SELECT count(*) FROM sqlite_master").close();
+    } catch (SQLException e) {
+      throw source.unreadable("cannot read the database", e);
+    }
+    return source;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Reads every table, column, constraint, index, foreign key, view and trigger. */
+  public SourceSchema readSchema() {
+    try (Connection c = connect()) {
+      return new SqliteSchemaReader(file, c).read();
+    } catch (SQLException e) {
+      throw unreadable("cannot read the schema", e);
+    }
+  }
+
+  /** A cursor over {@code columns} of {@code table}, in storage (rowid or key) order. */
+  public RowCursor openRows(SourceTable table, List<SourceColumn> columns) {
+    try {
+      return new SqliteRowCursor(this, connect(), table, columns);
+    } catch (SQLException e) {
+      throw unreadable("cannot read table " + table.name(), e);
+    }
+  }
+
+  Connection connect() throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setOpenMode(SQLiteOpenMode.READONLY);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    return config.createConnection("jdbc:sqlite:" + file);
+  }
+
+  /** Maps a SQLite error to a message a user can act on, naming the file. */
+  FerryException unreadable(String what, SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    String why;
+    if (m.contains("SQLITE_NOTADB")) {
+      why = "not a SQLite database (the file header is wrong)";
+    } else if (m.contains("SQLITE_CORRUPT")) {
+      why = "the database file is corrupt (" + m + "); try `sqlite3 FILE .recover`";
+    } else if (m.contains("SQLITE_BUSY") || m.contains("locked")) {
+      why =
+          "the database is locked by another process (waited "
+              + BUSY_TIMEOUT_MS / 1000
+              + " s); stop the writer or retry";
+    } else if (m.contains("SQLITE_CANTOPEN")) {
+      why = "cannot open the file (permissions, or its directory is not writable for a WAL file)";
+    } else {
+      why = m;
+    }
+    return new FerryException(ErrorCode.SOURCE_UNREADABLE, file + ": " + what + ": " + why, e);
+  }
+
+  /** SQLite-quoted identifier. */
+  static String quote(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+}
