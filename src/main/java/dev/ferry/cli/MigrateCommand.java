@@ -60,9 +60,8 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--exclude", split = ",", paramLabel = "PATTERN", description = "leave out tables matching these patterns")
   List<String> exclude = new ArrayList<>();
 
-  @Option(names = "--jobs", paramLabel = "N", description = "tables loaded in parallel (default: cores, here ${DEFAULT-VALUE})",
-      defaultValue = "${sys:ferry.jobs:-0}")
-  int jobs;
+  @Option(names = "--jobs", paramLabel = "N", description = "tables loaded in parallel (default: the number of cores)")
+  Integer jobs;
 
   @Option(names = "--dry-run", description = "print the plan and the DDL; touch nothing")
   boolean dryRun;
@@ -79,7 +78,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RunOptions options = new RunOptions(source, target, schema, ifExists, only, exclude,
-        jobs > 0 ? jobs : RunOptions.defaultJobs(), dryRun, keepCase, report, Paths.get("").toAbsolutePath());
+        jobs != null ? jobs : RunOptions.defaultJobs(), dryRun, keepCase, report, Paths.get("").toAbsolutePath());
     PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
     RunReport r = new Migration(options, out, System.getenv(), quiet).run();
     out.flush();

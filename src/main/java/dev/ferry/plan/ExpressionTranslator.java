@@ -148,7 +148,16 @@ final class ExpressionTranslator {
       case "LIKE" -> {
         return emit("ILIKE"); // SQLite's LIKE ignores ASCII case
       }
-      case "GLOB", "REGEXP", "MATCH" -> {
+      case "GLOB" -> {
+        Token pattern = peek(1);
+        String like = pattern != null && pattern.kind() == Kind.STRING ? globToLike(pattern.text()) : null;
+        if (like == null) {
+          return "GLOB with a character class or a non-literal pattern has no exact PostgreSQL equivalent";
+        }
+        i++;
+        return emit("LIKE " + Names.literal(like)); // GLOB is case-sensitive, like LIKE in PostgreSQL
+      }
+      case "REGEXP", "MATCH" -> {
         return u + " has no exact PostgreSQL equivalent";
       }
       case "COLLATE" -> {
@@ -318,6 +327,23 @@ final class ExpressionTranslator {
     out.append(sub.out.toString().trim()).append(" AS ").append(pg).append(')');
     i = close;
     return null;
+  }
+
+  /** A GLOB pattern as a LIKE pattern (backslash escapes), or null when it has [classes]. */
+  static String globToLike(String glob) {
+    StringBuilder like = new StringBuilder();
+    for (char c : glob.toCharArray()) {
+      switch (c) {
+        case '*' -> like.append('%');
+        case '?' -> like.append('_');
+        case '%', '_', '\\' -> like.append('\\').append(c);
+        case '[' -> {
+          return null;
+        }
+        default -> like.append(c);
+      }
+    }
+    return like.toString();
   }
 
   private String number(Token t) {

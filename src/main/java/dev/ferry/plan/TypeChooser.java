@@ -81,8 +81,8 @@ final class TypeChooser {
     boolean onlyIntegers = p.integers == values;
     boolean onlyNumbers = p.texts == 0;
 
-    if (jsonHint && onlyTexts && p.textJson) {
-      return choice(PgType.JSONB, why + "jsonb (every value is JSON)");
+    if (jsonHint && (p.texts == 0 || p.textJson) && p.realsFinite) {
+      return choice(PgType.JSONB, why + "jsonb (every value is JSON; stored numbers are JSON numbers)");
     }
     if (boolHint && p.reals == 0 && (p.integers == 0 || p.integersAreBits)
         && (p.texts == 0 || p.textBoolean)) {

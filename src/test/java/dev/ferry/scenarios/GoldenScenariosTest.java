@@ -1,0 +1,69 @@
+package dev.ferry.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.target.TargetUrl;
+import dev.ferry.testing.Ferry;
+import dev.ferry.testing.Sqlite;
+import dev.ferry.testing.TestPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Golden scenarios: each folder under src/test/resources/scenarios holds source.sql (the SQLite
+ * database, built fresh), optionally args.txt (extra `ferry migrate` arguments), and
+ * expected.txt: the target catalog, then the notes the run reported, then the exit code. Run
+ * with -Dferry.golden.update=true to rewrite expected.txt after a deliberate change, and review
+ * the diff like code.
+ */
+class GoldenScenariosTest {
+  private static final Path ROOT = Paths.get("src/test/resources/scenarios");
+
+  @TempDir Path tmp;
+
+  @TestFactory
+  Stream<DynamicTest> scenarios() throws IOException {
+    List<Path> dirs;
+    try (Stream<Path> s = Files.list(ROOT)) {
+      dirs = s.filter(Files::isDirectory).sorted().toList();
+    }
+    return dirs.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir)));
+  }
+
+  private void run(Path dir) throws Exception {
+    Path db = Sqlite.create(tmp.resolve(dir.getFileName() + ".db"), Files.readString(dir.resolve("source.sql")));
+    TargetUrl url = TestPostgres.newDatabase();
+    Path report = tmp.resolve(dir.getFileName() + ".json");
+    List<Object> args = new ArrayList<>(List.of("migrate", db, "--target", url.display(), "--quiet", "--report", report));
+    Path extra = dir.resolve("args.txt");
+    if (Files.exists(extra)) {
+      args.addAll(List.of((Object[]) Files.readString(extra).trim().split("\\s+")));
+    }
+    Ferry.Result result = Ferry.run(args.toArray());
+    StringBuilder actual = new StringBuilder(CatalogDump.of(url, "public"));
+    actual.append("notes:\n");
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    List<String> notes = new ArrayList<>();
+    json.get("notes").forEach(n -> notes.add(n.asText()));
+    json.get("tables").forEach(t -> t.get("notes").forEach(n -> notes.add(n.asText())));
+    notes.stream().sorted().forEach(n -> actual.append("  - ").append(n).append('\n'));
+    actual.append("exit code: ").append(result.exitCode()).append('\n');
+
+    Path expected = dir.resolve("expected.txt");
+    if (Boolean.getBoolean("ferry.golden.update") || !Files.exists(expected)) {
+      Files.writeString(expected, actual);
+    }
+    assertThat(actual.toString()).as("catalog of scenario %s (output: %s)", dir.getFileName(), result.all())
+        .isEqualTo(Files.readString(expected));
+  }
+}

@@ -1,0 +1,83 @@
+package dev.ferry.testing;
+
+import dev.ferry.target.TargetUrl;
+import dev.ferry.target.embedded.EmbeddedServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL for tests: Ferry's own embedded server, with its data under target/, started
+ * once per test JVM and stopped when the JVM exits. Each caller gets a database of its own.
+ */
+public final class TestPostgres {
+  /** A role that must log in with a password (pg_hba requires scram for it), for auth tests. */
+  public static final String PASSWORD_USER = "ferry_pw";
+
+  public static final String PASSWORD = "s3cret-Pa55";
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static EmbeddedServer server;
+  private static TargetUrl admin;
+
+  private TestPostgres() {}
+
+  /** A new, empty database; returns its URL. */
+  public static synchronized TargetUrl newDatabase() {
+    start();
+    String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    try (Connection c = connect(admin);
+        Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + name);
+      st.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return TargetUrl.parse("postgresql://postgres@127.0.0.1:" + server.port() + "/" + name);
+  }
+
+  public static int port() {
+    start();
+    return server.port();
+  }
+
+  public static Connection connect(TargetUrl url) throws SQLException {
+    Properties p = url.properties();
+    return DriverManager.getConnection(url.jdbcUrl(), p);
+  }
+
+  private static void start() {
+    if (server != null) {
+      return;
+    }
+    Path work = Paths.get("target", "test-pg").toAbsolutePath();
+    try {
+      Files.createDirectories(work);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    server = EmbeddedServer.in(work);
+    boolean fresh = !Files.exists(server.dataDirectory().resolve("PG_VERSION"));
+    admin = server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-test-postgres"));
+    try (Connection c = connect(admin);
+        Statement st = c.createStatement()) {
+      st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + PASSWORD_USER
+          + "') THEN CREATE ROLE " + PASSWORD_USER + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'; END IF; END $$");
+      if (fresh || !Files.readString(server.dataDirectory().resolve("pg_hba.conf")).contains(PASSWORD_USER)) {
+        Path hba = server.dataDirectory().resolve("pg_hba.conf");
+        Files.writeString(hba, "host all " + PASSWORD_USER + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(hba));
+        st.execute("SELECT pg_reload_conf()");
+      }
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException("cannot prepare the test server", e);
+    }
+  }
+}
