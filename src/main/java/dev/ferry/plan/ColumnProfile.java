@@ -39,6 +39,30 @@ public final class ColumnProfile {
   String firstText;
   String firstBadText;
 
+  /** Adds what {@code o} saw (another part of the same column) to this profile. */
+  void merge(ColumnProfile o) {
+    nulls += o.nulls;
+    integers += o.integers;
+    reals += o.reals;
+    texts += o.texts;
+    blobs += o.blobs;
+    minInteger = Math.min(minInteger, o.minInteger);
+    maxInteger = Math.max(maxInteger, o.maxInteger);
+    integersAreBits &= o.integersAreBits;
+    integersFitDouble &= o.integersFitDouble;
+    realsIntegral &= o.realsIntegral;
+    realsFinite &= o.realsFinite;
+    textValidUtf8 &= o.textValidUtf8;
+    textJsonContainer &= o.textJsonContainer;
+    textJson &= o.textJson;
+    textTimestamp &= o.textTimestamp;
+    textDateOnly &= o.textDateOnly;
+    textBoolean &= o.textBoolean;
+    maxChars = Math.max(maxChars, o.maxChars);
+    firstText = firstText != null ? firstText : o.firstText;
+    firstBadText = firstBadText != null ? firstBadText : o.firstBadText;
+  }
+
   /** Accounts for column {@code i} of the cursor's current row. */
   void add(RowCursor row, int i) {
     switch (row.type(i)) {

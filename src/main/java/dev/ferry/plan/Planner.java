@@ -78,15 +78,17 @@ public final class Planner {
 
   private static Map<String, TableProfiler.TableProfile> profileAll(
       SqliteSource source, List<SourceTable> tables, int jobs) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, tables.size())));
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
     try {
-      Map<String, Future<TableProfiler.TableProfile>> futures = new HashMap<>();
+      List<Map.Entry<String, Future<TableProfiler.TableProfile>>> futures = new ArrayList<>();
       for (SourceTable t : tables) {
-        futures.put(t.name(), pool.submit(() -> TableProfiler.profile(source, t)));
+        for (TableProfiler.Part part : TableProfiler.parts(source, t, jobs)) {
+          futures.add(Map.entry(t.name(), pool.submit(() -> TableProfiler.profile(source, part))));
+        }
       }
       Map<String, TableProfiler.TableProfile> out = new HashMap<>();
-      for (var e : futures.entrySet()) {
-        out.put(e.getKey(), e.getValue().get());
+      for (var e : futures) {
+        out.merge(e.getKey(), e.getValue().get(), TableProfiler.TableProfile::merge);
       }
       return out;
     } catch (ExecutionException e) {

@@ -8,15 +8,45 @@ import dev.ferry.source.sqlite.SqliteSource;
 final class TableProfiler {
   private TableProfiler() {}
 
-  record TableProfile(long rows, ColumnProfile[] columns) {}
+  /** Tables with at least this many rowids are profiled in parallel parts. */
+  static final long SPLIT_ROWS = 200_000;
 
-  static TableProfile profile(SqliteSource source, SourceTable table) {
+  record TableProfile(long rows, ColumnProfile[] columns) {
+    TableProfile merge(TableProfile o) {
+      for (int i = 0; i < columns.length; i++) {
+        columns[i].merge(o.columns[i]);
+      }
+      return new TableProfile(rows + o.rows, columns);
+    }
+  }
+
+  /** One part of a table to profile: all of it, or a rowid range. */
+  record Part(SourceTable table, long fromRowid, long toRowid) {}
+
+  /** Splits a big rowid table into {@code parts} rowid ranges; other tables are one part. */
+  static java.util.List<Part> parts(SqliteSource source, SourceTable table, int parts) {
+    long[] range = parts > 1 ? source.rowidRange(table) : new long[0];
+    if (range.length == 0 || range[1] - range[0] < SPLIT_ROWS) {
+      return java.util.List.of(new Part(table, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+    java.util.List<Part> out = new java.util.ArrayList<>();
+    long span = (range[1] - range[0]) / parts + 1;
+    for (long from = range[0]; from <= range[1]; from += span) {
+      out.add(new Part(table, from, Math.min(range[1], from + span - 1)));
+    }
+    return out;
+  }
+
+  static TableProfile profile(SqliteSource source, Part part) {
+    SourceTable table = part.table();
     ColumnProfile[] profiles = new ColumnProfile[table.columns().size()];
     for (int i = 0; i < profiles.length; i++) {
       profiles[i] = new ColumnProfile();
     }
     long rows = 0;
-    try (RowCursor cursor = source.openRows(table, table.columns())) {
+    try (RowCursor cursor = part.fromRowid() == Long.MIN_VALUE
+        ? source.openRows(table, table.columns())
+        : source.openRows(table, table.columns(), part.fromRowid(), part.toRowid())) {
       while (cursor.next()) {
         rows++;
         for (int i = 0; i < profiles.length; i++) {

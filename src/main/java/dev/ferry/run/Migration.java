@@ -40,6 +40,7 @@ public final class Migration {
   private final PrintStream out;
   private final Map<String, String> env;
   private final boolean quiet;
+  private final Map<String, Double> phases = new LinkedHashMap<>();
 
   public Migration(RunOptions options, PrintStream out, Map<String, String> env, boolean quiet) {
     this.options = options;
@@ -54,6 +55,7 @@ public final class Migration {
     SourceSchema schema = source.readSchema();
     say("Planning %s: %d tables, %d views", options.source(), schema.tables().size(), schema.views().size());
     MigrationPlan plan = Planner.plan(source, schema, options.planOptions());
+    phases.put("plan", (System.nanoTime() - started) / 1e9);
     if (options.dryRun()) {
       return dryRun(plan, started);
     }
@@ -123,6 +125,8 @@ public final class Migration {
       pool.shutdownNow();
     }
 
+    long keysStarted = System.nanoTime();
+    phases.put("load", (keysStarted - started) / 1e9 - phases.get("plan"));
     List<String> runNotes = new ArrayList<>();
     plan.notes().forEach(n -> runNotes.add(n.toString()));
     Map<TablePlan, List<Note>> keyNotes = new LinkedHashMap<>();
@@ -133,6 +137,8 @@ public final class Migration {
       runNotes.addAll(createViews(target, plan));
     }
 
+    long verifyStarted = System.nanoTime();
+    phases.put("keys", (verifyStarted - keysStarted) / 1e9);
     List<TableResult> results = new ArrayList<>();
     boolean mismatch = false;
     for (TablePlan t : plan.tables()) {
@@ -158,6 +164,7 @@ public final class Migration {
       results.add(new TableResult(t.source().name(), plan.schema() + "." + t.name(), r.rowsRead(), r.rowsWritten(),
           inTarget, r.bytes(), r.nanos() / 1e9, ok ? "VERIFIED (count)" : "MISMATCH", notes));
     }
+    phases.put("verify", (System.nanoTime() - verifyStarted) / 1e9);
     double seconds = (System.nanoTime() - started) / 1e9;
     int exit;
     String state;
@@ -182,7 +189,7 @@ public final class Migration {
     }
     store.finish(runId, state, exit, message);
     RunReport report = new RunReport(runId.toString(), plan.source().toString(), target.url().display(), plan.schema(),
-        false, seconds, "row counts", results, runNotes, exit, message);
+        false, seconds, phases, "row counts", results, runNotes, exit, message);
     finishReport(report);
     if (failure == null) {
       say("Connect: psql %s", target.url().display());
@@ -234,7 +241,7 @@ public final class Migration {
             t.notes().stream().map(Note::toString).toList()))
         .toList();
     RunReport report = new RunReport(null, plan.source().toString(), null, plan.schema(), true,
-        (System.nanoTime() - started) / 1e9, "none (dry run)", tables,
+        (System.nanoTime() - started) / 1e9, phases, "none (dry run)", tables,
         plan.notes().stream().map(Note::toString).toList(), 0, "Dry run: nothing was written.");
     writeJson(report);
     return report;

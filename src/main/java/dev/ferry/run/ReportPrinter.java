@@ -22,6 +22,11 @@ final class ReportPrinter {
     out.printf(Locale.ROOT, row, "total", String.format(Locale.ROOT, "%,d", r.rowsRead()),
         String.format(Locale.ROOT, "%,d", r.rowsWritten()), bytes(r.bytes()),
         String.format(Locale.ROOT, "%.2f", r.seconds()), String.format(Locale.ROOT, "%,.0f", rate), "");
+    if (!r.phases().isEmpty()) {
+      StringBuilder p = new StringBuilder("time:");
+      r.phases().forEach((k, v) -> p.append(String.format(Locale.ROOT, " %s %.2f s,", k, v)));
+      out.println(p.substring(0, p.length() - 1) + " (plan profiles every value; keys are foreign keys and views)");
+    }
     List<String> notes = new java.util.ArrayList<>(r.notes());
     r.tables().forEach(t -> notes.addAll(t.notes()));
     if (!notes.isEmpty()) {

@@ -12,6 +12,7 @@ import java.util.List;
  * @param schema target schema
  * @param dryRun nothing was written
  * @param seconds wall time of the whole run
+ * @param phases wall seconds per phase (plan, load, keys, verify), in order
  * @param verification what was verified ("row counts")
  * @param tables per-table results
  * @param notes notes not tied to one table
@@ -26,6 +27,7 @@ public record RunReport(
     String schema,
     boolean dryRun,
     double seconds,
+    java.util.Map<String, Double> phases,
     String verification,
     List<TableResult> tables,
     List<String> notes,

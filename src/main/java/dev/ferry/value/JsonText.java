@@ -17,10 +17,17 @@ public final class JsonText {
   /** A string, number, true, false or null. */
   public static final int SCALAR = 2;
 
+  /**
+   * Field names come back canonical (interned per factory), so duplicates are found by identity
+   * over a short list per open object rather than Jackson's per-object HashSet.
+   */
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
-          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          .enable(JsonFactory.Feature.INTERN_FIELD_NAMES)
           .build();
+
+  private static final int LINEAR_KEYS = 24;
 
   private JsonText() {}
 
@@ -35,7 +42,8 @@ public final class JsonText {
     if (!container && c != '"' && c != '-' && c != 't' && c != 'f' && c != 'n' && (c < '0' || c > '9')) {
       return INVALID; // cheap rejection of ordinary text
     }
-    boolean mayHaveNul = contains(b, NUL_ESCAPE);
+    boolean mayHaveNul = hasNulEscape(b);
+    java.util.ArrayDeque<java.util.List<String>> keys = new java.util.ArrayDeque<>();
     try (JsonParser p = FACTORY.createParser(b)) {
       JsonToken t = p.nextToken();
       int depth = 0;
@@ -45,8 +53,16 @@ public final class JsonText {
         }
         if (t.isStructStart()) {
           depth++;
+          if (t == JsonToken.START_OBJECT) {
+            keys.push(new java.util.ArrayList<>());
+          }
         } else if (t.isStructEnd()) {
           depth--;
+          if (t == JsonToken.END_OBJECT) {
+            keys.pop();
+          }
+        } else if (t == JsonToken.FIELD_NAME && isDuplicate(keys.peek(), p.currentName())) {
+          return INVALID; // jsonb would keep only the last value
         } else if (mayHaveNul
             && (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME)
             && p.getText().indexOf('\0') >= 0) {
@@ -65,7 +81,19 @@ public final class JsonText {
     }
   }
 
-  private static final byte[] NUL_ESCAPE = "u0000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static boolean isDuplicate(java.util.List<String> seen, String name) {
+    if (seen.size() < LINEAR_KEYS) {
+      for (String s : seen) {
+        if (s == name) { // canonical names: identity is equality
+          return true;
+        }
+      }
+    } else if (seen.contains(name)) {
+      return true;
+    }
+    seen.add(name);
+    return false;
+  }
 
   private static int firstNonSpace(byte[] b) {
     for (int i = 0; i < b.length; i++) {
@@ -76,15 +104,12 @@ public final class JsonText {
     return -1;
   }
 
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j] && !(j > 0 && (haystack[i + j] | 0x20) == needle[j])) {
-          continue outer;
-        }
+  /** True when {@code b} has a backslash followed by u0000: only then can a string hold NUL. */
+  private static boolean hasNulEscape(byte[] b) {
+    for (int i = 0; i + 5 < b.length; i++) {
+      if (b[i] == '\\' && b[i + 1] == 'u' && b[i + 2] == '0' && b[i + 3] == '0' && b[i + 4] == '0' && b[i + 5] == '0') {
+        return true;
       }
-      return true;
     }
     return false;
   }

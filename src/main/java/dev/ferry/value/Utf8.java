@@ -2,6 +2,11 @@ package dev.ferry.value;
 
 /** UTF-8 checks done on raw bytes, without decoding to String. */
 public final class Utf8 {
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final long LOW_BITS = 0x0101010101010101L;
+
   private Utf8() {}
 
   /**
@@ -13,6 +18,14 @@ public final class Utf8 {
     int i = 0;
     int n = b.length;
     while (i < n) {
+      if (i + 8 <= n) { // eight ASCII bytes at a time: no high bit set and no zero byte
+        long w = (long) LONGS.get(b, i);
+        if ((w & HIGH_BITS) == 0 && ((w - LOW_BITS) & ~w & HIGH_BITS) == 0) {
+          i += 8;
+          chars += 8;
+          continue;
+        }
+      }
       int c = b[i] & 0xff;
       if (c < 0x80) {
         if (c == 0) {

@@ -34,7 +34,12 @@ final class SqliteRowCursor implements RowCursor {
   private long rowNumber;
 
   SqliteRowCursor(
-      SqliteSource source, Connection connection, SourceTable table, List<SourceColumn> columns)
+      SqliteSource source,
+      Connection connection,
+      SourceTable table,
+      List<SourceColumn> columns,
+      long fromRowid,
+      long toRowid)
       throws SQLException {
     this.source = source;
     this.connection = connection;
@@ -49,8 +54,16 @@ final class SqliteRowCursor implements RowCursor {
             + select
             + " FROM "
             + SqliteSource.quote(table.name());
+    boolean ranged = hasRowid && (fromRowid != Long.MIN_VALUE || toRowid != Long.MAX_VALUE);
+    if (ranged) {
+      sql += " WHERE _rowid_ BETWEEN ? AND ?";
+    }
     try {
       this.statement = connection.prepareStatement(sql);
+      if (ranged) {
+        statement.setLong(1, fromRowid);
+        statement.setLong(2, toRowid);
+      }
       this.rows = statement.executeQuery();
     } catch (SQLException e) {
       connection.close();

@@ -65,7 +65,34 @@ public final class SqliteSource {
   /** A cursor over {@code columns} of {@code table}, in storage (rowid or key) order. */
   public RowCursor openRows(SourceTable table, List<SourceColumn> columns) {
     try {
-      return new SqliteRowCursor(this, connect(), table, columns);
+      return new SqliteRowCursor(this, connect(), table, columns, Long.MIN_VALUE, Long.MAX_VALUE);
+    } catch (SQLException e) {
+      throw unreadable("cannot read table " + table.name(), e);
+    }
+  }
+
+  /**
+   * A cursor over the rows of {@code table} whose rowid lies in [{@code fromRowid}, {@code
+   * toRowid}]: lets one big table be read by several threads.
+   */
+  public RowCursor openRows(SourceTable table, List<SourceColumn> columns, long fromRowid, long toRowid) {
+    try {
+      return new SqliteRowCursor(this, connect(), table, columns, fromRowid, toRowid);
+    } catch (SQLException e) {
+      throw unreadable("cannot read table " + table.name(), e);
+    }
+  }
+
+  /** The smallest and largest rowid of a rowid table (long[0] when empty or WITHOUT ROWID). */
+  public long[] rowidRange(SourceTable table) {
+    if (table.withoutRowid()) {
+      return new long[0];
+    }
+    try (Connection c = connect();
+        var st = c.createStatement();
+        var rs = st.executeQuery("SELECT min(_rowid_), max(_rowid_) FROM " + quote(table.name()))) {
+      rs.next();
+      return rs.getObject(1) == null ? new long[0] : new long[] {rs.getLong(1), rs.getLong(2)};
     } catch (SQLException e) {
       throw unreadable("cannot read table " + table.name(), e);
     }

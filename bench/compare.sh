@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Ferry vs the practical limit (sqlite3 -csv | psql \copy into the same typed tables, then the
+# same indexes and keys) vs pgloader, on a seed-001-shaped database, all into one PostgreSQL
+# server (Ferry's embedded one, in bench/work), alternating runs so drift hits all alike.
+#
+#   bench/compare.sh [TWEETS] [ROUNDS]        defaults: 1000000 tweets, 2 rounds
+#
+# Prints wall time, rows/s and peak RSS per tool and run, then medians and ratios against Ferry.
+set -euo pipefail
+tweets="${1:-1000000}"
+rounds="${2:-2}"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+work="$here/bench/work"
+mkdir -p "$work"
+cd "$work"
+ferry="$here/bin/ferry"
+db="$work/tweets-$tweets.db"
+[ -f "$db" ] || "$ferry" example "$db" --tweets "$tweets"
+rows=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM tweets)+(SELECT count(*) FROM users)+(SELECT count(*) FROM analysis_chunks)+(SELECT count(*) FROM analysis_queue)+(SELECT count(*) FROM personality_analysis)+(SELECT count(*) FROM funnel_progress)+(SELECT count(*) FROM funnel_completion)+(SELECT count(*) FROM referral_codes)+(SELECT count(*) FROM referral_tracking)+(SELECT count(*) FROM referral_usage_log)")
+"$ferry" pg start >/dev/null
+url="$("$ferry" pg url)"
+port="${url##*:}"; port="${port%%/*}"
+export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGTZ=UTC
+psql -qX -d postgres -c "SELECT 1" >/dev/null
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(psql -qXAt -d postgres -c 'SHOW server_version') ; $(java -version 2>&1 | head -1)"
+echo "source: $db ($(du -h "$db" | cut -f1), $rows rows)"
+
+fresh() { psql -qX -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
+
+# The limit pipeline uses Ferry's own DDL (from --dry-run) so the tables, types and indexes match.
+"$ferry" migrate "$db" --dry-run -q | sed -n '/^CREATE SCHEMA/,$p' | grep -v '^--' > "$work/ddl.sql"
+awk 'BEGIN{RS=";\n"} {sub(/^\n+/, "")} /^CREATE TABLE/ {print $0 ";"}' "$work/ddl.sql" > "$work/tables.sql"
+awk 'BEGIN{RS=";\n"} {sub(/^\n+/, "")} /^(ALTER TABLE|CREATE (UNIQUE )?INDEX)/ {print $0 ";"}' "$work/ddl.sql" > "$work/after.sql"
+
+run_limit() {
+  local target="$1"
+  psql -qX -d "$target" -f "$work/tables.sql"
+  for t in $(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"); do
+    sqlite3 -csv "$db" "SELECT * FROM \"$t\"" | psql -qX -d "$target" -c "\\copy \"$t\" FROM STDIN (FORMAT csv)"
+  done
+  psql -qX -d "$target" -f "$work/after.sql"
+}
+export -f run_limit
+export db work
+
+measure() { # name target command...
+  local name="$1" target="$2"; shift 2
+  fresh "$target"
+  local t0 t1
+  t0=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$work/rss.txt" "$@" >"$work/$name.log" 2>&1 || { echo "$name failed: see $work/$name.log"; tail -5 "$work/$name.log"; }
+  t1=$(date +%s.%N)
+  local secs rss loaded
+  secs=$(echo "$t1 - $t0" | bc -l)
+  rss=$(( $(tail -1 "$work/rss.txt") / 1024 ))
+  loaded=$(psql -qXAt -d "$target" -c "SELECT count(*) FROM tweets" 2>/dev/null || echo 0)
+  printf "%-9s round %s  %7.2f s  %9.0f rows/s  %5d MB peak RSS  (tweets loaded: %s)\n" "$name" "$round" "$secs" "$(echo "$rows / $secs" | bc -l)" "$rss" "$loaded"
+  echo "$name $secs $rss" >> "$work/results.txt"
+}
+
+: > "$work/results.txt"
+for round in $(seq 1 "$rounds"); do
+  measure ferry bench_ferry env FERRY_JAVA_OPTS=-Xmx256m "$ferry" migrate "$db" --target "postgresql://postgres@127.0.0.1:$port/bench_ferry" -q
+  measure limit bench_limit bash -c 'run_limit bench_limit'
+  if command -v pgloader >/dev/null; then
+    measure pgloader bench_pgloader pgloader "sqlite://$db" "pgsql://postgres:unused@127.0.0.1:$port/bench_pgloader"
+  fi
+done
+
+echo
+echo "median wall time, peak RSS, ratio of Ferry's time to each (lower is better for Ferry):"
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+f=$(awk '$1=="ferry"{print $2}' "$work/results.txt" | median)
+for tool in ferry limit pgloader; do
+  grep -q "^$tool " "$work/results.txt" || continue
+  s=$(awk -v t=$tool '$1==t{print $2}' "$work/results.txt" | median)
+  m=$(awk -v t=$tool '$1==t{print $3}' "$work/results.txt" | median)
+  printf "  %-9s %7.2f s  %5.0f MB   ferry/%s = %.2f\n" "$tool" "$s" "$m" "$tool" "$(echo "$f / $s" | bc -l)"
+done
