@@ -48,17 +48,20 @@ measure() { # name target command...
   fresh "$target"
   local t0 t1
   t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$work/rss.txt" "$@" >"$work/$name.log" 2>&1 || { echo "$name failed: see $work/$name.log"; tail -5 "$work/$name.log"; }
+  local status=ok
+  /usr/bin/time -f "%M" -o "$work/rss.txt" "$@" >"$work/$name.log" 2>&1 || status="failed (exit $?; see $work/$name.log)"
   t1=$(date +%s.%N)
   local secs rss loaded
   secs=$(echo "$t1 - $t0" | bc -l)
   rss=$(( $(tail -1 "$work/rss.txt") / 1024 ))
   loaded=$(psql -qXAt -d "$target" -c "SELECT count(*) FROM tweets" 2>/dev/null || echo 0)
-  printf "%-9s round %s  %7.2f s  %9.0f rows/s  %5d MB peak RSS  (tweets loaded: %s)\n" "$name" "$round" "$secs" "$(echo "$rows / $secs" | bc -l)" "$rss" "$loaded"
-  echo "$name $secs $rss" >> "$work/results.txt"
+  [ "$loaded" = "$tweets" ] || status="FAILED: $loaded of $tweets tweets loaded; $status"
+  printf "%-9s round %s  %7.2f s  %9.0f rows/s  %5d MB peak RSS  %s\n" "$name" "$round" "$secs" "$(echo "$rows / $secs" | bc -l)" "$rss" "$status"
+  if [ "$status" = ok ]; then echo "$name $secs $rss" >> "$work/results.txt"; else echo "$name" >> "$work/failures.txt"; fi
 }
 
 : > "$work/results.txt"
+: > "$work/failures.txt"
 for round in $(seq 1 "$rounds"); do
   measure ferry bench_ferry env FERRY_JAVA_OPTS=-Xmx256m "$ferry" migrate "$db" --target "postgresql://postgres@127.0.0.1:$port/bench_ferry" -q
   measure limit bench_limit bash -c 'run_limit bench_limit'
@@ -68,12 +71,13 @@ for round in $(seq 1 "$rounds"); do
 done
 
 echo
-echo "median wall time, peak RSS, ratio of Ferry's time to each (lower is better for Ferry):"
+echo "median over successful runs: wall time, peak RSS, and Ferry's time as a ratio of each (below 1 = Ferry faster):"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 f=$(awk '$1=="ferry"{print $2}' "$work/results.txt" | median)
 for tool in ferry limit pgloader; do
-  grep -q "^$tool " "$work/results.txt" || continue
+  failed=$(grep -c "^$tool\$" "$work/failures.txt" || true)
+  grep -q "^$tool " "$work/results.txt" || { echo "  $tool: every run failed"; continue; }
   s=$(awk -v t=$tool '$1==t{print $2}' "$work/results.txt" | median)
   m=$(awk -v t=$tool '$1==t{print $3}' "$work/results.txt" | median)
-  printf "  %-9s %7.2f s  %5.0f MB   ferry/%s = %.2f\n" "$tool" "$s" "$m" "$tool" "$(echo "$f / $s" | bc -l)"
+  printf "  %-9s %7.2f s  %5.0f MB   ferry/%s = %.2f   (%s of %s runs failed)\n" "$tool" "$s" "$m" "$tool" "$(echo "$f / $s" | bc -l)" "$failed" "$rounds"
 done

@@ -8,7 +8,8 @@ import picocli.CommandLine.IVersionProvider;
     name = "ferry",
     mixinStandardHelpOptions = true,
     versionProvider = FerryCommand.VersionProvider.class,
-    description = "Moves SQLite databases to PostgreSQL: faithful types and constraints, verified row by row.",
+    description =
+        "Moves SQLite databases to PostgreSQL: faithful types and constraints, verified row by row.",
     subcommands = {MigrateCommand.class, PgCommand.class, ExampleCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -11,7 +11,8 @@ final class IfExistsConverter implements ITypeConverter<IfExists> {
     try {
       return IfExists.valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new TypeConversionException("'" + value + "' is not one of fail, drop, truncate, append");
+      throw new TypeConversionException(
+          "'" + value + "' is not one of fail, drop, truncate, append");
     }
   }
 }

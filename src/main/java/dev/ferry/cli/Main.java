@@ -2,7 +2,9 @@ package dev.ferry.cli;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** {@code ferry}: the command-line entry point. */
@@ -10,7 +12,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        run(
+            args,
+            new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+            new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
   }
 
   /** Runs a command line and returns its exit code (tests call this directly). */
@@ -18,22 +24,31 @@ public final class Main {
     CommandLine cli = new CommandLine(new FerryCommand());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler((e, a) -> {
-      CommandLine c = e.getCommandLine();
-      c.getErr().println("ferry: error: " + e.getMessage());
-      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-      return ErrorCode.USAGE.exitCode();
-    });
-    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-      FerryException fe = e instanceof FerryException f ? f
-          : new FerryException(ErrorCode.INTERNAL, "internal error (a bug in ferry; please report it): " + e, e);
-      commandLine.getErr().println("ferry: error: " + fe.getMessage());
-      if (fe.code() == ErrorCode.INTERNAL) {
-        e.printStackTrace(commandLine.getErr());
-      }
-      commandLine.getErr().flush();
-      return fe.code().exitCode();
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          CommandLine c = e.getCommandLine();
+          c.getErr().println("ferry: error: " + e.getMessage());
+          c.getErr()
+              .println(
+                  "Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+          return ErrorCode.USAGE.exitCode();
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parsed) -> {
+          FerryException fe =
+              e instanceof FerryException f
+                  ? f
+                  : new FerryException(
+                      ErrorCode.INTERNAL,
+                      "internal error (a bug in ferry; please report it): " + e,
+                      e);
+          commandLine.getErr().println("ferry: error: " + fe.getMessage());
+          if (fe.code() == ErrorCode.INTERNAL) {
+            e.printStackTrace(commandLine.getErr());
+          }
+          commandLine.getErr().flush();
+          return fe.code().exitCode();
+        });
     return cli.execute(args);
   }
 }

@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "migrate",
@@ -42,44 +42,86 @@ final class MigrateCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE.db", description = "the SQLite database file")
   Path source;
 
-  @Option(names = "--target", paramLabel = "URL",
-      description = "postgresql://user:pass@host:port/db or jdbc:postgresql://…; default: DATABASE_URL, PG* variables, else the embedded server")
+  @Option(
+      names = "--target",
+      paramLabel = "URL",
+      description =
+          "postgresql://user:pass@host:port/db or jdbc:postgresql://…; default: DATABASE_URL, PG* variables, else the embedded server")
   String target;
 
-  @Option(names = "--schema", defaultValue = "public", description = "target schema (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--schema",
+      defaultValue = "public",
+      description = "target schema (default: ${DEFAULT-VALUE})")
   String schema;
 
-  @Option(names = "--if-exists", defaultValue = "fail", paramLabel = "fail|drop|truncate|append",
+  @Option(
+      names = "--if-exists",
+      defaultValue = "fail",
+      paramLabel = "fail|drop|truncate|append",
       converter = IfExistsConverter.class,
-      description = "when a target table exists: fail before changing anything (default), drop it, truncate it, or append to it")
+      description =
+          "when a target table exists: fail before changing anything (default), drop it, truncate it, or append to it")
   IfExists ifExists;
 
-  @Option(names = "--only", split = ",", paramLabel = "PATTERN", description = "only tables matching these patterns (* and ?)")
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "PATTERN",
+      description = "only tables matching these patterns (* and ?)")
   List<String> only = new ArrayList<>();
 
-  @Option(names = "--exclude", split = ",", paramLabel = "PATTERN", description = "leave out tables matching these patterns")
+  @Option(
+      names = "--exclude",
+      split = ",",
+      paramLabel = "PATTERN",
+      description = "leave out tables matching these patterns")
   List<String> exclude = new ArrayList<>();
 
-  @Option(names = "--jobs", paramLabel = "N", description = "tables loaded in parallel (default: the number of cores)")
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      description = "tables loaded in parallel (default: the number of cores)")
   Integer jobs;
 
   @Option(names = "--dry-run", description = "print the plan and the DDL; touch nothing")
   boolean dryRun;
 
-  @Option(names = "--keep-case", description = "keep names' letter case (default: lower-case ASCII letters, as unquoted SQL expects)")
+  @Option(
+      names = "--keep-case",
+      description =
+          "keep names' letter case (default: lower-case ASCII letters, as unquoted SQL expects)")
   boolean keepCase;
 
-  @Option(names = "--report", paramLabel = "FILE.json", description = "also write the report as JSON")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE.json",
+      description = "also write the report as JSON")
   Path report;
 
-  @Option(names = {"-q", "--quiet"}, description = "no progress, only the report")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "no progress, only the report")
   boolean quiet;
 
   @Override
   public Integer call() {
-    RunOptions options = new RunOptions(source, target, schema, ifExists, only, exclude,
-        jobs != null ? jobs : RunOptions.defaultJobs(), dryRun, keepCase, report, Paths.get("").toAbsolutePath());
-    PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+    RunOptions options =
+        new RunOptions(
+            source,
+            target,
+            schema,
+            ifExists,
+            only,
+            exclude,
+            jobs != null ? jobs : RunOptions.defaultJobs(),
+            dryRun,
+            keepCase,
+            report,
+            Paths.get("").toAbsolutePath());
+    PrintStream out =
+        new PrintStream(
+            new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
     RunReport r = new Migration(options, out, System.getenv(), quiet).run();
     out.flush();
     return r.exitCode();

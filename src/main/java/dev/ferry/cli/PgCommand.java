@@ -4,14 +4,15 @@ import dev.ferry.target.embedded.EmbeddedServer;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "pg",
     mixinStandardHelpOptions = true,
-    description = "Manages the embedded PostgreSQL (data in .ferry/pg under the current directory).")
+    description =
+        "Manages the embedded PostgreSQL (data in .ferry/pg under the current directory).")
 final class PgCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -25,7 +26,8 @@ final class PgCommand implements Callable<Integer> {
     switch (action) {
       case "start" -> {
         String url = server.start().display();
-        out.println("embedded PostgreSQL " + EmbeddedServer.postgresVersion() + " running: psql " + url);
+        out.println(
+            "embedded PostgreSQL " + EmbeddedServer.postgresVersion() + " running: psql " + url);
       }
       case "stop" -> {
         server.stop();
@@ -33,12 +35,17 @@ final class PgCommand implements Callable<Integer> {
       }
       case "status" -> {
         boolean up = server.running();
-        out.println(up ? "running: psql " + server.url().display() : "stopped (data: " + server.dataDirectory() + ")");
+        out.println(
+            up
+                ? "running: psql " + server.url().display()
+                : "stopped (data: " + server.dataDirectory() + ")");
         return up ? 0 : 3;
       }
       case "url" -> out.println(server.url().display());
       default -> {
-        spec.commandLine().getErr().println("ferry pg: unknown action '" + action + "': use start, stop, status or url");
+        spec.commandLine()
+            .getErr()
+            .println("ferry pg: unknown action '" + action + "': use start, stop, status or url");
         return 1;
       }
     }

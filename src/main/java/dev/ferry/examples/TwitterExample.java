@@ -16,13 +16,14 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Writes a SQLite database shaped like seed 001's (a Node app's tweet-analysis store: users,
- * tweets with JSON metadata, personality analysis, funnel and referral tables, an analysis queue
- * with its CHECK and chunks), stored the way such an app stores it: JSON as TEXT, booleans as 0/1,
+ * Writes a SQLite database shaped like seed 001's (a Node app's tweet-analysis store: users, tweets
+ * with JSON metadata, personality analysis, funnel and referral tables, an analysis queue with its
+ * CHECK and chunks), stored the way such an app stores it: JSON as TEXT, booleans as 0/1,
  * timestamps as text. Deterministic for a given seed; any size.
  */
 public final class TwitterExample {
-  static final String SCHEMA = """
+  static final String SCHEMA =
+      """
       CREATE TABLE users (
         id TEXT PRIMARY KEY,
         username TEXT UNIQUE NOT NULL,
@@ -118,17 +119,20 @@ public final class TwitterExample {
       CREATE INDEX idx_analysis_queue_priority ON analysis_queue(priority DESC, created_at ASC);
       """;
 
-  private static final String[] WORDS = (
-      "the a data postgres sqlite migration ship fast lossless query index json tweet thread reply "
-      + "ai model launch build weekend coffee morning team product users growth metrics design api "
-      + "open source rust java python deploy bug fix review learn today great new why how what love")
-      .split(" ");
+  private static final String[] WORDS =
+      ("the a data postgres sqlite migration ship fast lossless query index json tweet thread reply "
+              + "ai model launch build weekend coffee morning team product users growth metrics design api "
+              + "open source rust java python deploy bug fix review learn today great new why how what love")
+          .split(" ");
   private static final String[] LANGS = {"en", "en", "en", "en", "es", "fr", "de", "ja", "pt"};
-  private static final String[] STATUSES = {"pending", "processing", "completed", "completed", "failed"};
+  private static final String[] STATUSES = {
+    "pending", "processing", "completed", "completed", "failed"
+  };
   private static final DateTimeFormatter SQLITE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter TWITTER_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
   private static final long START = Instant.parse("2023-01-01T00:00:00Z").getEpochSecond();
 
   private final SplittableRandom random;
@@ -140,12 +144,14 @@ public final class TwitterExample {
   /** Writes the example with {@code tweets} tweets to {@code file}, which must not exist. */
   public static void write(Path file, int tweets, long seed) {
     if (Files.exists(file)) {
-      throw new FerryException(ErrorCode.USAGE, file + " already exists; remove it or choose another name");
+      throw new FerryException(
+          ErrorCode.USAGE, file + " already exists; remove it or choose another name");
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
       new TwitterExample(seed).fill(c, tweets);
     } catch (SQLException e) {
-      throw new FerryException(ErrorCode.SOURCE_UNREADABLE, "cannot write " + file + ": " + e.getMessage(), e);
+      throw new FerryException(
+          ErrorCode.SOURCE_UNREADABLE, "cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -153,7 +159,7 @@ public final class TwitterExample {
     try (Statement st = c.createStatement()) {
       st.execute("PRAGMA journal_mode = OFF");
       st.execute("PRAGMA synchronous = OFF");
-      for (String ddl : SCHEMA.split(";")) {
+      for (String ddl : SCHEMA.split(";", -1)) {
         if (!ddl.isBlank()) {
           st.execute(ddl);
         }
@@ -175,8 +181,17 @@ public final class TwitterExample {
       for (int i = 0; i < n; i++) {
         ps.setString(1, userId(i));
         ps.setString(2, "user_" + i);
-        ps.setString(3, "{\"name\": \"User " + i + "\", \"followers\": " + random.nextInt(100_000)
-            + ", \"verified\": " + (random.nextInt(10) == 0) + ", \"bio\": \"" + sentence(6) + "\"}");
+        ps.setString(
+            3,
+            "{\"name\": \"User "
+                + i
+                + "\", \"followers\": "
+                + random.nextInt(100_000)
+                + ", \"verified\": "
+                + (random.nextInt(10) == 0)
+                + ", \"bio\": \""
+                + sentence(6)
+                + "\"}");
         ps.setString(4, i % 7 == 0 ? null : "https://img.example.com/u/" + i + ".jpg");
         ps.setString(5, random.nextInt(5) == 0 ? null : sqliteTime(random.nextLong(86_400L * 600)));
         ps.setString(6, sqliteTime(random.nextLong(86_400L * 300)));
@@ -187,19 +202,31 @@ public final class TwitterExample {
   }
 
   private void tweets(Connection c, int n, int users) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO tweets VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO tweets VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (int i = 0; i < n; i++) {
         String id = Long.toString(1_790_000_000_000_000_000L + i);
         int user = random.nextInt(users);
         ps.setString(1, id);
         ps.setString(2, userId(user));
         ps.setString(3, sentence(8 + random.nextInt(30)));
-        ps.setString(4, TWITTER_TIME.format(Instant.ofEpochSecond(START + random.nextLong(86_400L * 600))));
+        ps.setString(
+            4, TWITTER_TIME.format(Instant.ofEpochSecond(START + random.nextLong(86_400L * 600))));
         ps.setString(5, "https://x.com/user_" + user + "/status/" + id);
         ps.setInt(6, random.nextInt(4) == 0 ? 1 : 0);
-        ps.setString(7, "{\"lang\": \"" + LANGS[random.nextInt(LANGS.length)] + "\", \"likes\": " + random.nextInt(5000)
-            + ", \"retweets\": " + random.nextInt(800) + ", \"hashtags\": [\"" + WORDS[random.nextInt(WORDS.length)]
-            + "\"], \"source\": \"Twitter Web App\", \"id_str\": \"" + id + "\"}");
+        ps.setString(
+            7,
+            "{\"lang\": \""
+                + LANGS[random.nextInt(LANGS.length)]
+                + "\", \"likes\": "
+                + random.nextInt(5000)
+                + ", \"retweets\": "
+                + random.nextInt(800)
+                + ", \"hashtags\": [\""
+                + WORDS[random.nextInt(WORDS.length)]
+                + "\"], \"source\": \"Twitter Web App\", \"id_str\": \""
+                + id
+                + "\"}");
         ps.setString(8, sqliteTime(86_400L * 600 + random.nextLong(86_400L * 30)));
         ps.addBatch();
         if (i % 10_000 == 9_999) {
@@ -211,13 +238,25 @@ public final class TwitterExample {
   }
 
   private void personality(Connection c, int users) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO personality_analysis VALUES (?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO personality_analysis VALUES (?, ?, ?, ?, ?, ?)")) {
       for (int i = 0; i < users; i += 2) {
         ps.setString(1, "pa_" + i);
         ps.setString(2, userId(i));
-        ps.setString(3, "{\"openness\": " + random.nextInt(100) / 100.0 + ", \"conscientiousness\": "
-            + random.nextInt(100) / 100.0 + "}");
-        ps.setString(4, "[\"" + WORDS[random.nextInt(WORDS.length)] + "\", \"" + WORDS[random.nextInt(WORDS.length)] + "\"]");
+        ps.setString(
+            3,
+            "{\"openness\": "
+                + random.nextInt(100) / 100.0
+                + ", \"conscientiousness\": "
+                + random.nextInt(100) / 100.0
+                + "}");
+        ps.setString(
+            4,
+            "[\""
+                + WORDS[random.nextInt(WORDS.length)]
+                + "\", \""
+                + WORDS[random.nextInt(WORDS.length)]
+                + "\"]");
         ps.setString(5, "{\"tone\": \"casual\", \"emoji\": " + random.nextBoolean() + "}");
         ps.setString(6, sqliteTime(random.nextLong(86_400L * 600)));
         ps.addBatch();
@@ -227,8 +266,10 @@ public final class TwitterExample {
   }
 
   private void funnels(Connection c, int users) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO funnel_progress VALUES (?, ?, ?, ?, ?)");
-        PreparedStatement d = c.prepareStatement("INSERT INTO funnel_completion VALUES (?, ?, ?)")) {
+    try (PreparedStatement p =
+            c.prepareStatement("INSERT INTO funnel_progress VALUES (?, ?, ?, ?, ?)");
+        PreparedStatement d =
+            c.prepareStatement("INSERT INTO funnel_completion VALUES (?, ?, ?)")) {
       for (int i = 0; i < users; i += 3) {
         p.setString(1, userId(i));
         p.setInt(2, random.nextInt(6));
@@ -250,11 +291,14 @@ public final class TwitterExample {
 
   private void referrals(Connection c, int users) throws SQLException {
     int codes = Math.max(1, users / 10);
-    try (PreparedStatement code = c.prepareStatement("INSERT INTO referral_codes VALUES (?, ?, ?, ?)");
-        PreparedStatement track = c.prepareStatement(
-            "INSERT INTO referral_tracking (referral_code, referrer_user_id, referred_user_id, used_at) VALUES (?, ?, ?, ?)");
-        PreparedStatement log = c.prepareStatement(
-            "INSERT INTO referral_usage_log (referral_code, used_by_user_id, used_at) VALUES (?, ?, ?)")) {
+    try (PreparedStatement code =
+            c.prepareStatement("INSERT INTO referral_codes VALUES (?, ?, ?, ?)");
+        PreparedStatement track =
+            c.prepareStatement(
+                "INSERT INTO referral_tracking (referral_code, referrer_user_id, referred_user_id, used_at) VALUES (?, ?, ?, ?)");
+        PreparedStatement log =
+            c.prepareStatement(
+                "INSERT INTO referral_usage_log (referral_code, used_by_user_id, used_at) VALUES (?, ?, ?)")) {
       for (int i = 0; i < codes; i++) {
         code.setString(1, "REF" + (1000 + i));
         code.setString(2, userId(i));
@@ -278,12 +322,14 @@ public final class TwitterExample {
   }
 
   private void queue(Connection c, int users) throws SQLException {
-    try (PreparedStatement job = c.prepareStatement(
-            "INSERT INTO analysis_queue (user_id, status, priority, total_chunks, processed_chunks, created_at,"
-                + " started_at, completed_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement chunk = c.prepareStatement(
-            "INSERT INTO analysis_chunks (job_id, chunk_index, tweet_count, status, started_at, completed_at, result, error)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement job =
+            c.prepareStatement(
+                "INSERT INTO analysis_queue (user_id, status, priority, total_chunks, processed_chunks, created_at,"
+                    + " started_at, completed_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement chunk =
+            c.prepareStatement(
+                "INSERT INTO analysis_chunks (job_id, chunk_index, tweet_count, status, started_at, completed_at, result, error)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       int jobs = Math.max(1, users / 2);
       for (int j = 1; j <= jobs; j++) {
         String status = STATUSES[random.nextInt(STATUSES.length)];
@@ -305,7 +351,15 @@ public final class TwitterExample {
           chunk.setString(4, status);
           chunk.setString(5, status.equals("pending") ? null : sqliteTime(created + 60 + k));
           chunk.setString(6, status.equals("completed") ? sqliteTime(created + 300 + k) : null);
-          chunk.setString(7, status.equals("completed") ? "{\"topics\": [\"" + WORDS[random.nextInt(WORDS.length)] + "\"], \"score\": " + random.nextInt(100) + "}" : null);
+          chunk.setString(
+              7,
+              status.equals("completed")
+                  ? "{\"topics\": [\""
+                      + WORDS[random.nextInt(WORDS.length)]
+                      + "\"], \"score\": "
+                      + random.nextInt(100)
+                      + "}"
+                  : null);
           chunk.setString(8, status.equals("failed") ? "timeout" : null);
           chunk.addBatch();
         }

@@ -1,13 +1,13 @@
 package dev.ferry.plan;
 
 /**
- * One DDL statement that runs after the data is loaded (constraint, index, foreign key, view).
- * When PostgreSQL rejects it the run records a note with the reason instead of failing, unless
- * {@code required}.
+ * One DDL statement that runs after the data is loaded (constraint, index, foreign key, view). When
+ * PostgreSQL rejects it the run records a note with the reason instead of failing, unless {@code
+ * required}.
  *
  * @param what for people: "PRIMARY KEY (id)", "index idx_tweets_created"
  * @param sql the statement
- * @param fallbackSql a weaker statement to try when {@code sql} fails (FOREIGN KEY … NOT VALID
- *     when orphans exist), or null
+ * @param fallbackSql a weaker statement to try when {@code sql} fails (FOREIGN KEY … NOT VALID when
+ *     orphans exist), or null
  */
 public record DdlStep(String what, String sql, String fallbackSql) {}

@@ -14,19 +14,22 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Translates a column DEFAULT so that it produces, in the column's new type, the value SQLite
- * would have stored: CURRENT_TIMESTAMP in a column that stays text produces SQLite's
- * 'YYYY-MM-DD HH:MM:SS' UTC text; 0/1 in a boolean column become false/true; a date literal in a
- * timestamptz column is read as UTC like the stored values.
+ * Translates a column DEFAULT so that it produces, in the column's new type, the value SQLite would
+ * have stored: CURRENT_TIMESTAMP in a column that stays text produces SQLite's 'YYYY-MM-DD
+ * HH:MM:SS' UTC text; 0/1 in a boolean column become false/true; a date literal in a timestamptz
+ * column is read as UTC like the stored values.
  */
 final class DefaultTranslator {
   private static final DateTimeFormatter ISO_UTC =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   private DefaultTranslator() {}
 
   static Translation translate(
-      String sqliteDefault, TypeChoice choice, Function<String, ExpressionTranslator.ColumnRef> cols) {
+      String sqliteDefault,
+      TypeChoice choice,
+      Function<String, ExpressionTranslator.ColumnRef> cols) {
     String d = stripParens(sqliteDefault.trim());
     PgType type = choice.type();
     List<Token> tokens = SqlTokenizer.tokenize(d);
@@ -38,15 +41,20 @@ final class DefaultTranslator {
     if (type.isText() && nowish) {
       String upper = d.toUpperCase(Locale.ROOT);
       String format =
-          upper.contains("DATE") && !upper.contains("TIME") ? "YYYY-MM-DD"
-              : upper.equals("CURRENT_TIME") || upper.startsWith("TIME(") ? "HH24:MI:SS"
-              : "YYYY-MM-DD HH24:MI:SS";
+          upper.contains("DATE") && !upper.contains("TIME")
+              ? "YYYY-MM-DD"
+              : upper.equals("CURRENT_TIME") || upper.startsWith("TIME(")
+                  ? "HH24:MI:SS"
+                  : "YYYY-MM-DD HH24:MI:SS";
       return Translation.ok("to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', '" + format + "')");
     }
     switch (type.kind()) {
       case BOOLEAN -> {
-        if (only != null && (only.kind() == Token.Kind.NUMBER || only.kind() == Token.Kind.STRING
-            || only.is("TRUE") || only.is("FALSE"))) {
+        if (only != null
+            && (only.kind() == Token.Kind.NUMBER
+                || only.kind() == Token.Kind.STRING
+                || only.is("TRUE")
+                || only.is("FALSE"))) {
           int b = Booleans.parse(only.text().getBytes(StandardCharsets.UTF_8));
           if (b != Booleans.INVALID) {
             return Translation.ok(b == 1 ? "true" : "false");
@@ -62,12 +70,17 @@ final class DefaultTranslator {
         }
         if (only != null && only.kind() == Token.Kind.NUMBER && choice.epoch() != EpochUnit.NONE) {
           long v = Long.parseLong(only.text());
-          long micros = choice.epoch() == EpochUnit.SECONDS ? Timestamps.fromEpochSeconds(v) : Timestamps.fromEpochMillis(v);
+          long micros =
+              choice.epoch() == EpochUnit.SECONDS
+                  ? Timestamps.fromEpochSeconds(v)
+                  : Timestamps.fromEpochMillis(v);
           return Translation.ok(Names.literal(formatMicros(micros)) + "::timestamptz");
         }
       }
       case DATE -> {
-        if (only != null && only.kind() == Token.Kind.STRING && Timestamps.isDate(only.text().getBytes(StandardCharsets.UTF_8))) {
+        if (only != null
+            && only.kind() == Token.Kind.STRING
+            && Timestamps.isDate(only.text().getBytes(StandardCharsets.UTF_8))) {
           return Translation.ok(Names.literal(LocalDate.parse(only.text()).toString()) + "::date");
         }
       }
@@ -91,14 +104,19 @@ final class DefaultTranslator {
 
   private static boolean isNow(String d) {
     String u = d.toUpperCase(Locale.ROOT).replace(" ", "");
-    return u.equals("CURRENT_TIMESTAMP") || u.equals("CURRENT_DATE") || u.equals("CURRENT_TIME")
-        || u.equals("DATETIME('NOW')") || u.equals("DATE('NOW')") || u.equals("TIME('NOW')");
+    return u.equals("CURRENT_TIMESTAMP")
+        || u.equals("CURRENT_DATE")
+        || u.equals("CURRENT_TIME")
+        || u.equals("DATETIME('NOW')")
+        || u.equals("DATE('NOW')")
+        || u.equals("TIME('NOW')");
   }
 
   static String formatMicros(long micros) {
     long epochMicros = micros + Timestamps.MICROS_SINCE_UNIX_AT_PG_EPOCH;
     Instant instant =
-        Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000);
+        Instant.ofEpochSecond(
+            Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000);
     return ISO_UTC.format(instant);
   }
 

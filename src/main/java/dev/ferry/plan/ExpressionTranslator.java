@@ -24,13 +24,68 @@ final class ExpressionTranslator {
 
   private static final Set<String> KEYWORDS =
       Set.of(
-          "AND", "OR", "NOT", "IN", "IS", "NULL", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE",
-          "END", "AS", "ESCAPE", "EXISTS", "SELECT", "FROM", "WHERE", "GROUP", "BY", "ORDER",
-          "HAVING", "LIMIT", "OFFSET", "JOIN", "LEFT", "RIGHT", "INNER", "OUTER", "CROSS", "ON",
-          "USING", "DISTINCT", "ALL", "UNION", "INTERSECT", "EXCEPT", "ASC", "DESC", "TRUE",
-          "FALSE", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "NATURAL", "WITH",
-          "RECURSIVE", "VALUES", "FULL", "NULLS", "FIRST", "LAST", "FILTER", "OVER", "PARTITION",
-          "ROWS", "RANGE", "PRECEDING", "FOLLOWING", "UNBOUNDED", "CURRENT", "ROW");
+          "AND",
+          "OR",
+          "NOT",
+          "IN",
+          "IS",
+          "NULL",
+          "BETWEEN",
+          "CASE",
+          "WHEN",
+          "THEN",
+          "ELSE",
+          "END",
+          "AS",
+          "ESCAPE",
+          "EXISTS",
+          "SELECT",
+          "FROM",
+          "WHERE",
+          "GROUP",
+          "BY",
+          "ORDER",
+          "HAVING",
+          "LIMIT",
+          "OFFSET",
+          "JOIN",
+          "LEFT",
+          "RIGHT",
+          "INNER",
+          "OUTER",
+          "CROSS",
+          "ON",
+          "USING",
+          "DISTINCT",
+          "ALL",
+          "UNION",
+          "INTERSECT",
+          "EXCEPT",
+          "ASC",
+          "DESC",
+          "TRUE",
+          "FALSE",
+          "CURRENT_TIMESTAMP",
+          "CURRENT_DATE",
+          "CURRENT_TIME",
+          "NATURAL",
+          "WITH",
+          "RECURSIVE",
+          "VALUES",
+          "FULL",
+          "NULLS",
+          "FIRST",
+          "LAST",
+          "FILTER",
+          "OVER",
+          "PARTITION",
+          "ROWS",
+          "RANGE",
+          "PRECEDING",
+          "FOLLOWING",
+          "UNBOUNDED",
+          "CURRENT",
+          "ROW");
 
   private static final Map<String, String> SAME_OR_RENAMED =
       Map.ofEntries(
@@ -150,12 +205,14 @@ final class ExpressionTranslator {
       }
       case "GLOB" -> {
         Token pattern = peek(1);
-        String like = pattern != null && pattern.kind() == Kind.STRING ? globToLike(pattern.text()) : null;
+        String like =
+            pattern != null && pattern.kind() == Kind.STRING ? globToLike(pattern.text()) : null;
         if (like == null) {
           return "GLOB with a character class or a non-literal pattern has no exact PostgreSQL equivalent";
         }
         i++;
-        return emit("LIKE " + Names.literal(like)); // GLOB is case-sensitive, like LIKE in PostgreSQL
+        return emit(
+            "LIKE " + Names.literal(like)); // GLOB is case-sensitive, like LIKE in PostgreSQL
       }
       case "REGEXP", "MATCH" -> {
         return u + " has no exact PostgreSQL equivalent";
@@ -241,7 +298,8 @@ final class ExpressionTranslator {
       }
       case "MAX", "MIN" -> {
         int commas = topLevelCommas(i + 1);
-        return emit(commas > 0 ? (u.equals("MAX") ? "greatest" : "least") : u.toLowerCase(Locale.ROOT));
+        return emit(
+            commas > 0 ? (u.equals("MAX") ? "greatest" : "least") : u.toLowerCase(Locale.ROOT));
       }
       case "CAST" -> {
         return cast();
@@ -260,7 +318,9 @@ final class ExpressionTranslator {
   }
 
   private String timeFunction(String u, List<Token> args) {
-    boolean now = !args.isEmpty() && args.stream().allMatch(a -> a.kind() == Kind.STRING || a.kind() == Kind.COMMA);
+    boolean now =
+        !args.isEmpty()
+            && args.stream().allMatch(a -> a.kind() == Kind.STRING || a.kind() == Kind.COMMA);
     String first = args.isEmpty() ? null : args.get(0).text();
     String replacement = null;
     if (u.equals("UNIXEPOCH") && args.isEmpty()) {
@@ -274,7 +334,9 @@ final class ExpressionTranslator {
             case "UNIXEPOCH" -> "(extract(epoch from now()))::bigint";
             default -> null;
           };
-    } else if (u.equals("STRFTIME") && args.size() == 3 && "%s".equals(first)
+    } else if (u.equals("STRFTIME")
+        && args.size() == 3
+        && "%s".equals(first)
         && "now".equalsIgnoreCase(args.get(2).text())) {
       replacement = "(extract(epoch from now()))::bigint";
     }
@@ -332,7 +394,8 @@ final class ExpressionTranslator {
   /** A GLOB pattern as a LIKE pattern (backslash escapes), or null when it has [classes]. */
   static String globToLike(String glob) {
     StringBuilder like = new StringBuilder();
-    for (char c : glob.toCharArray()) {
+    for (int i = 0; i < glob.length(); i++) {
+      char c = glob.charAt(i);
       switch (c) {
         case '*' -> like.append('%');
         case '?' -> like.append('_');
@@ -375,7 +438,9 @@ final class ExpressionTranslator {
         out.setLength(out.length() - 1);
       }
     }
-    if (s.equals("(") && out.length() > 0 && Character.isLetterOrDigit(out.charAt(out.length() - 1))
+    if (s.equals("(")
+        && out.length() > 0
+        && Character.isLetterOrDigit(out.charAt(out.length() - 1))
         && !endsWithKeyword()) {
       out.append('(');
     } else if (s.equals("(")) {
@@ -393,7 +458,8 @@ final class ExpressionTranslator {
       j--;
     }
     String last = out.substring(j);
-    return KEYWORDS.contains(last.toUpperCase(Locale.ROOT)) && last.equals(last.toUpperCase(Locale.ROOT));
+    return KEYWORDS.contains(last.toUpperCase(Locale.ROOT))
+        && last.equals(last.toUpperCase(Locale.ROOT));
   }
 
   private void space() {

@@ -19,30 +19,54 @@ final class ForeignKeys {
     List<DdlStep> keys = new ArrayList<>();
     List<Note> notes = new ArrayList<>(plan.notes());
     for (SourceForeignKey fk : plan.source().foreignKeys()) {
-      String label = "FOREIGN KEY (" + String.join(", ", fk.columns()) + ") REFERENCES " + fk.parentTable();
+      String label =
+          "FOREIGN KEY (" + String.join(", ", fk.columns()) + ") REFERENCES " + fk.parentTable();
       TablePlan parent = tables.get(Planner.key(fk.parentTable()));
       if (parent == null) {
-        notes.add(new Note("table " + plan.source().name() + ", " + label, "not created: " + fk.parentTable() + " is not part of this migration"));
+        notes.add(
+            new Note(
+                "table " + plan.source().name() + ", " + label,
+                "not created: " + fk.parentTable() + " is not part of this migration"));
         continue;
       }
-      List<String> parentColumns = fk.parentColumns().isEmpty()
-          ? parent.source().primaryKey().stream().map(SourceColumn::name).toList()
-          : fk.parentColumns();
+      List<String> parentColumns =
+          fk.parentColumns().isEmpty()
+              ? parent.source().primaryKey().stream().map(SourceColumn::name).toList()
+              : fk.parentColumns();
       List<String> child = targets(plan, fk.columns());
       List<String> referenced = targets(parent, parentColumns);
       if (child == null || referenced == null || child.size() != referenced.size()) {
-        notes.add(new Note("table " + plan.source().name() + ", " + label, "not created: the referenced columns do not exist"));
+        notes.add(
+            new Note(
+                "table " + plan.source().name() + ", " + label,
+                "not created: the referenced columns do not exist"));
         continue;
       }
       String sql =
-          "ALTER TABLE " + plan.qualified() + " ADD FOREIGN KEY (" + String.join(", ", child) + ") REFERENCES "
-              + parent.qualified() + " (" + String.join(", ", referenced) + ")"
-              + action("DELETE", fk.onDelete()) + action("UPDATE", fk.onUpdate())
+          "ALTER TABLE "
+              + plan.qualified()
+              + " ADD FOREIGN KEY ("
+              + String.join(", ", child)
+              + ") REFERENCES "
+              + parent.qualified()
+              + " ("
+              + String.join(", ", referenced)
+              + ")"
+              + action("DELETE", fk.onDelete())
+              + action("UPDATE", fk.onUpdate())
               + (fk.deferred() ? " DEFERRABLE INITIALLY DEFERRED" : "");
       keys.add(new DdlStep(label, sql, sql + " NOT VALID"));
     }
-    return new TablePlan(plan.source(), plan.schema(), plan.name(), plan.columns(), plan.rowCount(),
-        plan.constraints(), keys, plan.identityRestart(), notes);
+    return new TablePlan(
+        plan.source(),
+        plan.schema(),
+        plan.name(),
+        plan.columns(),
+        plan.rowCount(),
+        plan.constraints(),
+        keys,
+        plan.identityRestart(),
+        notes);
   }
 
   private static List<String> targets(TablePlan plan, List<String> sourceColumns) {

@@ -7,11 +7,11 @@ import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
- * PostgreSQL names for source names. By default ASCII letters are lower-cased, matching both
- * SQLite (names are case-insensitive for ASCII) and PostgreSQL (unquoted names fold to lower
- * case), so application queries keep working; {@code --keep-case} keeps names as written. Names
- * longer than PostgreSQL's 63 bytes are cut at a character boundary and given a hash suffix so
- * two long names never collide silently. Every name is quoted in generated SQL.
+ * PostgreSQL names for source names. By default ASCII letters are lower-cased, matching both SQLite
+ * (names are case-insensitive for ASCII) and PostgreSQL (unquoted names fold to lower case), so
+ * application queries keep working; {@code --keep-case} keeps names as written. Names longer than
+ * PostgreSQL's 63 bytes are cut at a character boundary and given a hash suffix so two long names
+ * never collide silently. Every name is quoted in generated SQL.
  */
 public final class Names {
   static final int MAX_BYTES = 63;

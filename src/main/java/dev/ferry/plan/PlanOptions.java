@@ -16,7 +16,8 @@ public record PlanOptions(
 
   /** Defaults: schema public, every table, lower-case names, one job per core. */
   public static PlanOptions defaults() {
-    return new PlanOptions("public", List.of(), List.of(), false, Runtime.getRuntime().availableProcessors());
+    return new PlanOptions(
+        "public", List.of(), List.of(), false, Runtime.getRuntime().availableProcessors());
   }
 
   boolean includes(String table) {
@@ -26,7 +27,8 @@ public record PlanOptions(
 
   static boolean glob(String pattern, String name) {
     StringBuilder re = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
       switch (c) {
         case '*' -> re.append(".*");
         case '?' -> re.append('.');

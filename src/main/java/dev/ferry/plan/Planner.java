@@ -19,19 +19,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Turns a source schema and the values it stores into a {@link MigrationPlan}: the package's
- * entry point. Profiling scans every table once, in parallel.
+ * Turns a source schema and the values it stores into a {@link MigrationPlan}: the package's entry
+ * point. Profiling scans every table once, in parallel.
  */
 public final class Planner {
   private Planner() {}
 
   public static MigrationPlan plan(SqliteSource source, SourceSchema schema, PlanOptions options) {
-    List<SourceTable> tables = schema.tables().stream().filter(t -> options.includes(t.name())).toList();
+    List<SourceTable> tables =
+        schema.tables().stream().filter(t -> options.includes(t.name())).toList();
     if (!options.only().isEmpty() && tables.isEmpty()) {
       throw new FerryException(
           ErrorCode.USAGE,
-          "--only " + String.join(",", options.only()) + " matches no table of " + schema.file()
-              + " (tables: " + String.join(", ", schema.tables().stream().map(SourceTable::name).toList()) + ")");
+          "--only "
+              + String.join(",", options.only())
+              + " matches no table of "
+              + schema.file()
+              + " (tables: "
+              + String.join(", ", schema.tables().stream().map(SourceTable::name).toList())
+              + ")");
     }
     Map<String, TableProfiler.TableProfile> profiles = profileAll(source, tables, options.jobs());
     Names names = new Names(options.keepCase());
@@ -42,7 +48,8 @@ public final class Planner {
     List<TablePlan> planned = new ArrayList<>();
     for (SourceTable t : tables) {
       planned.add(
-          new TableDesigner(t, profiles.get(t.name()), options.schema(), names, tableNames).design());
+          new TableDesigner(t, profiles.get(t.name()), options.schema(), names, tableNames)
+              .design());
     }
     Map<String, TablePlan> byKey = new HashMap<>();
     planned.forEach(p -> byKey.put(key(p.source().name()), p));
@@ -58,12 +65,16 @@ public final class Planner {
       String name = names.reserve(names.target(v.name()));
       Translation t =
           ExpressionTranslator.select(
-              v.selectSql(),
-              col -> null,
-              table -> tableNames.get(key(table)));
-      String sql = t.ok()
-          ? "CREATE VIEW " + Names.quote(options.schema()) + "." + Names.quote(name) + " AS " + t.sql()
-          : null;
+              v.selectSql(), col -> null, table -> tableNames.get(key(table)));
+      String sql =
+          t.ok()
+              ? "CREATE VIEW "
+                  + Names.quote(options.schema())
+                  + "."
+                  + Names.quote(name)
+                  + " AS "
+                  + t.sql()
+              : null;
       views.add(new ViewPlan(v.name(), name, sql, t.problem()));
       if (!t.ok()) {
         notes.add(new Note("view " + v.name(), "not created: " + t.problem()));
@@ -71,7 +82,9 @@ public final class Planner {
     }
     for (String trigger : schema.triggers()) {
       notes.add(
-          new Note("trigger " + trigger, "not carried: SQLite trigger bodies are not translated to PL/pgSQL"));
+          new Note(
+              "trigger " + trigger,
+              "not carried: SQLite trigger bodies are not translated to PL/pgSQL"));
     }
     return new MigrationPlan(schema.file(), options.schema(), List.copyOf(withKeys), views, notes);
   }
@@ -95,7 +108,8 @@ public final class Planner {
       if (e.getCause() instanceof FerryException fe) {
         throw fe;
       }
-      throw new FerryException(ErrorCode.INTERNAL, "profiling failed: " + e.getCause(), e.getCause());
+      throw new FerryException(
+          ErrorCode.INTERNAL, "profiling failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FerryException(ErrorCode.INTERNAL, "interrupted while profiling", e);

@@ -38,8 +38,10 @@ final class TableDesigner {
     List<ColumnPlan> typed = new ArrayList<>();
     for (int i = 0; i < table.columns().size(); i++) {
       SourceColumn c = table.columns().get(i);
-      TypeChoice choice = TypeChooser.choose(c, profile.columns()[i]);
-      typed.add(new ColumnPlan(c, names.target(c.name()), choice, c.notNull(), null, null, c.rowidAlias()));
+      TypeChoice choice = TypeChooser.choose(c, profile.columns().get(i));
+      typed.add(
+          new ColumnPlan(
+              c, names.target(c.name()), choice, c.notNull(), null, null, c.rowidAlias()));
     }
     columns.addAll(typed);
     for (int i = 0; i < typed.size(); i++) {
@@ -64,7 +66,7 @@ final class TableDesigner {
     long restart = 0;
     for (int i = 0; i < columns.size(); i++) {
       if (columns.get(i).identity()) {
-        ColumnProfile p = profile.columns()[i];
+        ColumnProfile p = profile.columns().get(i);
         long max = Math.max(p.integers > 0 ? p.maxInteger : 0, table.sequenceValue());
         restart = Math.max(1, max + 1);
       }
@@ -75,10 +77,21 @@ final class TableDesigner {
             new Note(
                 "column " + table.name() + "." + c.source().name(),
                 "COLLATE NOCASE: PostgreSQL compares it case-sensitively; its UNIQUE constraints"
-                    + " and indexes use lower(" + c.name() + ")"));
+                    + " and indexes use lower("
+                    + c.name()
+                    + ")"));
       }
     }
-    return new TablePlan(table, schema, name, List.copyOf(columns), profile.rows(), steps, List.of(), restart, notes);
+    return new TablePlan(
+        table,
+        schema,
+        name,
+        List.copyOf(columns),
+        profile.rows(),
+        steps,
+        List.of(),
+        restart,
+        notes);
   }
 
   private ColumnPlan finish(ColumnPlan c) {
@@ -89,7 +102,8 @@ final class TableDesigner {
       if (t.ok()) {
         dflt = t.sql();
       } else {
-        notes.add(new Note(columnLabel(s), "DEFAULT " + s.defaultSql() + " not carried: " + t.problem()));
+        notes.add(
+            new Note(columnLabel(s), "DEFAULT " + s.defaultSql() + " not carried: " + t.problem()));
       }
     }
     String generated = null;
@@ -98,12 +112,20 @@ final class TableDesigner {
       if (t.ok()) {
         generated = t.sql();
         if (!s.generatedStored()) {
-          notes.add(new Note(columnLabel(s), "VIRTUAL generated column becomes STORED (PostgreSQL before 18 has only STORED)"));
+          notes.add(
+              new Note(
+                  columnLabel(s),
+                  "VIRTUAL generated column becomes STORED (PostgreSQL before 18 has only STORED)"));
         }
       } else {
         notes.add(
-            new Note(columnLabel(s), "generated AS (" + s.generatedSql() + ") not translated (" + t.problem()
-                + "): loaded as a plain column with the stored values"));
+            new Note(
+                columnLabel(s),
+                "generated AS ("
+                    + s.generatedSql()
+                    + ") not translated ("
+                    + t.problem()
+                    + "): loaded as a plain column with the stored values"));
       }
     }
     return new ColumnPlan(s, c.name(), c.choice(), c.notNull(), dflt, generated, c.identity());
@@ -123,9 +145,21 @@ final class TableDesigner {
     if (pk.isEmpty()) {
       return;
     }
-    String cols = pk.stream().map(c -> Names.quote(Planner.column(columns, c.name()).name())).collect(Collectors.joining(", "));
-    String constraint = table.primaryKeyName() == null ? "" : "CONSTRAINT " + Names.quote(names.reserve(names.target(table.primaryKeyName()))) + " ";
-    steps.add(new DdlStep("PRIMARY KEY (" + cols + ")", "ALTER TABLE " + qualified + " ADD " + constraint + "PRIMARY KEY (" + cols + ")", null));
+    String cols =
+        pk.stream()
+            .map(c -> Names.quote(Planner.column(columns, c.name()).name()))
+            .collect(Collectors.joining(", "));
+    String constraint =
+        table.primaryKeyName() == null
+            ? ""
+            : "CONSTRAINT "
+                + Names.quote(names.reserve(names.target(table.primaryKeyName())))
+                + " ";
+    steps.add(
+        new DdlStep(
+            "PRIMARY KEY (" + cols + ")",
+            "ALTER TABLE " + qualified + " ADD " + constraint + "PRIMARY KEY (" + cols + ")",
+            null));
   }
 
   private void unique(String qualified, SourceIndex index, List<DdlStep> steps) {
@@ -139,12 +173,32 @@ final class TableDesigner {
     }
     String list = String.join(", ", parts);
     if (nocase) {
-      String idx = names.reserve(names.target(name + "_" + String.join("_", index.parts().stream().map(SourceIndex.Part::column).toList()) + "_key"));
-      steps.add(new DdlStep("UNIQUE (" + list + ")", "CREATE UNIQUE INDEX " + Names.quote(idx) + " ON " + qualified + " (" + list + ")", null));
+      String idx =
+          names.reserve(
+              names.target(
+                  name
+                      + "_"
+                      + String.join(
+                          "_", index.parts().stream().map(SourceIndex.Part::column).toList())
+                      + "_key"));
+      steps.add(
+          new DdlStep(
+              "UNIQUE (" + list + ")",
+              "CREATE UNIQUE INDEX " + Names.quote(idx) + " ON " + qualified + " (" + list + ")",
+              null));
       return;
     }
-    String constraint = index.constraintName() == null ? "" : "CONSTRAINT " + Names.quote(names.reserve(names.target(index.constraintName()))) + " ";
-    steps.add(new DdlStep("UNIQUE (" + list + ")", "ALTER TABLE " + qualified + " ADD " + constraint + "UNIQUE (" + list + ")", null));
+    String constraint =
+        index.constraintName() == null
+            ? ""
+            : "CONSTRAINT "
+                + Names.quote(names.reserve(names.target(index.constraintName())))
+                + " ";
+    steps.add(
+        new DdlStep(
+            "UNIQUE (" + list + ")",
+            "ALTER TABLE " + qualified + " ADD " + constraint + "UNIQUE (" + list + ")",
+            null));
   }
 
   private void check(String qualified, SourceCheck check, List<DdlStep> steps) {
@@ -154,7 +208,8 @@ final class TableDesigner {
       notes.add(new Note("table " + table.name() + ", " + label, "not created: " + t.problem()));
       return;
     }
-    String constraint = check.name() == null ? "" : "CONSTRAINT " + Names.quote(names.target(check.name())) + " ";
+    String constraint =
+        check.name() == null ? "" : "CONSTRAINT " + Names.quote(names.target(check.name())) + " ";
     String sql = "ALTER TABLE " + qualified + " ADD " + constraint + "CHECK (" + t.sql() + ")";
     steps.add(new DdlStep(label, sql, sql + " NOT VALID"));
   }
@@ -172,13 +227,19 @@ final class TableDesigner {
           if (text) {
             expr = "lower(" + expr + ")";
           } else {
-            notes.add(new Note("index " + index.name(), "COLLATE NOCASE dropped on " + c.name() + " (" + c.type() + " is not text)"));
+            notes.add(
+                new Note(
+                    "index " + index.name(),
+                    "COLLATE NOCASE dropped on " + c.name() + " (" + c.type() + " is not text)"));
           }
         }
       } else {
         Translation t = ExpressionTranslator.expression(p.expressionSql(), this::ref);
         if (!t.ok()) {
-          notes.add(new Note("index " + index.name(), "not created: expression " + p.expressionSql() + ": " + t.problem()));
+          notes.add(
+              new Note(
+                  "index " + index.name(),
+                  "not created: expression " + p.expressionSql() + ": " + t.problem()));
           return;
         }
         expr = "(" + t.sql() + ")";
@@ -192,7 +253,10 @@ final class TableDesigner {
     if (index.whereSql() != null) {
       Translation t = ExpressionTranslator.expression(index.whereSql(), this::ref);
       if (!t.ok()) {
-        notes.add(new Note("index " + index.name(), "not created: WHERE " + index.whereSql() + ": " + t.problem()));
+        notes.add(
+            new Note(
+                "index " + index.name(),
+                "not created: WHERE " + index.whereSql() + ": " + t.problem()));
         return;
       }
       where = " WHERE " + t.sql();
@@ -200,17 +264,29 @@ final class TableDesigner {
     String wanted = names.target(index.name());
     String idx = names.reserve(wanted);
     if (!idx.equals(wanted)) {
-      notes.add(new Note("index " + index.name(), "renamed to " + idx + " (the name is taken in schema " + schema + ")"));
+      notes.add(
+          new Note(
+              "index " + index.name(),
+              "renamed to " + idx + " (the name is taken in schema " + schema + ")"));
     }
     steps.add(
         new DdlStep(
             "index " + idx,
-            "CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX " + Names.quote(idx) + " ON " + qualified
-                + " (" + String.join(", ", parts) + ")" + where,
+            "CREATE "
+                + (index.unique() ? "UNIQUE " : "")
+                + "INDEX "
+                + Names.quote(idx)
+                + " ON "
+                + qualified
+                + " ("
+                + String.join(", ", parts)
+                + ")"
+                + where,
             null));
   }
 
   private static boolean isNocase(SourceIndex.Part p, ColumnPlan c) {
-    return NOCASE.equals(p.collation()) || (p.collation() == null && NOCASE.equals(c.source().collation()));
+    return NOCASE.equals(p.collation())
+        || (p.collation() == null && NOCASE.equals(c.source().collation()));
   }
 }

@@ -3,6 +3,7 @@ package dev.ferry.plan;
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.SourceTable;
 import dev.ferry.source.sqlite.SqliteSource;
+import java.util.List;
 
 /** One streaming pass over a table: the row count and a {@link ColumnProfile} per column. */
 final class TableProfiler {
@@ -11,10 +12,10 @@ final class TableProfiler {
   /** Tables with at least this many rowids are profiled in parallel parts. */
   static final long SPLIT_ROWS = 200_000;
 
-  record TableProfile(long rows, ColumnProfile[] columns) {
+  record TableProfile(long rows, List<ColumnProfile> columns) {
     TableProfile merge(TableProfile o) {
-      for (int i = 0; i < columns.length; i++) {
-        columns[i].merge(o.columns[i]);
+      for (int i = 0; i < columns.size(); i++) {
+        columns.get(i).merge(o.columns.get(i));
       }
       return new TableProfile(rows + o.rows, columns);
     }
@@ -24,12 +25,12 @@ final class TableProfiler {
   record Part(SourceTable table, long fromRowid, long toRowid) {}
 
   /** Splits a big rowid table into {@code parts} rowid ranges; other tables are one part. */
-  static java.util.List<Part> parts(SqliteSource source, SourceTable table, int parts) {
+  static List<Part> parts(SqliteSource source, SourceTable table, int parts) {
     long[] range = parts > 1 ? source.rowidRange(table) : new long[0];
     if (range.length == 0 || range[1] - range[0] < SPLIT_ROWS) {
       return java.util.List.of(new Part(table, Long.MIN_VALUE, Long.MAX_VALUE));
     }
-    java.util.List<Part> out = new java.util.ArrayList<>();
+    List<Part> out = new java.util.ArrayList<>();
     long span = (range[1] - range[0]) / parts + 1;
     for (long from = range[0]; from <= range[1]; from += span) {
       out.add(new Part(table, from, Math.min(range[1], from + span - 1)));
@@ -44,9 +45,10 @@ final class TableProfiler {
       profiles[i] = new ColumnProfile();
     }
     long rows = 0;
-    try (RowCursor cursor = part.fromRowid() == Long.MIN_VALUE
-        ? source.openRows(table, table.columns())
-        : source.openRows(table, table.columns(), part.fromRowid(), part.toRowid())) {
+    try (RowCursor cursor =
+        part.fromRowid() == Long.MIN_VALUE
+            ? source.openRows(table, table.columns())
+            : source.openRows(table, table.columns(), part.fromRowid(), part.toRowid())) {
       while (cursor.next()) {
         rows++;
         for (int i = 0; i < profiles.length; i++) {
@@ -54,6 +56,6 @@ final class TableProfiler {
         }
       }
     }
-    return new TableProfile(rows, profiles);
+    return new TableProfile(rows, List.of(profiles));
   }
 }

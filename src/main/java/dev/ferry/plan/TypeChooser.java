@@ -58,8 +58,7 @@ final class TypeChooser {
         declared.contains("BOOL")
             || (affinity == Affinity.INTEGER
                 && BOOLEAN_NAME.matcher(column.name().toLowerCase(Locale.ROOT)).matches());
-    boolean timeHint =
-        declared.contains("DATE") || declared.contains("TIME");
+    boolean timeHint = declared.contains("DATE") || declared.contains("TIME");
     long values = p.nonNull();
     String why = shown + "; " + stored + " → ";
 
@@ -67,24 +66,36 @@ final class TypeChooser {
       return choice(PgType.BIGINT, why + "identity (INTEGER PRIMARY KEY is the rowid)");
     }
     if (values == 0) {
-      return fromDeclaration(declared, affinity, jsonHint, boolHint, timeHint, why + "by declaration");
+      return fromDeclaration(
+          declared, affinity, jsonHint, boolHint, timeHint, why + "by declaration");
     }
     if (p.blobs > 0) {
-      return choice(PgType.BYTEA, why + (p.blobs == values ? "bytea" : "bytea (values mixed with blobs kept as their bytes)"));
+      return choice(
+          PgType.BYTEA,
+          why
+              + (p.blobs == values
+                  ? "bytea"
+                  : "bytea (values mixed with blobs kept as their bytes)"));
     }
     if (p.texts > 0 && !p.textValidUtf8) {
       return choice(
           PgType.BYTEA,
-          why + "bytea: a text value is not valid UTF-8 or holds a NUL byte (e.g. '" + p.firstBadText + "')");
+          why
+              + "bytea: a text value is not valid UTF-8 or holds a NUL byte (e.g. '"
+              + p.firstBadText
+              + "')");
     }
     boolean onlyTexts = p.texts == values;
     boolean onlyIntegers = p.integers == values;
     boolean onlyNumbers = p.texts == 0;
 
     if (jsonHint && (p.texts == 0 || p.textJson) && p.realsFinite) {
-      return choice(PgType.JSONB, why + "jsonb (every value is JSON; stored numbers are JSON numbers)");
+      return choice(
+          PgType.JSONB, why + "jsonb (every value is JSON; stored numbers are JSON numbers)");
     }
-    if (boolHint && p.reals == 0 && (p.integers == 0 || p.integersAreBits)
+    if (boolHint
+        && p.reals == 0
+        && (p.integers == 0 || p.integersAreBits)
         && (p.texts == 0 || p.textBoolean)) {
       return choice(PgType.BOOLEAN, why + "boolean (every value is 0/1 or a boolean word)");
     }
@@ -94,7 +105,10 @@ final class TypeChooser {
           return new TypeChoice(
               PgType.TIMESTAMPTZ,
               unit,
-              why + "timestamptz (integers read as unix epoch " + unit.name().toLowerCase(Locale.ROOT) + ")");
+              why
+                  + "timestamptz (integers read as unix epoch "
+                  + unit.name().toLowerCase(Locale.ROOT)
+                  + ")");
         }
       }
     }
@@ -102,7 +116,10 @@ final class TypeChooser {
       boolean date = p.textDateOnly && !declared.contains("TIME");
       return choice(
           date ? PgType.DATE : PgType.TIMESTAMPTZ,
-          why + (date ? "date (every value is YYYY-MM-DD)" : "timestamptz (every value is an ISO 8601 date/time; no zone means UTC)"));
+          why
+              + (date
+                  ? "date (every value is YYYY-MM-DD)"
+                  : "timestamptz (every value is an ISO 8601 date/time; no zone means UTC)"));
     }
     if (onlyTexts && p.textJsonContainer && !p.textTimestamp) {
       return choice(PgType.JSONB, why + "jsonb (every value is a JSON object or array)");
@@ -112,25 +129,43 @@ final class TypeChooser {
     }
     if (onlyTexts) {
       Matcher m = LENGTH.matcher(declared);
-      if (affinity == Affinity.TEXT && m.find() && (declared.contains("VARCHAR") || declared.contains("CHAR"))) {
+      if (affinity == Affinity.TEXT
+          && m.find()
+          && (declared.contains("VARCHAR") || declared.contains("CHAR"))) {
         int n = Integer.parseInt(m.group(1));
         if (n > 0 && n <= 10_485_760 && p.maxChars <= n) {
-          return choice(PgType.varchar(n), why + "varchar(" + n + ") (longest value " + p.maxChars + " characters)");
+          return choice(
+              PgType.varchar(n),
+              why + "varchar(" + n + ") (longest value " + p.maxChars + " characters)");
         }
-        return choice(PgType.TEXT, why + "text (a value of " + p.maxChars + " characters exceeds the declared length " + n + ")");
+        return choice(
+            PgType.TEXT,
+            why
+                + "text (a value of "
+                + p.maxChars
+                + " characters exceeds the declared length "
+                + n
+                + ")");
       }
       return choice(PgType.TEXT, why + "text");
     }
     return choice(
         PgType.TEXT,
-        why + "text (numbers and text mixed; e.g. '" + p.firstText + "'; numbers kept as their text)");
+        why
+            + "text (numbers and text mixed; e.g. '"
+            + p.firstText
+            + "'; numbers kept as their text)");
   }
 
-  private static TypeChoice numeric(String declared, Affinity affinity, ColumnProfile p, String why) {
+  private static TypeChoice numeric(
+      String declared, Affinity affinity, ColumnProfile p, String why) {
     boolean onlyIntegers = p.reals == 0;
     if (onlyIntegers && affinity != Affinity.REAL && affinity != Affinity.NUMERIC) {
-      if ((declared.contains("SMALLINT") || declared.contains("INT2") || declared.contains("TINYINT"))
-          && p.minInteger >= Short.MIN_VALUE && p.maxInteger <= Short.MAX_VALUE) {
+      if ((declared.contains("SMALLINT")
+              || declared.contains("INT2")
+              || declared.contains("TINYINT"))
+          && p.minInteger >= Short.MIN_VALUE
+          && p.maxInteger <= Short.MAX_VALUE) {
         return choice(PgType.SMALLINT, why + "smallint");
       }
       return choice(PgType.BIGINT, why + "bigint");
@@ -142,7 +177,8 @@ final class TypeChooser {
       return choice(PgType.DOUBLE, why + "double precision (8-byte: every value exact)");
     }
     return choice(
-        PgType.NUMERIC, why + "numeric (integers beyond 2^53 would lose digits in double precision)");
+        PgType.NUMERIC,
+        why + "numeric (integers beyond 2^53 would lose digits in double precision)");
   }
 
   private static TypeChoice fromDeclaration(
@@ -155,15 +191,22 @@ final class TypeChooser {
     }
     if (time) {
       boolean date = declared.contains("DATE") && !declared.contains("TIME");
-      return choice(date ? PgType.DATE : PgType.TIMESTAMPTZ, why + (date ? ": date" : ": timestamptz"));
+      return choice(
+          date ? PgType.DATE : PgType.TIMESTAMPTZ, why + (date ? ": date" : ": timestamptz"));
     }
     return switch (affinity) {
-      case INTEGER -> choice(
-          declared.contains("SMALLINT") || declared.contains("INT2") ? PgType.SMALLINT : PgType.BIGINT,
-          why + ": integer");
+      case INTEGER ->
+          choice(
+              declared.contains("SMALLINT") || declared.contains("INT2")
+                  ? PgType.SMALLINT
+                  : PgType.BIGINT,
+              why + ": integer");
       case REAL -> choice(PgType.DOUBLE, why + ": double precision");
       case NUMERIC -> choice(PgType.NUMERIC, why + ": numeric");
-      case BLOB -> choice(declared.isBlank() ? PgType.TEXT : PgType.BYTEA, why + (declared.isBlank() ? ": text" : ": bytea"));
+      case BLOB ->
+          choice(
+              declared.isBlank() ? PgType.TEXT : PgType.BYTEA,
+              why + (declared.isBlank() ? ": text" : ": bytea"));
       case TEXT -> {
         Matcher m = LENGTH.matcher(declared);
         yield m.find() && declared.contains("CHAR")

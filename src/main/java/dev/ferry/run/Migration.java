@@ -53,7 +53,9 @@ public final class Migration {
     long started = System.nanoTime();
     SqliteSource source = SqliteSource.open(options.source());
     SourceSchema schema = source.readSchema();
-    say("Planning %s: %d tables, %d views", options.source(), schema.tables().size(), schema.views().size());
+    say(
+        "Planning %s: %d tables, %d views",
+        options.source(), schema.tables().size(), schema.views().size());
     MigrationPlan plan = Planner.plan(source, schema, options.planOptions());
     phases.put("plan", (System.nanoTime() - started) / 1e9);
     if (options.dryRun()) {
@@ -63,30 +65,41 @@ public final class Migration {
     if (url == null) {
       EmbeddedServer server = EmbeddedServer.in(options.workDir());
       url = server.start();
-      say("Target: embedded PostgreSQL %s (data in %s)", EmbeddedServer.postgresVersion(), server.dataDirectory());
+      say(
+          "Target: embedded PostgreSQL %s (data in %s)",
+          EmbeddedServer.postgresVersion(), server.dataDirectory());
     }
     try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1)) {
       return load(source, plan, target, started);
     }
   }
 
-  private RunReport load(SqliteSource source, MigrationPlan plan, PostgresTarget target, long started) {
+  private RunReport load(
+      SqliteSource source, MigrationPlan plan, PostgresTarget target, long started) {
     if (options.ifExists() == IfExists.FAIL) {
       List<String> names = new ArrayList<>();
       plan.tables().forEach(t -> names.add(t.name()));
       plan.views().forEach(v -> names.add(v.name()));
       List<String> existing = target.existing(plan.schema(), names);
       if (!existing.isEmpty()) {
-        throw new FerryException(ErrorCode.TARGET_CONFLICT, "schema " + plan.schema() + " of " + target.url().display()
-            + " already has " + String.join(", ", existing)
-            + "; nothing was changed. Use --if-exists drop|truncate|append, or --schema NAME for another schema");
+        throw new FerryException(
+            ErrorCode.TARGET_CONFLICT,
+            "schema "
+                + plan.schema()
+                + " of "
+                + target.url().display()
+                + " already has "
+                + String.join(", ", existing)
+                + "; nothing was changed. Use --if-exists drop|truncate|append, or --schema NAME for another schema");
       }
     }
     RunStore store = new RunStore(target.dataSource());
     UUID runId = UUID.randomUUID();
-    store.begin(runId, plan.source().toString(), plan.schema(), Version.current(), optionsForRecord());
-    say("Run %s: loading %d tables into %s (schema %s), %d at a time", runId, plan.tables().size(),
-        target.url().display(), plan.schema(), options.jobs());
+    store.begin(
+        runId, plan.source().toString(), plan.schema(), Version.current(), optionsForRecord());
+    say(
+        "Run %s: loading %d tables into %s (schema %s), %d at a time",
+        runId, plan.tables().size(), target.url().display(), plan.schema(), options.jobs());
     target.createSchema(plan.schema());
 
     Map<TablePlan, LoadResult> loaded = new LinkedHashMap<>();
@@ -96,14 +109,21 @@ public final class Migration {
     try (Progress progress = Progress.forConsole(out, quiet)) {
       Map<TablePlan, Future<LoadResult>> futures = new LinkedHashMap<>();
       for (TablePlan t : plan.tables()) {
-        futures.put(t, pool.submit(() -> {
-          progress.start(t.source().name(), t.rowCount());
-          try {
-            return target.load(t, options.ifExists(), source, rows -> progress.update(t.source().name(), rows));
-          } finally {
-            progress.done(t.source().name());
-          }
-        }));
+        futures.put(
+            t,
+            pool.submit(
+                () -> {
+                  progress.start(t.source().name(), t.rowCount());
+                  try {
+                    return target.load(
+                        t,
+                        options.ifExists(),
+                        source,
+                        rows -> progress.update(t.source().name(), rows));
+                  } finally {
+                    progress.done(t.source().name());
+                  }
+                }));
       }
       for (var e : futures.entrySet()) {
         try {
@@ -145,8 +165,17 @@ public final class Migration {
       LoadResult r = loaded.get(t);
       if (r == null) {
         boolean failed = t.source().name().equals(failedTable);
-        results.add(new TableResult(t.source().name(), plan.schema() + "." + t.name(), 0, 0, -1, 0, 0,
-            failed ? "FAILED" : "NOT LOADED", failed ? List.of(failure.getMessage()) : List.of()));
+        results.add(
+            new TableResult(
+                t.source().name(),
+                plan.schema() + "." + t.name(),
+                0,
+                0,
+                -1,
+                0,
+                0,
+                failed ? "FAILED" : "NOT LOADED",
+                failed ? List.of(failure.getMessage()) : List.of()));
         continue;
       }
       long inTarget = target.count(t.qualified());
@@ -158,11 +187,22 @@ public final class Migration {
       r.notes().forEach(n -> notes.add(n.toString()));
       keyNotes.getOrDefault(t, List.of()).forEach(n -> notes.add(n.toString()));
       if (!ok) {
-        notes.add(String.format("row count mismatch: read %,d, COPY stored %,d, target holds %,d (expected %,d)",
-            r.rowsRead(), r.rowsWritten(), inTarget, expected));
+        notes.add(
+            String.format(
+                "row count mismatch: read %,d, COPY stored %,d, target holds %,d (expected %,d)",
+                r.rowsRead(), r.rowsWritten(), inTarget, expected));
       }
-      results.add(new TableResult(t.source().name(), plan.schema() + "." + t.name(), r.rowsRead(), r.rowsWritten(),
-          inTarget, r.bytes(), r.nanos() / 1e9, ok ? "VERIFIED (count)" : "MISMATCH", notes));
+      results.add(
+          new TableResult(
+              t.source().name(),
+              plan.schema() + "." + t.name(),
+              r.rowsRead(),
+              r.rowsWritten(),
+              inTarget,
+              r.bytes(),
+              r.nanos() / 1e9,
+              ok ? "VERIFIED (count)" : "MISMATCH",
+              notes));
     }
     phases.put("verify", (System.nanoTime() - verifyStarted) / 1e9);
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -172,24 +212,43 @@ public final class Migration {
     if (failure != null) {
       exit = failure.code().exitCode();
       state = "failed";
-      message = "FAILED: table " + failedTable + ": " + failure.getMessage()
-          + "\nTables already loaded are listed above; rerun with --if-exists drop to start over.";
+      message =
+          "FAILED: table "
+              + failedTable
+              + ": "
+              + failure.getMessage()
+              + "\nTables already loaded are listed above; rerun with --if-exists drop to start over.";
     } else if (mismatch) {
       exit = ErrorCode.VERIFICATION_FAILED.exitCode();
       state = "verification_failed";
-      message = "VERIFICATION FAILED: the target's row counts differ from the source (see MISMATCH above).";
+      message =
+          "VERIFICATION FAILED: the target's row counts differ from the source (see MISMATCH above).";
     } else {
       exit = 0;
       state = "succeeded";
-      message = String.format("OK: %,d rows in %d tables, row counts verified on both sides.", 
-          results.stream().mapToLong(TableResult::rowsRead).sum(), results.size());
+      message =
+          String.format(
+              "OK: %,d rows in %d tables, row counts verified on both sides.",
+              results.stream().mapToLong(TableResult::rowsRead).sum(), results.size());
     }
     for (TableResult r : results) {
       store.table(runId, r);
     }
     store.finish(runId, state, exit, message);
-    RunReport report = new RunReport(runId.toString(), plan.source().toString(), target.url().display(), plan.schema(),
-        false, seconds, phases, "row counts", results, runNotes, exit, message);
+    RunReport report =
+        new RunReport(
+            runId.toString(),
+            plan.source().toString(),
+            target.url().display(),
+            plan.schema(),
+            false,
+            seconds,
+            phases,
+            "row counts",
+            results,
+            runNotes,
+            exit,
+            message);
     finishReport(report);
     if (failure == null) {
       say("Connect: psql %s", target.url().display());
@@ -210,7 +269,9 @@ public final class Migration {
       List<ViewPlan> failed = new ArrayList<>();
       List<Note> lastErrors = new ArrayList<>();
       for (ViewPlan v : pending) {
-        List<Note> n = target.runSteps("view " + v.sourceName(), List.of(new DdlStep("CREATE VIEW", v.sql(), null)));
+        List<Note> n =
+            target.runSteps(
+                "view " + v.sourceName(), List.of(new DdlStep("CREATE VIEW", v.sql(), null)));
         if (!n.isEmpty()) {
           failed.add(v);
           lastErrors.addAll(n);
@@ -229,20 +290,47 @@ public final class Migration {
     out.println();
     out.println("-- Plan for " + plan.source() + " (dry run: nothing is written)");
     for (TablePlan t : plan.tables()) {
-      out.printf("-- %s → %s.%s (%,d rows)%n", t.source().name(), plan.schema(), t.name(), t.rowCount());
-      t.columns().forEach(c -> out.printf("--   %-24s %-18s %s%n", c.name(), c.type().sql(), c.choice().reason()));
+      out.printf(
+          "-- %s → %s.%s (%,d rows)%n", t.source().name(), plan.schema(), t.name(), t.rowCount());
+      t.columns()
+          .forEach(
+              c ->
+                  out.printf(
+                      "--   %-24s %-18s %s%n", c.name(), c.type().sql(), c.choice().reason()));
       t.notes().forEach(n -> out.println("--   note: " + n));
     }
     plan.notes().forEach(n -> out.println("-- note: " + n));
     out.println();
     out.print(Ddl.script(plan));
-    List<TableResult> tables = plan.tables().stream()
-        .map(t -> new TableResult(t.source().name(), plan.schema() + "." + t.name(), t.rowCount(), 0, -1, 0, 0, "DRY RUN",
-            t.notes().stream().map(Note::toString).toList()))
-        .toList();
-    RunReport report = new RunReport(null, plan.source().toString(), null, plan.schema(), true,
-        (System.nanoTime() - started) / 1e9, phases, "none (dry run)", tables,
-        plan.notes().stream().map(Note::toString).toList(), 0, "Dry run: nothing was written.");
+    List<TableResult> tables =
+        plan.tables().stream()
+            .map(
+                t ->
+                    new TableResult(
+                        t.source().name(),
+                        plan.schema() + "." + t.name(),
+                        t.rowCount(),
+                        0,
+                        -1,
+                        0,
+                        0,
+                        "DRY RUN",
+                        t.notes().stream().map(Note::toString).toList()))
+            .toList();
+    RunReport report =
+        new RunReport(
+            null,
+            plan.source().toString(),
+            null,
+            plan.schema(),
+            true,
+            (System.nanoTime() - started) / 1e9,
+            phases,
+            "none (dry run)",
+            tables,
+            plan.notes().stream().map(Note::toString).toList(),
+            0,
+            "Dry run: nothing was written.");
     writeJson(report);
     return report;
   }
@@ -257,9 +345,14 @@ public final class Migration {
       return;
     }
     try {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.report().toFile(), report);
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(options.report().toFile(), report);
     } catch (IOException e) {
-      throw new FerryException(ErrorCode.USAGE, "cannot write the report to " + options.report() + ": " + e.getMessage(), e);
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "cannot write the report to " + options.report() + ": " + e.getMessage(),
+          e);
     }
   }
 

@@ -25,6 +25,7 @@ abstract class Progress implements AutoCloseable {
   @Override
   public abstract void close();
 
+  @SuppressWarnings("SystemConsoleNull") // release 17: console() is null when not a terminal
   static Progress forConsole(PrintStream out, boolean quiet) {
     if (quiet) {
       return new Silent();
@@ -52,9 +53,17 @@ abstract class Progress implements AutoCloseable {
 
     @Override
     void start(String table, long rows) {
-      bars.put(table, new ProgressBarBuilder().setTaskName(table).setInitialMax(Math.max(rows, 1))
-          .setStyle(ProgressBarStyle.ASCII).setUnit(" rows", 1).showSpeed().setUpdateIntervalMillis(250)
-          .continuousUpdate().build());
+      bars.put(
+          table,
+          new ProgressBarBuilder()
+              .setTaskName(table)
+              .setInitialMax(Math.max(rows, 1))
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUnit(" rows", 1)
+              .showSpeed()
+              .setUpdateIntervalMillis(250)
+              .continuousUpdate()
+              .build());
     }
 
     @Override
@@ -84,20 +93,27 @@ abstract class Progress implements AutoCloseable {
   static final class Lines extends Progress {
     private final PrintStream out;
     private final Map<String, long[]> tables = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "ferry-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ferry-progress");
+              t.setDaemon(true);
+              return t;
+            });
+
+    private java.util.concurrent.ScheduledFuture<?> ticks;
 
     Lines(PrintStream out, int seconds) {
       this.out = out;
-      timer.scheduleAtFixedRate(this::print, seconds, seconds, TimeUnit.SECONDS);
+      ticks = timer.scheduleAtFixedRate(this::print, seconds, seconds, TimeUnit.SECONDS);
     }
 
     private void print() {
-      tables.forEach((table, v) -> out.printf("  %s: %,d / %,d rows (%d%%)%n", table, v[1], v[0],
-          v[0] == 0 ? 100 : v[1] * 100 / v[0]));
+      tables.forEach(
+          (table, v) ->
+              out.printf(
+                  "  %s: %,d / %,d rows (%d%%)%n",
+                  table, v[1], v[0], v[0] == 0 ? 100 : v[1] * 100 / v[0]));
     }
 
     @Override
@@ -120,6 +136,7 @@ abstract class Progress implements AutoCloseable {
 
     @Override
     public void close() {
+      ticks.cancel(false);
       timer.shutdownNow();
     }
   }

@@ -12,20 +12,45 @@ final class ReportPrinter {
     int w = Math.max(5, r.tables().stream().mapToInt(t -> t.source().length()).max().orElse(5));
     String row = "%-" + w + "s  %12s  %12s  %10s  %8s  %10s  %s%n";
     out.println();
-    out.printf(Locale.ROOT, row, "table", "rows read", "rows written", "bytes", "seconds", "rows/s", "verdict");
+    out.printf(
+        Locale.ROOT,
+        row,
+        "table",
+        "rows read",
+        "rows written",
+        "bytes",
+        "seconds",
+        "rows/s",
+        "verdict");
     for (TableResult t : r.tables()) {
-      out.printf(Locale.ROOT, row, t.source(), String.format(Locale.ROOT, "%,d", t.rowsRead()),
-          String.format(Locale.ROOT, "%,d", t.rowsWritten()), bytes(t.bytes()),
-          String.format(Locale.ROOT, "%.2f", t.seconds()), String.format(Locale.ROOT, "%,.0f", t.rowsPerSecond()), t.verdict());
+      out.printf(
+          Locale.ROOT,
+          row,
+          t.source(),
+          String.format(Locale.ROOT, "%,d", t.rowsRead()),
+          String.format(Locale.ROOT, "%,d", t.rowsWritten()),
+          bytes(t.bytes()),
+          String.format(Locale.ROOT, "%.2f", t.seconds()),
+          String.format(Locale.ROOT, "%,.0f", t.rowsPerSecond()),
+          t.verdict());
     }
     double rate = r.seconds() > 0 ? r.rowsRead() / r.seconds() : 0;
-    out.printf(Locale.ROOT, row, "total", String.format(Locale.ROOT, "%,d", r.rowsRead()),
-        String.format(Locale.ROOT, "%,d", r.rowsWritten()), bytes(r.bytes()),
-        String.format(Locale.ROOT, "%.2f", r.seconds()), String.format(Locale.ROOT, "%,.0f", rate), "");
+    out.printf(
+        Locale.ROOT,
+        row,
+        "total",
+        String.format(Locale.ROOT, "%,d", r.rowsRead()),
+        String.format(Locale.ROOT, "%,d", r.rowsWritten()),
+        bytes(r.bytes()),
+        String.format(Locale.ROOT, "%.2f", r.seconds()),
+        String.format(Locale.ROOT, "%,.0f", rate),
+        "");
     if (!r.phases().isEmpty()) {
       StringBuilder p = new StringBuilder("time:");
       r.phases().forEach((k, v) -> p.append(String.format(Locale.ROOT, " %s %.2f s,", k, v)));
-      out.println(p.substring(0, p.length() - 1) + " (plan profiles every value; keys are foreign keys and views)");
+      out.println(
+          p.substring(0, p.length() - 1)
+              + " (plan profiles every value; keys are foreign keys and views)");
     }
     List<String> notes = new java.util.ArrayList<>(r.notes());
     r.tables().forEach(t -> notes.addAll(t.notes()));

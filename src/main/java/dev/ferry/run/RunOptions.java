@@ -40,13 +40,19 @@ public record RunOptions(
 
   public RunOptions {
     if (source == null) {
-      throw new FerryException(ErrorCode.USAGE, "name the SQLite file to migrate: ferry migrate SOURCE.db");
+      throw new FerryException(
+          ErrorCode.USAGE, "name the SQLite file to migrate: ferry migrate SOURCE.db");
     }
     if (schema == null || !SCHEMA.matcher(schema).matches()) {
-      throw new FerryException(ErrorCode.USAGE, "--schema '" + schema + "' is not a plain PostgreSQL name: use letters, digits and _, at most 63");
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "--schema '"
+              + schema
+              + "' is not a plain PostgreSQL name: use letters, digits and _, at most 63");
     }
     if (jobs < 1 || jobs > MAX_JOBS) {
-      throw new FerryException(ErrorCode.USAGE, "--jobs " + jobs + " is out of range: use 1 to " + MAX_JOBS);
+      throw new FerryException(
+          ErrorCode.USAGE, "--jobs " + jobs + " is out of range: use 1 to " + MAX_JOBS);
     }
     only = List.copyOf(only);
     exclude = List.copyOf(exclude);

@@ -33,25 +33,47 @@ final class RunStore {
           .load()
           .migrate();
     } catch (RuntimeException e) {
-      throw new FerryException(ErrorCode.TARGET_UNREACHABLE, "cannot create or update the ferry metadata schema: " + e.getMessage(), e);
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot create or update the ferry metadata schema: " + e.getMessage(),
+          e);
     }
   }
 
   void begin(UUID run, String source, String schema, String version, Map<String, Object> options) {
-    update("INSERT INTO ferry.runs (run_id, source, target_schema, state, ferry_version, options)"
-        + " VALUES (?, ?, ?, 'running', ?, ?::jsonb)", run, source, schema, version, json(options));
+    update(
+        "INSERT INTO ferry.runs (run_id, source, target_schema, state, ferry_version, options)"
+            + " VALUES (?, ?, ?, 'running', ?, ?::jsonb)",
+        run,
+        source,
+        schema,
+        version,
+        json(options));
   }
 
   void table(UUID run, TableResult t) {
-    update("INSERT INTO ferry.table_results (run_id, source_table, target_table, rows_read, rows_written,"
-        + " rows_in_target, bytes, seconds, verdict, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
-        run, t.source(), t.target(), t.rowsRead(), t.rowsWritten(), t.rowsInTarget() < 0 ? null : t.rowsInTarget(),
-        t.bytes(), t.seconds(), t.verdict(), json(t.notes()));
+    update(
+        "INSERT INTO ferry.table_results (run_id, source_table, target_table, rows_read, rows_written,"
+            + " rows_in_target, bytes, seconds, verdict, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
+        run,
+        t.source(),
+        t.target(),
+        t.rowsRead(),
+        t.rowsWritten(),
+        t.rowsInTarget() < 0 ? null : t.rowsInTarget(),
+        t.bytes(),
+        t.seconds(),
+        t.verdict(),
+        json(t.notes()));
   }
 
   void finish(UUID run, String state, int exitCode, String message) {
-    update("UPDATE ferry.runs SET finished_at = now(), state = ?, exit_code = ?, message = ? WHERE run_id = ?",
-        state, exitCode, message, run);
+    update(
+        "UPDATE ferry.runs SET finished_at = now(), state = ?, exit_code = ?, message = ? WHERE run_id = ?",
+        state,
+        exitCode,
+        message,
+        run);
   }
 
   private void update(String sql, Object... args) {
@@ -62,7 +84,10 @@ final class RunStore {
       }
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new FerryException(ErrorCode.TARGET_UNREACHABLE, "cannot record the run in ferry.runs: " + e.getMessage(), e);
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot record the run in ferry.runs: " + e.getMessage(),
+          e);
     }
   }
 

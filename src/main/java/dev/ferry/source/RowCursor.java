@@ -1,9 +1,9 @@
 package dev.ferry.source;
 
 /**
- * A forward-only cursor over a table's rows that exposes each value with its storage class, so
- * that type inference and encoding see exactly what is stored. Values are only valid until the
- * next call to {@link #next()}.
+ * A forward-only cursor over a table's rows that exposes each value with its storage class, so that
+ * type inference and encoding see exactly what is stored. Values are only valid until the next call
+ * to {@link #next()}.
  */
 public interface RowCursor extends AutoCloseable {
   int NULL = 0;

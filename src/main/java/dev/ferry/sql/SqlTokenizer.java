@@ -49,7 +49,8 @@ public final class SqlTokenizer {
         }
         out.add(new Token(Kind.BLOB, sql.substring(i + 2, close), i, close + 1));
         i = close + 1;
-      } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
+      } else if (Character.isDigit(c)
+          || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
         i = number(sql, i);
         out.add(new Token(Kind.NUMBER, sql.substring(start, i), start, i));
       } else if (isWordStart(c)) {

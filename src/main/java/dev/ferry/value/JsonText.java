@@ -12,8 +12,10 @@ import java.io.IOException;
 public final class JsonText {
   /** Not JSON jsonb can hold. */
   public static final int INVALID = 0;
+
   /** An object or array. */
   public static final int CONTAINER = 1;
+
   /** A string, number, true, false or null. */
   public static final int SCALAR = 2;
 
@@ -39,7 +41,13 @@ public final class JsonText {
     }
     byte c = b[first];
     boolean container = c == '{' || c == '[';
-    if (!container && c != '"' && c != '-' && c != 't' && c != 'f' && c != 'n' && (c < '0' || c > '9')) {
+    if (!container
+        && c != '"'
+        && c != '-'
+        && c != 't'
+        && c != 'f'
+        && c != 'n'
+        && (c < '0' || c > '9')) {
       return INVALID; // cheap rejection of ordinary text
     }
     boolean mayHaveNul = hasNulEscape(b);
@@ -81,6 +89,7 @@ public final class JsonText {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // canonical field names: identity is equality
   private static boolean isDuplicate(java.util.List<String> seen, String name) {
     if (seen.size() < LINEAR_KEYS) {
       for (String s : seen) {
@@ -107,7 +116,12 @@ public final class JsonText {
   /** True when {@code b} has a backslash followed by u0000: only then can a string hold NUL. */
   private static boolean hasNulEscape(byte[] b) {
     for (int i = 0; i + 5 < b.length; i++) {
-      if (b[i] == '\\' && b[i + 1] == 'u' && b[i + 2] == '0' && b[i + 3] == '0' && b[i + 4] == '0' && b[i + 5] == '0') {
+      if (b[i] == '\\'
+          && b[i + 1] == 'u'
+          && b[i + 2] == '0'
+          && b[i + 3] == '0'
+          && b[i + 4] == '0'
+          && b[i + 5] == '0') {
         return true;
       }
     }

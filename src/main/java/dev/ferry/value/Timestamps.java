@@ -1,10 +1,10 @@
 package dev.ferry.value;
 
 /**
- * The date and time texts Ferry converts, and how. Accepted: {@code YYYY-MM-DD} (a date) and
- * {@code YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH[:MM]|±HHMM]} (an instant; without a zone it
- * is UTC, which is what SQLite's own date functions write). Fractions beyond microseconds are
- * accepted only when the extra digits are zeros, so conversion never rounds. Years 1 to 9999.
+ * The date and time texts Ferry converts, and how. Accepted: {@code YYYY-MM-DD} (a date) and {@code
+ * YYYY-MM-DD[T| ]HH:MM[:SS[.fraction]][Z|±HH[:MM]|±HHMM]} (an instant; without a zone it is UTC,
+ * which is what SQLite's own date functions write). Fractions beyond microseconds are accepted only
+ * when the extra digits are zeros, so conversion never rounds. Years 1 to 9999.
  *
  * <p>Results are in PostgreSQL's binary units: microseconds or days since 2000-01-01 (UTC).
  */
@@ -157,8 +157,8 @@ public final class Timestamps {
   }
 
   /**
-   * Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil);
-   * equal to java.time's LocalDate.toEpochDay, without allocating (property-tested against it).
+   * Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil); equal
+   * to java.time's LocalDate.toEpochDay, without allocating (property-tested against it).
    */
   static long epochDay(int y, int m, int d) {
     long year = m <= 2 ? y - 1 : y;

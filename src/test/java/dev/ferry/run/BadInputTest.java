@@ -20,7 +20,9 @@ class BadInputTest {
   @TempDir Path tmp;
 
   private Path smallDb() {
-    return Sqlite.create(tmp.resolve("small.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\nINSERT INTO t (v) VALUES ('a'), ('b')");
+    return Sqlite.create(
+        tmp.resolve("small.db"),
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\nINSERT INTO t (v) VALUES ('a'), ('b')");
   }
 
   @Test
@@ -42,7 +44,8 @@ class BadInputTest {
   @Test
   void corruptFileIsExit2NamingTheTable() throws Exception {
     Path f = tmp.resolve("corrupt.db");
-    StringBuilder script = new StringBuilder("CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);\n");
+    StringBuilder script =
+        new StringBuilder("CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);\n");
     for (int i = 0; i < 400; i++) {
       script.append("INSERT INTO big (v) VALUES ('").append("x".repeat(100)).append("');\n");
     }
@@ -61,7 +64,8 @@ class BadInputTest {
   @Test
   void lockedDatabaseIsExit2SayingSo() throws Exception {
     Path f = smallDb();
-    try (Connection writer = Sqlite.open(f); Statement st = writer.createStatement()) {
+    try (Connection writer = Sqlite.open(f);
+        Statement st = writer.createStatement()) {
       st.execute("BEGIN EXCLUSIVE");
       st.execute("INSERT INTO t (v) VALUES ('c')");
       Ferry.Result r = Ferry.run("migrate", f, "--dry-run");
@@ -73,15 +77,29 @@ class BadInputTest {
 
   @Test
   void unreachableTargetIsExit2AndNeverShowsThePassword() {
-    Ferry.Result r = Ferry.run("migrate", smallDb(), "--target", "postgresql://app:hunter2@127.0.0.1:1/app", "--quiet");
+    Ferry.Result r =
+        Ferry.run(
+            "migrate",
+            smallDb(),
+            "--target",
+            "postgresql://app:hunter2@127.0.0.1:1/app",
+            "--quiet");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("cannot connect to postgresql://app@127.0.0.1:1/app").doesNotContain("hunter2");
+    assertThat(r.err())
+        .contains("cannot connect to postgresql://app@127.0.0.1:1/app")
+        .doesNotContain("hunter2");
   }
 
   @Test
   void wrongPasswordIsExit2AndNeverShowsThePassword() {
     TargetUrl db = TestPostgres.newDatabase();
-    String url = "postgresql://" + TestPostgres.PASSWORD_USER + ":wrong-Pa55@127.0.0.1:" + TestPostgres.port() + "/" + db.database();
+    String url =
+        "postgresql://"
+            + TestPostgres.PASSWORD_USER
+            + ":wrong-Pa55@127.0.0.1:"
+            + TestPostgres.port()
+            + "/"
+            + db.database();
     Ferry.Result r = Ferry.run("migrate", smallDb(), "--target", url, "--quiet");
     assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
     assertThat(r.err()).contains("password authentication failed").doesNotContain("wrong-Pa55");
@@ -90,7 +108,15 @@ class BadInputTest {
   @Test
   void rightPasswordWorks() {
     TargetUrl db = TestPostgres.newDatabase();
-    String url = "postgresql://" + TestPostgres.PASSWORD_USER + ":" + TestPostgres.PASSWORD + "@127.0.0.1:" + TestPostgres.port() + "/" + db.database();
+    String url =
+        "postgresql://"
+            + TestPostgres.PASSWORD_USER
+            + ":"
+            + TestPostgres.PASSWORD
+            + "@127.0.0.1:"
+            + TestPostgres.port()
+            + "/"
+            + db.database();
     Ferry.Result r = Ferry.run("migrate", smallDb(), "--target", url, "--quiet");
     assertThat(r.exitCode()).as(r.all()).isZero();
     assertThat(r.all()).doesNotContain(TestPostgres.PASSWORD);
@@ -101,14 +127,17 @@ class BadInputTest {
     TargetUrl db = TestPostgres.newDatabase();
     Path f = smallDb();
     assertThat(Ferry.run("migrate", f, "--target", db.display(), "--quiet").exitCode()).isZero();
-    try (Connection c = TestPostgres.connect(db); Statement st = c.createStatement()) {
+    try (Connection c = TestPostgres.connect(db);
+        Statement st = c.createStatement()) {
       st.execute("INSERT INTO t (v) VALUES ('kept')");
     }
     Ferry.Result r = Ferry.run("migrate", f, "--target", db.display(), "--quiet");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("already has t").contains("--if-exists");
     assertThat(count(db, "SELECT count(*) FROM t")).isEqualTo(3);
-    assertThat(count(db, "SELECT count(*) FROM ferry.runs")).as("the refused run is not recorded as a run").isEqualTo(1);
+    assertThat(count(db, "SELECT count(*) FROM ferry.runs"))
+        .as("the refused run is not recorded as a run")
+        .isEqualTo(1);
   }
 
   @Test
@@ -116,13 +145,24 @@ class BadInputTest {
     TargetUrl db = TestPostgres.newDatabase();
     Path f = smallDb();
     assertThat(Ferry.run("migrate", f, "--target", db.display(), "-q").exitCode()).isZero();
-    Ferry.Result append = Ferry.run("migrate", f, "--target", db.display(), "-q", "--if-exists", "append");
-    assertThat(append.exitCode()).as("appending the same keys again violates the primary key: load failed").isEqualTo(5);
+    Ferry.Result append =
+        Ferry.run("migrate", f, "--target", db.display(), "-q", "--if-exists", "append");
+    assertThat(append.exitCode())
+        .as("appending the same keys again violates the primary key: load failed")
+        .isEqualTo(5);
     assertThat(append.all()).contains("duplicate key");
-    assertThat(count(db, "SELECT count(*) FROM t")).as("the failed table load left nothing behind").isEqualTo(2);
-    assertThat(Ferry.run("migrate", f, "--target", db.display(), "-q", "--if-exists", "truncate").exitCode()).isZero();
+    assertThat(count(db, "SELECT count(*) FROM t"))
+        .as("the failed table load left nothing behind")
+        .isEqualTo(2);
+    assertThat(
+            Ferry.run("migrate", f, "--target", db.display(), "-q", "--if-exists", "truncate")
+                .exitCode())
+        .isZero();
     assertThat(count(db, "SELECT count(*) FROM t")).isEqualTo(2);
-    assertThat(Ferry.run("migrate", f, "--target", db.display(), "-q", "--if-exists", "drop").exitCode()).isZero();
+    assertThat(
+            Ferry.run("migrate", f, "--target", db.display(), "-q", "--if-exists", "drop")
+                .exitCode())
+        .isZero();
     assertThat(count(db, "SELECT count(*) FROM t")).isEqualTo(2);
   }
 
@@ -152,7 +192,9 @@ class BadInputTest {
   }
 
   static long count(TargetUrl db, String sql) throws Exception {
-    try (Connection c = TestPostgres.connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Connection c = TestPostgres.connect(db);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ferry.examples.TwitterExample;
 import dev.ferry.target.TargetUrl;
 import dev.ferry.testing.Ferry;
@@ -34,9 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwitterRoundTripTest {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   TargetUrl url;
   Path db;
@@ -59,37 +57,58 @@ class TwitterRoundTripTest {
 
   @Test
   void choosesTheTypesAPersonWould() throws Exception {
-    try (Connection c = TestPostgres.connect(url); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
-            + " WHERE table_schema = 'public' AND table_name IN ('tweets', 'analysis_queue') ORDER BY 1")) {
+    try (Connection c = TestPostgres.connect(url);
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
+                    + " WHERE table_schema = 'public' AND table_name IN ('tweets', 'analysis_queue') ORDER BY 1")) {
       List<String> types = new ArrayList<>();
       while (rs.next()) {
         types.add(rs.getString(1) + " " + rs.getString(2));
       }
-      assertThat(types).contains("tweets.metadata jsonb", "tweets.is_reply boolean",
-          "tweets.created_at timestamp with time zone", "tweets.id text", "analysis_queue.job_id bigint",
-          "analysis_queue.priority bigint");
+      assertThat(types)
+          .contains(
+              "tweets.metadata jsonb",
+              "tweets.is_reply boolean",
+              "tweets.created_at timestamp with time zone",
+              "tweets.id text",
+              "analysis_queue.job_id bigint",
+              "analysis_queue.priority bigint");
     }
   }
 
   @Test
   void everyValueEqualsItsSource() throws Exception {
     String[][] tables = {
-      {"users", "id"}, {"tweets", "id"}, {"personality_analysis", "id"}, {"funnel_progress", "user_id"},
-      {"funnel_completion", "user_id"}, {"referral_codes", "code"}, {"referral_tracking", "id"},
-      {"referral_usage_log", "id"}, {"analysis_queue", "job_id"}, {"analysis_chunks", "chunk_id"}
+      {"users", "id"},
+      {"tweets", "id"},
+      {"personality_analysis", "id"},
+      {"funnel_progress", "user_id"},
+      {"funnel_completion", "user_id"},
+      {"referral_codes", "code"},
+      {"referral_tracking", "id"},
+      {"referral_usage_log", "id"},
+      {"analysis_queue", "job_id"},
+      {"analysis_chunks", "chunk_id"}
     };
     long compared = 0;
-    try (Connection lite = Sqlite.open(db); Connection pg = TestPostgres.connect(url)) {
+    try (Connection lite = Sqlite.open(db);
+        Connection pg = TestPostgres.connect(url)) {
       for (String[] t : tables) {
         String sql = "SELECT * FROM " + t[0] + " ORDER BY " + t[1];
-        try (Statement a = lite.createStatement(); ResultSet s = a.executeQuery(sql.replace("ORDER BY", "ORDER BY CAST(") + " AS TEXT)");
-            Statement b = pg.createStatement(); ResultSet p = b.executeQuery(sql.replace("ORDER BY", "ORDER BY CAST(") + " AS TEXT) COLLATE \"C\"")) {
+        try (Statement a = lite.createStatement();
+            ResultSet s = a.executeQuery(sql.replace("ORDER BY", "ORDER BY CAST(") + " AS TEXT)");
+            Statement b = pg.createStatement();
+            ResultSet p =
+                b.executeQuery(
+                    sql.replace("ORDER BY", "ORDER BY CAST(") + " AS TEXT) COLLATE \"C\"")) {
           ResultSetMetaData meta = p.getMetaData();
           while (s.next()) {
             assertThat(p.next()).as("%s has fewer rows than the source", t[0]).isTrue();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
-              String where = t[0] + "." + meta.getColumnName(i) + " of " + t[1] + "=" + s.getString(t[1]);
+              String where =
+                  t[0] + "." + meta.getColumnName(i) + " of " + t[1] + "=" + s.getString(t[1]);
               assertEqual(meta.getColumnTypeName(i), s.getObject(i), p, i, where);
               compared++;
             }
@@ -101,15 +120,23 @@ class TwitterRoundTripTest {
     assertThat(compared).isGreaterThan(25_000);
   }
 
-  private static void assertEqual(String pgType, Object source, ResultSet p, int i, String where) throws Exception {
+  private static void assertEqual(String pgType, Object source, ResultSet p, int i, String where)
+      throws Exception {
     if (source == null) {
       assertThat(p.getObject(i)).as(where).isNull();
       return;
     }
     switch (pgType) {
-      case "jsonb" -> assertThat(JSON.readTree(p.getString(i))).as(where).isEqualTo(JSON.readTree((String) source));
-      case "timestamptz" -> assertThat(p.getObject(i, OffsetDateTime.class).toInstant()).as(where).isEqualTo(instant((String) source));
-      case "bool" -> assertThat(p.getBoolean(i) ? 1 : 0).as(where).isEqualTo(((Number) source).intValue());
+      case "jsonb" ->
+          assertThat(JSON.readTree(p.getString(i)))
+              .as(where)
+              .isEqualTo(JSON.readTree((String) source));
+      case "timestamptz" ->
+          assertThat(p.getObject(i, OffsetDateTime.class).toInstant())
+              .as(where)
+              .isEqualTo(instant((String) source));
+      case "bool" ->
+          assertThat(p.getBoolean(i) ? 1 : 0).as(where).isEqualTo(((Number) source).intValue());
       case "int8" -> assertThat(p.getLong(i)).as(where).isEqualTo(((Number) source).longValue());
       default -> assertThat(p.getString(i)).as(where).isEqualTo(Objects.toString(source));
     }

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Golden scenarios: each folder under src/test/resources/scenarios holds source.sql (the SQLite
- * database, built fresh), optionally args.txt (extra `ferry migrate` arguments), and
- * expected.txt: the target catalog, then the notes the run reported, then the exit code. Run
- * with -Dferry.golden.update=true to rewrite expected.txt after a deliberate change, and review
- * the diff like code.
+ * database, built fresh), optionally args.txt (extra `ferry migrate` arguments), and expected.txt:
+ * the target catalog, then the notes the run reported, then the exit code. Run with
+ * -Dferry.golden.update=true to rewrite expected.txt after a deliberate change, and review the diff
+ * like code.
  */
 class GoldenScenariosTest {
   private static final Path ROOT = Paths.get("src/test/resources/scenarios");
@@ -37,14 +37,19 @@ class GoldenScenariosTest {
     try (Stream<Path> s = Files.list(ROOT)) {
       dirs = s.filter(Files::isDirectory).sorted().toList();
     }
-    return dirs.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir)));
+    return dirs.stream()
+        .map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> run(dir)));
   }
 
   private void run(Path dir) throws Exception {
-    Path db = Sqlite.create(tmp.resolve(dir.getFileName() + ".db"), Files.readString(dir.resolve("source.sql")));
+    Path db =
+        Sqlite.create(
+            tmp.resolve(dir.getFileName() + ".db"), Files.readString(dir.resolve("source.sql")));
     TargetUrl url = TestPostgres.newDatabase();
     Path report = tmp.resolve(dir.getFileName() + ".json");
-    List<Object> args = new ArrayList<>(List.of("migrate", db, "--target", url.display(), "--quiet", "--report", report));
+    List<Object> args =
+        new ArrayList<>(
+            List.of("migrate", db, "--target", url.display(), "--quiet", "--report", report));
     Path extra = dir.resolve("args.txt");
     if (Files.exists(extra)) {
       args.addAll(List.of((Object[]) Files.readString(extra).trim().split("\\s+")));
@@ -63,7 +68,8 @@ class GoldenScenariosTest {
     if (Boolean.getBoolean("ferry.golden.update") || !Files.exists(expected)) {
       Files.writeString(expected, actual);
     }
-    assertThat(actual.toString()).as("catalog of scenario %s (output: %s)", dir.getFileName(), result.all())
+    assertThat(actual.toString())
+        .as("catalog of scenario %s (output: %s)", dir.getFileName(), result.all())
         .isEqualTo(Files.readString(expected));
   }
 }

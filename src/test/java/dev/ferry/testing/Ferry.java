@@ -24,7 +24,9 @@ public final class Ferry {
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(list.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    int code =
+        Main.run(
+            list.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
     return new Result(code, out.toString(), err.toString());
   }
 }

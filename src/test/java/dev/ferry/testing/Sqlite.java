@@ -19,7 +19,7 @@ public final class Sqlite {
           Statement st = c.createStatement()) {
         st.executeUpdate("PRAGMA journal_mode = DELETE");
         c.setAutoCommit(false);
-        for (String sql : script.split(";\\s*\\n")) {
+        for (String sql : script.split(";\\s*\\n", -1)) {
           if (!sql.isBlank()) {
             st.execute(sql);
           }

@@ -69,11 +69,21 @@ public final class TestPostgres {
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-test-postgres"));
     try (Connection c = connect(admin);
         Statement st = c.createStatement()) {
-      st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + PASSWORD_USER
-          + "') THEN CREATE ROLE " + PASSWORD_USER + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'; END IF; END $$");
-      if (fresh || !Files.readString(server.dataDirectory().resolve("pg_hba.conf")).contains(PASSWORD_USER)) {
+      st.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+              + PASSWORD_USER
+              + "') THEN CREATE ROLE "
+              + PASSWORD_USER
+              + " LOGIN SUPERUSER PASSWORD '"
+              + PASSWORD
+              + "'; END IF; END $$");
+      if (fresh
+          || !Files.readString(server.dataDirectory().resolve("pg_hba.conf"))
+              .contains(PASSWORD_USER)) {
         Path hba = server.dataDirectory().resolve("pg_hba.conf");
-        Files.writeString(hba, "host all " + PASSWORD_USER + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(hba));
+        Files.writeString(
+            hba,
+            "host all " + PASSWORD_USER + " 127.0.0.1/32 scram-sha-256\n" + Files.readString(hba));
         st.execute("SELECT pg_reload_conf()");
       }
     } catch (SQLException | IOException e) {

@@ -8,31 +8,34 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class JsonTextTest {
   @ParameterizedTest(name = "{0} is {1}")
-  @CsvSource(delimiter = '|', value = {
-    "{\"a\": 1}|CONTAINER",
-    "[1, 2, {\"b\": [true, null]}]|CONTAINER",
-    "  {}  |CONTAINER",
-    "42|SCALAR",
-    "\"text\"|SCALAR",
-    "-1.5e300|SCALAR",
-    "true|SCALAR",
-    "{\"a\": 1, \"a\": 2}|INVALID",
-    "{\"x\": {\"a\": 1}, \"y\": {\"a\": 2}}|CONTAINER",
-    "{\"a\": \"nul \\u0000 inside\"}|INVALID",
-    "{\"a\": \"escaped \\\\u0000 is text\"}|CONTAINER",
-    "{\"a\": 1} trailing|INVALID",
-    "{\"a\": 1|INVALID",
-    "hello|INVALID",
-    "01|INVALID",
-    "NaN|INVALID",
-    "''|INVALID",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"a\": 1}|CONTAINER",
+        "[1, 2, {\"b\": [true, null]}]|CONTAINER",
+        "  {}  |CONTAINER",
+        "42|SCALAR",
+        "\"text\"|SCALAR",
+        "-1.5e300|SCALAR",
+        "true|SCALAR",
+        "{\"a\": 1, \"a\": 2}|INVALID",
+        "{\"x\": {\"a\": 1}, \"y\": {\"a\": 2}}|CONTAINER",
+        "{\"a\": \"nul \\u0000 inside\"}|INVALID",
+        "{\"a\": \"escaped \\\\u0000 is text\"}|CONTAINER",
+        "{\"a\": 1} trailing|INVALID",
+        "{\"a\": 1|INVALID",
+        "hello|INVALID",
+        "01|INVALID",
+        "NaN|INVALID",
+        "''|INVALID",
+      })
   void classifies(String text, String expected) {
-    int want = switch (expected) {
-      case "CONTAINER" -> JsonText.CONTAINER;
-      case "SCALAR" -> JsonText.SCALAR;
-      default -> JsonText.INVALID;
-    };
+    int want =
+        switch (expected) {
+          case "CONTAINER" -> JsonText.CONTAINER;
+          case "SCALAR" -> JsonText.SCALAR;
+          default -> JsonText.INVALID;
+        };
     assertThat(JsonText.classify(text.getBytes(StandardCharsets.UTF_8))).isEqualTo(want);
   }
 
@@ -42,7 +45,9 @@ class JsonTextTest {
     for (int i = 0; i < 100; i++) {
       s.append("\"k").append(i).append("\": ").append(i).append(", ");
     }
-    assertThat(JsonText.classify((s + "\"k99\": 0}").getBytes(StandardCharsets.UTF_8))).isEqualTo(JsonText.INVALID);
-    assertThat(JsonText.classify((s + "\"k100\": 0}").getBytes(StandardCharsets.UTF_8))).isEqualTo(JsonText.CONTAINER);
+    assertThat(JsonText.classify((s + "\"k99\": 0}").getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(JsonText.INVALID);
+    assertThat(JsonText.classify((s + "\"k100\": 0}").getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(JsonText.CONTAINER);
   }
 }

@@ -33,8 +33,17 @@ final class CreateTableParser {
 
   private static final Set<String> COLUMN_CONSTRAINT_START =
       Set.of(
-          "CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE",
-          "REFERENCES", "GENERATED", "AS");
+          "CONSTRAINT",
+          "PRIMARY",
+          "NOT",
+          "NULL",
+          "UNIQUE",
+          "CHECK",
+          "DEFAULT",
+          "COLLATE",
+          "REFERENCES",
+          "GENERATED",
+          "AS");
 
   private final String sql;
   private final List<Token> tokens;

@@ -13,8 +13,8 @@ import org.sqlite.core.CoreStatement;
 import org.sqlite.core.SafeStmtPtr;
 
 /**
- * Reads rows through sqlite-jdbc's statement pointer so each value keeps its storage class and
- * TEXT keeps its raw bytes (a String would hide invalid UTF-8): one native lock per row.
+ * Reads rows through sqlite-jdbc's statement pointer so each value keeps its storage class and TEXT
+ * keeps its raw bytes (a String would hide invalid UTF-8): one native lock per row.
  */
 final class SqliteRowCursor implements RowCursor {
   private static final byte[] EMPTY = new byte[0];

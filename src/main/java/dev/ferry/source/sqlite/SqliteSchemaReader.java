@@ -1,6 +1,5 @@
 package dev.ferry.source.sqlite;
 
-import dev.ferry.source.SourceCheck;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceForeignKey;
 import dev.ferry.source.SourceIndex;
@@ -22,7 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Builds a {@link SourceSchema} from sqlite_master, the table pragmas and the CREATE statements. */
+/**
+ * Builds a {@link SourceSchema} from sqlite_master, the table pragmas and the CREATE statements.
+ */
 final class SqliteSchemaReader {
   private final Path file;
   private final Connection connection;
@@ -85,7 +86,8 @@ final class SqliteSchemaReader {
     CreateTableParser.Parsed parsed = CreateTableParser.parse(sql);
     List<SourceColumn> columns = new ArrayList<>();
     int pkColumns = 0;
-    try (PreparedStatement ps = connection.prepareStatement("SELECT * FROM pragma_table_xinfo(?)")) {
+    try (PreparedStatement ps =
+        connection.prepareStatement("SELECT * FROM pragma_table_xinfo(?)")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -151,7 +153,8 @@ final class SqliteSchemaReader {
       try (ResultSet rs = ps.executeQuery()) {
         List<Object[]> rows = new ArrayList<>();
         while (rs.next()) {
-          rows.add(new Object[] {rs.getString("name"), rs.getInt("unique"), rs.getString("origin")});
+          rows.add(
+              new Object[] {rs.getString("name"), rs.getInt("unique"), rs.getString("origin")});
         }
         // pragma_index_list lists the newest index first; keep declaration order instead
         for (int i = rows.size() - 1; i >= 0; i--) {
@@ -229,7 +232,8 @@ final class SqliteSchemaReader {
 
   private String indexSql(String name) throws SQLException {
     try (PreparedStatement ps =
-        connection.prepareStatement("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")) {
+        connection.prepareStatement(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;

@@ -75,7 +75,8 @@ public final class SqliteSource {
    * A cursor over the rows of {@code table} whose rowid lies in [{@code fromRowid}, {@code
    * toRowid}]: lets one big table be read by several threads.
    */
-  public RowCursor openRows(SourceTable table, List<SourceColumn> columns, long fromRowid, long toRowid) {
+  public RowCursor openRows(
+      SourceTable table, List<SourceColumn> columns, long fromRowid, long toRowid) {
     try {
       return new SqliteRowCursor(this, connect(), table, columns, fromRowid, toRowid);
     } catch (SQLException e) {
