@@ -1,0 +1,17 @@
+package dev.ferry.target;
+
+import dev.ferry.plan.Note;
+import java.util.List;
+
+/**
+ * What loading one table did.
+ *
+ * @param rowsRead rows read from the source
+ * @param rowsWritten rows PostgreSQL reports it stored (COPY's own count)
+ * @param rowsBefore rows the table held before (append mode), else 0
+ * @param bytes bytes of COPY data sent
+ * @param nanos time spent loading, constraints and indexes included
+ * @param notes what could not be carried exactly
+ */
+public record LoadResult(
+    long rowsRead, long rowsWritten, long rowsBefore, long bytes, long nanos, List<Note> notes) {}

@@ -1,0 +1,201 @@
+package dev.ferry.target;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.plan.DdlStep;
+import dev.ferry.plan.Names;
+import dev.ferry.plan.Note;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.source.sqlite.SqliteSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.LongConsumer;
+import javax.sql.DataSource;
+
+/**
+ * A PostgreSQL server Ferry writes to: the package's entry point. Owns a small connection pool (one
+ * connection per parallel job) and runs DDL, COPY and counts.
+ */
+public final class PostgresTarget implements AutoCloseable {
+  private final TargetUrl url;
+  private final HikariDataSource pool;
+
+  private PostgresTarget(TargetUrl url, HikariDataSource pool) {
+    this.url = url;
+    this.pool = pool;
+  }
+
+  /**
+   * Connects, checking the server is reachable, accepts the login and is PostgreSQL 13 or later.
+   *
+   * @throws FerryException TARGET_UNREACHABLE with the server's reason, never the password
+   */
+  public static PostgresTarget connect(TargetUrl url, int connections) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("ferry");
+    config.setJdbcUrl(url.jdbcUrl());
+    config.setDataSourceProperties(url.properties());
+    config.setMaximumPoolSize(Math.max(2, connections));
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(15_000);
+    config.setInitializationFailTimeout(1);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot connect to " + url.display() + ": " + firstLine(cause.getMessage()),
+          cause);
+    }
+    PostgresTarget target = new PostgresTarget(url, pool);
+    try (Connection c = pool.getConnection()) {
+      int major = c.getMetaData().getDatabaseMajorVersion();
+      if (major < 13) {
+        pool.close();
+        throw new FerryException(
+            ErrorCode.TARGET_UNREACHABLE,
+            url.display() + " runs PostgreSQL " + major + "; Ferry needs 13 or later");
+      }
+    } catch (SQLException e) {
+      pool.close();
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot connect to " + url.display() + ": " + firstLine(e.getMessage()),
+          e);
+    }
+    return target;
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  public TargetUrl url() {
+    return url;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  public void createSchema(String schema) {
+    execute("CREATE SCHEMA IF NOT EXISTS " + Names.quote(schema));
+  }
+
+  /** Which of {@code names} already exist as tables, views or other relations in {@code schema}. */
+  public List<String> existing(String schema, Collection<String> names) {
+    List<String> found = new ArrayList<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE n.nspname = ? AND c.relname = ANY (?) ORDER BY 1")) {
+      ps.setString(1, schema);
+      ps.setArray(2, c.createArrayOf("text", names.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot read the catalog", e);
+    }
+    return found;
+  }
+
+  /** Creates (as {@code mode} says) and loads one table, then builds its keys and indexes. */
+  public LoadResult load(
+      TablePlan table, IfExists mode, SqliteSource source, LongConsumer progress) {
+    return new TableLoader(this, table, mode, source, progress).run();
+  }
+
+  /**
+   * Runs DDL steps one by one; a step PostgreSQL rejects is retried in its weaker form when it has
+   * one, else recorded as a note. The notes say what was not created or created weaker.
+   */
+  public List<Note> runSteps(String object, List<DdlStep> steps) {
+    List<Note> notes = new ArrayList<>();
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("SET maintenance_work_mem = '256MB'");
+      for (DdlStep step : steps) {
+        try {
+          st.execute(step.sql());
+        } catch (SQLException e) {
+          String why = firstLine(e.getMessage()).replaceFirst("^ERROR: ", "");
+          if (step.fallbackSql() != null) {
+            try {
+              st.execute(step.fallbackSql());
+              notes.add(
+                  new Note(
+                      object + ", " + step.what(),
+                      "created NOT VALID (enforced for new rows only): " + why));
+              continue;
+            } catch (SQLException again) {
+              why = firstLine(again.getMessage()).replaceFirst("^ERROR: ", "");
+            }
+          }
+          notes.add(new Note(object + ", " + step.what(), "not created: " + why));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot run DDL for " + object, e);
+    }
+    return notes;
+  }
+
+  /** Rows in a table now. */
+  public long count(String qualified) {
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + qualified)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw failure("cannot count " + qualified, e);
+    }
+  }
+
+  void execute(String sql) {
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      throw failure("statement failed: " + sql, e);
+    }
+  }
+
+  Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  FerryException failure(String what, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    ErrorCode code =
+        state.startsWith("08") || state.startsWith("28") || state.equals("57P01")
+            ? ErrorCode.TARGET_UNREACHABLE
+            : ErrorCode.LOAD_FAILED;
+    return new FerryException(
+        code, url.display() + ": " + what + ": " + firstLine(e.getMessage()), e);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,229 @@
+package dev.ferry.target;
+
+import dev.ferry.plan.ColumnPlan;
+import dev.ferry.plan.EpochUnit;
+import dev.ferry.source.RowCursor;
+import dev.ferry.value.Booleans;
+import dev.ferry.value.Timestamps;
+import dev.ferry.value.Utf8;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+
+/**
+ * Writes one column's stored values as binary COPY fields of the column's target type. The
+ * conversions are exactly the ones {@code plan.ColumnProfile} checked, so on an unchanged source a
+ * value that does not convert cannot occur; if it does (the file changed under us), {@link
+ * BadValue} says which and why rather than loading something else.
+ */
+@FunctionalInterface
+interface ValueEncoder {
+
+  void write(RowCursor row, int i, CopyBuffer out) throws SQLException;
+
+  /** A stored value the target type cannot hold. */
+  final class BadValue extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadValue(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  static ValueEncoder forColumn(ColumnPlan column) {
+    return switch (column.type().kind()) {
+      case BOOLEAN -> ValueEncoder::bool;
+      case SMALLINT -> (r, i, o) -> integer(r, i, o, 2);
+      case INTEGER -> (r, i, o) -> integer(r, i, o, 4);
+      case BIGINT -> (r, i, o) -> integer(r, i, o, 8);
+      case DOUBLE -> ValueEncoder::float8;
+      case NUMERIC -> ValueEncoder::numeric;
+      case TEXT, VARCHAR -> ValueEncoder::text;
+      case JSONB -> ValueEncoder::jsonb;
+      case TIMESTAMPTZ -> timestamp(column.choice().epoch());
+      case DATE -> ValueEncoder::date;
+      case BYTEA -> ValueEncoder::bytea;
+    };
+  }
+
+  private static void bool(RowCursor r, int i, CopyBuffer o) throws SQLException {
+    int v;
+    switch (r.type(i)) {
+      case RowCursor.NULL -> {
+        o.nullField();
+        return;
+      }
+      case RowCursor.INTEGER -> v = r.longValue(i) == 0 ? 0 : r.longValue(i) == 1 ? 1 : -1;
+      case RowCursor.TEXT -> v = Booleans.parse(r.bytes(i));
+      default -> v = -1;
+    }
+    if (v < 0) {
+      throw bad(r, i, "not a boolean");
+    }
+    o.int32(1);
+    o.int8(v);
+  }
+
+  private static void integer(RowCursor r, int i, CopyBuffer o, int width) throws SQLException {
+    long v;
+    switch (r.type(i)) {
+      case RowCursor.NULL -> {
+        o.nullField();
+        return;
+      }
+      case RowCursor.INTEGER -> v = r.longValue(i);
+      default -> throw bad(r, i, "not an integer");
+    }
+    o.int32(width);
+    switch (width) {
+      case 2 -> {
+        if (v != (short) v) {
+          throw bad(r, i, "out of smallint range");
+        }
+        o.int16((int) v);
+      }
+      case 4 -> {
+        if (v != (int) v) {
+          throw bad(r, i, "out of integer range");
+        }
+        o.int32((int) v);
+      }
+      default -> o.int64(v);
+    }
+  }
+
+  private static void float8(RowCursor r, int i, CopyBuffer o) throws SQLException {
+    double d;
+    switch (r.type(i)) {
+      case RowCursor.NULL -> {
+        o.nullField();
+        return;
+      }
+      case RowCursor.INTEGER -> {
+        long v = r.longValue(i);
+        d = v;
+        if ((long) d != v) {
+          throw bad(r, i, "integer too large for double precision");
+        }
+      }
+      case RowCursor.REAL -> d = r.doubleValue(i);
+      default -> throw bad(r, i, "not a number");
+    }
+    o.int32(8);
+    o.int64(Double.doubleToRawLongBits(d));
+  }
+
+  private static void numeric(RowCursor r, int i, CopyBuffer o) throws SQLException {
+    switch (r.type(i)) {
+      case RowCursor.NULL -> o.nullField();
+      case RowCursor.INTEGER -> NumericBinary.write(o, BigDecimal.valueOf(r.longValue(i)));
+      case RowCursor.REAL -> NumericBinary.write(o, r.doubleValue(i));
+      default -> throw bad(r, i, "not a number");
+    }
+  }
+
+  private static void text(RowCursor r, int i, CopyBuffer o) throws SQLException {
+    switch (r.type(i)) {
+      case RowCursor.NULL -> o.nullField();
+      case RowCursor.INTEGER ->
+          o.field(Long.toString(r.longValue(i)).getBytes(StandardCharsets.US_ASCII));
+      case RowCursor.REAL ->
+          o.field(Double.toString(r.doubleValue(i)).getBytes(StandardCharsets.US_ASCII));
+      case RowCursor.TEXT -> {
+        byte[] b = r.bytes(i);
+        if (Utf8.pgTextLength(b) < 0) {
+          throw bad(r, i, "invalid UTF-8 or a NUL byte");
+        }
+        o.field(b);
+      }
+      default -> throw bad(r, i, "a blob in a text column");
+    }
+  }
+
+  private static void jsonb(RowCursor r, int i, CopyBuffer o) throws SQLException {
+    switch (r.type(i)) {
+      case RowCursor.NULL -> o.nullField();
+      case RowCursor.TEXT -> jsonbField(o, r.bytes(i));
+      case RowCursor.INTEGER ->
+          jsonbField(o, Long.toString(r.longValue(i)).getBytes(StandardCharsets.US_ASCII));
+      case RowCursor.REAL ->
+          jsonbField(o, Double.toString(r.doubleValue(i)).getBytes(StandardCharsets.US_ASCII));
+      default -> throw bad(r, i, "not JSON text");
+    }
+  }
+
+  private static void jsonbField(CopyBuffer o, byte[] json) throws SQLException {
+    o.int32(json.length + 1);
+    o.int8(1); // jsonb binary format version
+    o.write(json, 0, json.length);
+  }
+
+  private static ValueEncoder timestamp(EpochUnit unit) {
+    return (r, i, o) -> {
+      long micros;
+      switch (r.type(i)) {
+        case RowCursor.NULL -> {
+          o.nullField();
+          return;
+        }
+        case RowCursor.TEXT -> micros = Timestamps.micros(r.bytes(i));
+        case RowCursor.INTEGER -> {
+          long v = r.longValue(i);
+          micros =
+              switch (unit) {
+                case SECONDS -> Timestamps.fromEpochSeconds(v);
+                case MILLISECONDS -> Timestamps.fromEpochMillis(v);
+                case NONE -> Timestamps.INVALID;
+              };
+        }
+        default -> micros = Timestamps.INVALID;
+      }
+      if (micros == Timestamps.INVALID) {
+        throw bad(r, i, "not a timestamp");
+      }
+      o.int32(8);
+      o.int64(micros);
+    };
+  }
+
+  private static void date(RowCursor r, int i, CopyBuffer o) throws SQLException {
+    switch (r.type(i)) {
+      case RowCursor.NULL -> o.nullField();
+      case RowCursor.TEXT -> {
+        byte[] b = r.bytes(i);
+        long days = b.length == 10 ? Timestamps.dateDays(b) : Timestamps.INVALID;
+        if (days == Timestamps.INVALID) {
+          throw bad(r, i, "not a date");
+        }
+        o.int32(4);
+        o.int32((int) days);
+      }
+      default -> throw bad(r, i, "not a date");
+    }
+  }
+
+  private static void bytea(RowCursor r, int i, CopyBuffer o) throws SQLException {
+    switch (r.type(i)) {
+      case RowCursor.NULL -> o.nullField();
+      case RowCursor.TEXT, RowCursor.BLOB -> o.field(r.bytes(i));
+      case RowCursor.INTEGER ->
+          o.field(Long.toString(r.longValue(i)).getBytes(StandardCharsets.US_ASCII));
+      default -> o.field(Double.toString(r.doubleValue(i)).getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  private static BadValue bad(RowCursor r, int i, String why) {
+    String shown =
+        switch (r.type(i)) {
+          case RowCursor.INTEGER -> Long.toString(r.longValue(i));
+          case RowCursor.REAL -> Double.toString(r.doubleValue(i));
+          case RowCursor.TEXT, RowCursor.BLOB -> {
+            String s =
+                new String(r.bytes(i), 0, Math.min(60, r.bytes(i).length), StandardCharsets.UTF_8);
+            yield "'" + s + (r.bytes(i).length > 60 ? "…" : "") + "'";
+          }
+          default -> "NULL";
+        };
+    return new BadValue(r.rowKey() + ": value " + shown + " is " + why);
+  }
+}
