@@ -167,6 +167,33 @@ class BadInputTest {
   }
 
   @Test
+  void rowsLostInTheTargetFailVerificationWithExit4() throws Exception {
+    TargetUrl db = TestPostgres.newDatabase();
+    try (Connection c = TestPostgres.connect(db);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE t (id bigint, v text)");
+      st.execute(
+          "CREATE FUNCTION drop_b() RETURNS trigger LANGUAGE plpgsql AS"
+              + " $$ BEGIN IF NEW.v = 'b' THEN RETURN NULL; END IF; RETURN NEW; END $$");
+      st.execute(
+          "CREATE TRIGGER lose_rows BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION drop_b()");
+    }
+    Ferry.Result r =
+        Ferry.run("migrate", smallDb(), "--target", db.display(), "-q", "--if-exists", "append");
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
+    assertThat(r.out())
+        .contains("MISMATCH")
+        .contains("read 2, COPY stored 1")
+        .contains("VERIFICATION FAILED")
+        .doesNotContain("OK:");
+    assertThat(
+            count(
+                db,
+                "SELECT count(*) FROM ferry.runs WHERE state = 'verification_failed' AND exit_code = 4"))
+        .isOne();
+  }
+
+  @Test
   void badOptionsAreExit1WithHowToFix() {
     Ferry.Result r = Ferry.run("migrate", smallDb(), "--if-exists", "replace");
     assertThat(r.exitCode()).isEqualTo(1);
