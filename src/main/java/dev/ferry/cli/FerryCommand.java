@@ -10,7 +10,12 @@ import picocli.CommandLine.IVersionProvider;
     versionProvider = FerryCommand.VersionProvider.class,
     description =
         "Moves SQLite databases to PostgreSQL: faithful types and constraints, verified row by row.",
-    subcommands = {MigrateCommand.class, PgCommand.class, ExampleCommand.class},
+    subcommands = {
+      MigrateCommand.class,
+      VerifyCommand.class,
+      PgCommand.class,
+      ExampleCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success: every table loaded and verified",

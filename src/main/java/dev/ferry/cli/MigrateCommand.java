@@ -4,6 +4,7 @@ import dev.ferry.run.Migration;
 import dev.ferry.run.RunOptions;
 import dev.ferry.run.RunReport;
 import dev.ferry.target.IfExists;
+import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -94,6 +95,16 @@ final class MigrateCommand implements Callable<Integer> {
   boolean keepCase;
 
   @Option(
+      names = "--verify",
+      defaultValue = "checksum",
+      paramLabel = "count|checksum|full",
+      converter = VerifyModeConverter.class,
+      description =
+          "after the load compare row counts, counts and a checksum of every value (default),"
+              + " or every row by key, naming the rows that differ")
+  Verifier.Mode verify;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE.json",
       description = "also write the report as JSON")
@@ -117,6 +128,7 @@ final class MigrateCommand implements Callable<Integer> {
             jobs != null ? jobs : RunOptions.defaultJobs(),
             dryRun,
             keepCase,
+            verify,
             report,
             Paths.get("").toAbsolutePath());
     PrintStream out =

@@ -18,6 +18,8 @@ import dev.ferry.target.LoadResult;
 import dev.ferry.target.PostgresTarget;
 import dev.ferry.target.TargetUrl;
 import dev.ferry.target.embedded.EmbeddedServer;
+import dev.ferry.verify.TableChecksum;
+import dev.ferry.verify.Verifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -119,6 +121,8 @@ public final class Migration {
                         t,
                         options.ifExists(),
                         source,
+                        options.verify() != Verifier.Mode.COUNT
+                            && options.ifExists() != IfExists.APPEND,
                         rows -> progress.update(t.source().name(), rows));
                   } finally {
                     progress.done(t.source().name());
@@ -178,30 +182,23 @@ public final class Migration {
                 failed ? List.of(failure.getMessage()) : List.of()));
         continue;
       }
-      long inTarget = target.count(t.qualified());
-      long expected = r.rowsBefore() + r.rowsRead();
-      boolean ok = inTarget == expected && r.rowsWritten() == r.rowsRead();
-      mismatch |= !ok;
+      VerifiedTable v = verify(source, target, t, r);
+      mismatch |= !v.ok;
       List<String> notes = new ArrayList<>();
       t.notes().forEach(n -> notes.add(n.toString()));
       r.notes().forEach(n -> notes.add(n.toString()));
       keyNotes.getOrDefault(t, List.of()).forEach(n -> notes.add(n.toString()));
-      if (!ok) {
-        notes.add(
-            String.format(
-                "row count mismatch: read %,d, COPY stored %,d, target holds %,d (expected %,d)",
-                r.rowsRead(), r.rowsWritten(), inTarget, expected));
-      }
+      notes.addAll(v.notes);
       results.add(
           new TableResult(
               t.source().name(),
               plan.schema() + "." + t.name(),
               r.rowsRead(),
               r.rowsWritten(),
-              inTarget,
+              v.inTarget,
               r.bytes(),
               r.nanos() / 1e9,
-              ok ? "VERIFIED (count)" : "MISMATCH",
+              v.ok ? v.verdict : "MISMATCH",
               notes));
     }
     phases.put("verify", (System.nanoTime() - verifyStarted) / 1e9);
@@ -228,8 +225,9 @@ public final class Migration {
       state = "succeeded";
       message =
           String.format(
-              "OK: %,d rows in %d tables, row counts verified on both sides.",
-              results.stream().mapToLong(TableResult::rowsRead).sum(), results.size());
+              "OK: %,d rows in %d tables, " + verifiedWhat() + " on both sides.",
+              results.stream().mapToLong(TableResult::rowsRead).sum(),
+              results.size());
     }
     for (TableResult r : results) {
       store.table(runId, r);
@@ -244,7 +242,7 @@ public final class Migration {
             false,
             seconds,
             phases,
-            "row counts",
+            verifiedWhat(),
             results,
             runNotes,
             exit,
@@ -254,6 +252,52 @@ public final class Migration {
       say("Connect: psql %s", target.url().display());
     }
     return report;
+  }
+
+  /** The outcome of verifying one table. */
+  private record VerifiedTable(boolean ok, String verdict, long inTarget, List<String> notes) {}
+
+  /**
+   * Counts always; with checksum or full, the target's checksum against the one computed while
+   * reading the source; with full, a row-by-row comparison naming the keys that differ.
+   */
+  private VerifiedTable verify(
+      SqliteSource source, PostgresTarget target, TablePlan t, LoadResult r) {
+    List<String> notes = new ArrayList<>();
+    long inTarget = target.count(t.qualified());
+    long expected = r.rowsBefore() + r.rowsRead();
+    boolean ok = inTarget == expected && r.rowsWritten() == r.rowsRead();
+    if (!ok) {
+      notes.add(
+          String.format(
+              "row count mismatch: read %,d, COPY stored %,d, target holds %,d (expected %,d)",
+              r.rowsRead(), r.rowsWritten(), inTarget, expected));
+    }
+    Verifier.Mode mode = options.verify();
+    if (mode == Verifier.Mode.COUNT) {
+      return new VerifiedTable(ok, "VERIFIED (count)", inTarget, notes);
+    }
+    if (r.sourceChecksum() == null) {
+      notes.add(
+          "checksum not compared: the table held rows before this run (--if-exists append); counts compared");
+      return new VerifiedTable(ok, "VERIFIED (count)", inTarget, notes);
+    }
+    TableChecksum there = Verifier.checksum(target, t);
+    boolean same = there.equals(r.sourceChecksum());
+    if (!same && ok) {
+      notes.add("checksum mismatch: the rows' values differ between source and target");
+    }
+    ok &= same;
+    if (mode == Verifier.Mode.FULL && (!ok || options.verify() == Verifier.Mode.FULL)) {
+      Verifier.Differences d = Verifier.compareRows(source, target, t);
+      if (d.count() > 0) {
+        ok = false;
+        notes.add(String.format("%,d rows differ%s", d.count(), d.keys().isEmpty() ? "" : ":"));
+        d.keys().forEach(k -> notes.add("  " + k));
+      }
+    }
+    return new VerifiedTable(
+        ok, mode == Verifier.Mode.FULL ? "VERIFIED (rows)" : "VERIFIED", inTarget, notes);
   }
 
   private List<String> createViews(PostgresTarget target, MigrationPlan plan) {
@@ -333,6 +377,14 @@ public final class Migration {
             "Dry run: nothing was written.");
     writeJson(report);
     return report;
+  }
+
+  private String verifiedWhat() {
+    return switch (options.verify()) {
+      case COUNT -> "row counts verified";
+      case CHECKSUM -> "row counts and checksums of every value verified";
+      case FULL -> "every row compared by key and verified";
+    };
   }
 
   private void finishReport(RunReport report) {

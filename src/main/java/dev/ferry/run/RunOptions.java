@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param jobs tables loaded in parallel
  * @param dryRun print the plan and DDL only
  * @param keepCase keep the letter case of names
+ * @param verify how much to verify after the load
  * @param report JSON report file, or null
  * @param workDir where .ferry/ lives
  */
@@ -33,6 +34,7 @@ public record RunOptions(
     int jobs,
     boolean dryRun,
     boolean keepCase,
+    dev.ferry.verify.Verifier.Mode verify,
     Path report,
     Path workDir) {
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
@@ -57,6 +59,7 @@ public record RunOptions(
     only = List.copyOf(only);
     exclude = List.copyOf(exclude);
     ifExists = ifExists == null ? IfExists.FAIL : ifExists;
+    verify = verify == null ? dev.ferry.verify.Verifier.Mode.CHECKSUM : verify;
   }
 
   PlanOptions planOptions() {

@@ -11,7 +11,14 @@ import java.util.List;
  * @param rowsBefore rows the table held before (append mode), else 0
  * @param bytes bytes of COPY data sent
  * @param nanos time spent loading, constraints and indexes included
+ * @param sourceChecksum checksum of the rows as read and converted, or null when not computed
  * @param notes what could not be carried exactly
  */
 public record LoadResult(
-    long rowsRead, long rowsWritten, long rowsBefore, long bytes, long nanos, List<Note> notes) {}
+    long rowsRead,
+    long rowsWritten,
+    long rowsBefore,
+    long bytes,
+    long nanos,
+    dev.ferry.verify.TableChecksum sourceChecksum,
+    List<Note> notes) {}

@@ -1,7 +1,6 @@
 package dev.ferry.target;
 
 import java.math.BigDecimal;
-import java.sql.SQLException;
 
 /** PostgreSQL's binary numeric: base-10000 digits with weight, sign and display scale. */
 final class NumericBinary {
@@ -12,7 +11,7 @@ final class NumericBinary {
 
   private NumericBinary() {}
 
-  static void write(CopyBuffer out, double d) throws SQLException {
+  static void write(FieldBuffer out, double d) {
     if (Double.isInfinite(d)) {
       out.int32(8);
       out.int16(0);
@@ -24,7 +23,7 @@ final class NumericBinary {
     write(out, new BigDecimal(Double.toString(d)));
   }
 
-  static void write(CopyBuffer out, BigDecimal value) throws SQLException {
+  static void write(FieldBuffer out, BigDecimal value) {
     BigDecimal v = value.scale() < 0 ? value.setScale(0) : value;
     int dscale = v.scale();
     String digits = v.unscaledValue().abs().toString();

@@ -118,10 +118,17 @@ public final class PostgresTarget implements AutoCloseable {
     return found;
   }
 
-  /** Creates (as {@code mode} says) and loads one table, then builds its keys and indexes. */
+  /**
+   * Creates (as {@code mode} says) and loads one table, then builds its keys and indexes; with
+   * {@code checksum}, also computes the source side's checksum while streaming.
+   */
   public LoadResult load(
-      TablePlan table, IfExists mode, SqliteSource source, LongConsumer progress) {
-    return new TableLoader(this, table, mode, source, progress).run();
+      TablePlan table,
+      IfExists mode,
+      SqliteSource source,
+      boolean checksum,
+      LongConsumer progress) {
+    return new TableLoader(this, table, mode, source, checksum, progress).run();
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.sqlite.SqliteSource;
+import dev.ferry.verify.TableChecksum;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,6 +36,7 @@ final class TableLoader {
   private final IfExists mode;
   private final SqliteSource source;
   private final LongConsumer progress;
+  private final boolean checksum;
   private final List<Note> notes = new ArrayList<>();
   private TablePlan table;
 
@@ -43,7 +45,9 @@ final class TableLoader {
       TablePlan table,
       IfExists mode,
       SqliteSource source,
+      boolean checksum,
       LongConsumer progress) {
+    this.checksum = checksum;
     this.target = target;
     this.table = table;
     this.mode = mode;
@@ -57,6 +61,7 @@ final class TableLoader {
     long written;
     long before = 0;
     long bytes;
+    TableChecksum sourceChecksum;
     try (Connection c = target.connection()) {
       c.setAutoCommit(false);
       boolean fresh;
@@ -94,28 +99,26 @@ final class TableLoader {
               + ") FROM STDIN (FORMAT binary"
               + (fresh ? ", FREEZE" : "")
               + ")";
-      ValueEncoder[] encoders =
-          columns.stream().map(ValueEncoder::forColumn).toArray(ValueEncoder[]::new);
+      RowEncoder encoder = new RowEncoder(table);
       List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
       CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
-      CopyBuffer out = new CopyBuffer(copy, BUFFER_BYTES);
       read = 0;
-      int column = -1;
-      try (RowCursor rows = source.openRows(table.source(), sourceColumns)) {
-        out.header();
+      try (RowCursor rows = source.openRows(table.source(), sourceColumns);
+          HashPipeline hashes = checksum ? new HashPipeline(encoder.hasher()) : null) {
+        CopyStream out = new CopyStream(copy, BUFFER_BYTES);
         while (rows.next()) {
-          out.int16(encoders.length);
-          for (column = 0; column < encoders.length; column++) {
-            encoders[column].write(rows, column, out);
+          encoder.encode(rows);
+          if (hashes != null) {
+            hashes.add(encoder.row());
           }
-          column = -1;
+          encoder.writeTo(out);
           if (++read % PROGRESS_EVERY == 0) {
             progress.accept(read);
           }
         }
-        out.trailer();
-        written = copy.endCopy();
         bytes = out.bytes();
+        written = out.finish();
+        sourceChecksum = hashes != null ? hashes.finish() : null;
       } catch (ValueEncoder.BadValue e) {
         cancel(copy);
         throw new FerryException(
@@ -123,7 +126,7 @@ final class TableLoader {
             "table "
                 + table.source().name()
                 + ", column "
-                + columns.get(column).source().name()
+                + columns.get(encoder.failedColumn()).source().name()
                 + ", "
                 + e.getMessage()
                 + "; the source changed since it was profiled?");
@@ -144,7 +147,8 @@ final class TableLoader {
           "loading table " + table.source().name() + " into " + table.qualified(), e);
     }
     notes.addAll(target.runSteps("table " + table.source().name(), table.constraints()));
-    return new LoadResult(read, written, before, bytes, System.nanoTime() - start, notes);
+    return new LoadResult(
+        read, written, before, bytes, System.nanoTime() - start, sourceChecksum, notes);
   }
 
   private boolean exists(Statement st) throws SQLException {

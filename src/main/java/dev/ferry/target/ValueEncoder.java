@@ -8,7 +8,6 @@ import dev.ferry.value.Timestamps;
 import dev.ferry.value.Utf8;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 
 /**
  * Writes one column's stored values as binary COPY fields of the column's target type. The
@@ -19,7 +18,7 @@ import java.sql.SQLException;
 @FunctionalInterface
 interface ValueEncoder {
 
-  void write(RowCursor row, int i, CopyBuffer out) throws SQLException;
+  void write(RowCursor row, int i, FieldBuffer out);
 
   /** A stored value the target type cannot hold. */
   final class BadValue extends RuntimeException {
@@ -46,7 +45,7 @@ interface ValueEncoder {
     };
   }
 
-  private static void bool(RowCursor r, int i, CopyBuffer o) throws SQLException {
+  private static void bool(RowCursor r, int i, FieldBuffer o) {
     int v;
     switch (r.type(i)) {
       case RowCursor.NULL -> {
@@ -64,7 +63,7 @@ interface ValueEncoder {
     o.int8(v);
   }
 
-  private static void integer(RowCursor r, int i, CopyBuffer o, int width) throws SQLException {
+  private static void integer(RowCursor r, int i, FieldBuffer o, int width) {
     long v;
     switch (r.type(i)) {
       case RowCursor.NULL -> {
@@ -92,7 +91,7 @@ interface ValueEncoder {
     }
   }
 
-  private static void float8(RowCursor r, int i, CopyBuffer o) throws SQLException {
+  private static void float8(RowCursor r, int i, FieldBuffer o) {
     double d;
     switch (r.type(i)) {
       case RowCursor.NULL -> {
@@ -113,7 +112,7 @@ interface ValueEncoder {
     o.int64(Double.doubleToRawLongBits(d));
   }
 
-  private static void numeric(RowCursor r, int i, CopyBuffer o) throws SQLException {
+  private static void numeric(RowCursor r, int i, FieldBuffer o) {
     switch (r.type(i)) {
       case RowCursor.NULL -> o.nullField();
       case RowCursor.INTEGER -> NumericBinary.write(o, BigDecimal.valueOf(r.longValue(i)));
@@ -122,7 +121,7 @@ interface ValueEncoder {
     }
   }
 
-  private static void text(RowCursor r, int i, CopyBuffer o) throws SQLException {
+  private static void text(RowCursor r, int i, FieldBuffer o) {
     switch (r.type(i)) {
       case RowCursor.NULL -> o.nullField();
       case RowCursor.INTEGER ->
@@ -140,7 +139,7 @@ interface ValueEncoder {
     }
   }
 
-  private static void jsonb(RowCursor r, int i, CopyBuffer o) throws SQLException {
+  private static void jsonb(RowCursor r, int i, FieldBuffer o) {
     switch (r.type(i)) {
       case RowCursor.NULL -> o.nullField();
       case RowCursor.TEXT -> jsonbField(o, r.bytes(i));
@@ -152,7 +151,7 @@ interface ValueEncoder {
     }
   }
 
-  private static void jsonbField(CopyBuffer o, byte[] json) throws SQLException {
+  private static void jsonbField(FieldBuffer o, byte[] json) {
     o.int32(json.length + 1);
     o.int8(1); // jsonb binary format version
     o.write(json, 0, json.length);
@@ -186,7 +185,7 @@ interface ValueEncoder {
     };
   }
 
-  private static void date(RowCursor r, int i, CopyBuffer o) throws SQLException {
+  private static void date(RowCursor r, int i, FieldBuffer o) {
     switch (r.type(i)) {
       case RowCursor.NULL -> o.nullField();
       case RowCursor.TEXT -> {
@@ -202,7 +201,7 @@ interface ValueEncoder {
     }
   }
 
-  private static void bytea(RowCursor r, int i, CopyBuffer o) throws SQLException {
+  private static void bytea(RowCursor r, int i, FieldBuffer o) {
     switch (r.type(i)) {
       case RowCursor.NULL -> o.nullField();
       case RowCursor.TEXT, RowCursor.BLOB -> o.field(r.bytes(i));

@@ -1,0 +1,94 @@
+package dev.ferry.cli;
+
+import dev.ferry.run.Recheck;
+import dev.ferry.run.RunOptions;
+import dev.ferry.verify.Verifier;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Re-checks an existing migration without loading anything: every table's row count and",
+      "checksum of every value on both sides; with --verify full, every row by key, naming the",
+      "rows that differ. Exit 0 when the target equals the source, 4 when it does not."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "SOURCE.db",
+      description = "the SQLite database that was migrated")
+  Path source;
+
+  @Option(
+      names = "--target",
+      paramLabel = "URL",
+      description = "the PostgreSQL it was migrated to (default as for migrate)")
+  String target;
+
+  @Option(
+      names = "--schema",
+      defaultValue = "public",
+      description = "target schema (default: ${DEFAULT-VALUE})")
+  String schema;
+
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "PATTERN",
+      description = "only tables matching these patterns")
+  List<String> only = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      split = ",",
+      paramLabel = "PATTERN",
+      description = "leave out tables matching these patterns")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--keep-case", description = "the migration kept names' letter case")
+  boolean keepCase;
+
+  @Option(
+      names = "--verify",
+      defaultValue = "checksum",
+      paramLabel = "checksum|full",
+      converter = VerifyModeConverter.class,
+      description = "checksum (default) or full: every row compared by key")
+  Verifier.Mode verify;
+
+  @Override
+  public Integer call() {
+    RunOptions options =
+        new RunOptions(
+            source,
+            target,
+            schema,
+            null,
+            only,
+            exclude,
+            RunOptions.defaultJobs(),
+            false,
+            keepCase,
+            verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
+            null,
+            Paths.get("").toAbsolutePath());
+    PrintStream out =
+        new PrintStream(
+            new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+    return new Recheck(options, out, System.getenv()).run().exitCode();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.ferry.run;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.plan.MigrationPlan;
+import dev.ferry.plan.Planner;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.source.sqlite.SqliteSource;
+import dev.ferry.target.PostgresTarget;
+import dev.ferry.target.TargetUrl;
+import dev.ferry.target.embedded.EmbeddedServer;
+import dev.ferry.verify.TableChecksum;
+import dev.ferry.verify.Verifier;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ferry verify}: re-checks an existing migration without loading anything. The source is
+ * planned again (same options, same choices) and read again; each target table's checksum, or with
+ * full every row, is compared. Exit 0 when every table matches, 4 otherwise.
+ */
+public final class Recheck {
+  private final RunOptions options;
+  private final PrintStream out;
+  private final Map<String, String> env;
+
+  public Recheck(RunOptions options, PrintStream out, Map<String, String> env) {
+    this.options = options;
+    this.out = out;
+    this.env = env;
+  }
+
+  public RunReport run() {
+    long started = System.nanoTime();
+    SqliteSource source = SqliteSource.open(options.source());
+    MigrationPlan plan = Planner.plan(source, source.readSchema(), options.planOptions());
+    TargetUrl url = TargetUrl.resolve(options.target(), env);
+    if (url == null) {
+      url = EmbeddedServer.in(options.workDir()).start();
+    }
+    List<TableResult> results = new ArrayList<>();
+    boolean allOk = true;
+    try (PostgresTarget target = PostgresTarget.connect(url, 2)) {
+      List<String> names = plan.tables().stream().map(TablePlan::name).toList();
+      List<String> present = target.existing(plan.schema(), names);
+      for (TablePlan t : plan.tables()) {
+        long t0 = System.nanoTime();
+        List<String> notes = new ArrayList<>();
+        String verdict;
+        long rows = 0;
+        long inTarget = -1;
+        if (!present.contains(t.name())) {
+          verdict = "MISSING";
+          notes.add("table " + t.qualified() + " does not exist in the target");
+        } else {
+          TableChecksum here = Verifier.checksum(source, t);
+          TableChecksum there = Verifier.checksum(target, t);
+          rows = here.rows();
+          inTarget = there.rows();
+          boolean ok = here.equals(there);
+          if (here.rows() != there.rows()) {
+            notes.add(
+                String.format(
+                    "row count mismatch: source %,d, target %,d", here.rows(), there.rows()));
+          } else if (!ok) {
+            notes.add("checksum mismatch: the rows' values differ between source and target");
+          }
+          if (!ok || options.verify() == Verifier.Mode.FULL) {
+            Verifier.Differences d = Verifier.compareRows(source, target, t);
+            if (d.count() > 0) {
+              ok = false;
+              notes.add(String.format("%,d rows differ:", d.count()));
+              d.keys().forEach(k -> notes.add("  " + k));
+            }
+          }
+          verdict =
+              ok
+                  ? (options.verify() == Verifier.Mode.FULL ? "VERIFIED (rows)" : "VERIFIED")
+                  : "MISMATCH";
+        }
+        allOk &= verdict.startsWith("VERIFIED");
+        results.add(
+            new TableResult(
+                t.source().name(),
+                plan.schema() + "." + t.name(),
+                rows,
+                0,
+                inTarget,
+                0,
+                (System.nanoTime() - t0) / 1e9,
+                verdict,
+                notes));
+      }
+      int exit = allOk ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
+      String message =
+          allOk
+              ? String.format(
+                  "OK: %d tables match their source (%s).",
+                  results.size(),
+                  options.verify() == Verifier.Mode.FULL
+                      ? "every row compared by key"
+                      : "row counts and checksums")
+              : "VERIFICATION FAILED: the target differs from the source (see MISMATCH above).";
+      Map<String, Double> phases = new LinkedHashMap<>();
+      RunReport report =
+          new RunReport(
+              null,
+              plan.source().toString(),
+              target.url().display(),
+              plan.schema(),
+              false,
+              (System.nanoTime() - started) / 1e9,
+              phases,
+              "recheck: " + options.verify().name().toLowerCase(java.util.Locale.ROOT),
+              results,
+              List.of(),
+              exit,
+              message);
+      ReportPrinter.print(report, out);
+      return report;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.ferry.verify;
+
+import dev.ferry.plan.ColumnPlan;
+import dev.ferry.plan.Names;
+import dev.ferry.plan.TablePlan;
+import java.util.List;
+
+/**
+ * The server side of the canonical row encoding (see target.RowEncoder): each loaded column through
+ * its type's binary send function, length-prefixed, NULL as -1; the row hash is the first 64 bits
+ * of the MD5 of the concatenation, summed over the table as numeric.
+ */
+final class ChecksumSql {
+  private ChecksumSql() {}
+
+  /**
+   * The expression of one row's canonical encoding (bytea), over a relation that has each column as
+   * itself and each variable-length column's send() output as {@code s_<i>} (see {@link #sends}),
+   * so that no send() is computed twice.
+   */
+  static String rowBytes(List<ColumnPlan> columns) {
+    return fieldBytes(columns, java.util.stream.IntStream.range(0, columns.size()).toArray());
+  }
+
+  /** The canonical encoding of the fields at {@code positions} of the loaded columns. */
+  static String fieldBytes(List<ColumnPlan> columns, int[] positions) {
+    if (positions.length == 0) {
+      return "'\\x'::bytea";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int k = 0; k < positions.length; k++) {
+      int i = positions[k];
+      if (k > 0) {
+        b.append(" || ");
+      }
+      ColumnPlan c = columns.get(i);
+      int fixed = fixedLength(c);
+      String field =
+          fixed > 0
+              ? String.format("'\\x%08x'::bytea || %s(%s)", fixed, send(c), Names.quote(c.name()))
+              : "int4send(octet_length(s_" + i + ")) || s_" + i;
+      b.append("coalesce(").append(field).append(", '\\xffffffff'::bytea)");
+    }
+    return b.toString();
+  }
+
+  /** The table with the send() output of each variable-length column as s_<i>. */
+  static String sends(TablePlan t) {
+    List<ColumnPlan> columns = t.loadedColumns();
+    StringBuilder b = new StringBuilder("(SELECT *");
+    for (int i = 0; i < columns.size(); i++) {
+      if (fixedLength(columns.get(i)) == 0) {
+        b.append(", ")
+            .append(send(columns.get(i)))
+            .append('(')
+            .append(Names.quote(columns.get(i).name()))
+            .append(") AS s_")
+            .append(i);
+      }
+    }
+    return b.append(" FROM ").append(t.qualified()).append(") AS r").toString();
+  }
+
+  /** The expression of one row's 64-bit hash (bigint). */
+  static String rowHash(List<ColumnPlan> columns) {
+    return "('x' || left(md5(" + rowBytes(columns) + "), 16))::bit(64)::bigint";
+  }
+
+  /** SELECT count(*), sum(row hash) over the table. */
+  static String table(TablePlan t) {
+    return "SELECT count(*), coalesce(sum(" + rowHash(t.loadedColumns()) + "), 0) FROM " + sends(t);
+  }
+
+  private static int fixedLength(ColumnPlan c) {
+    return switch (c.type().kind()) {
+      case BOOLEAN -> 1;
+      case SMALLINT -> 2;
+      case INTEGER, DATE -> 4;
+      case BIGINT, DOUBLE, TIMESTAMPTZ -> 8;
+      default -> 0;
+    };
+  }
+
+  private static String send(ColumnPlan c) {
+    return switch (c.type().kind()) {
+      case BOOLEAN -> "boolsend";
+      case SMALLINT -> "int2send";
+      case INTEGER -> "int4send";
+      case BIGINT -> "int8send";
+      case DOUBLE -> "float8send";
+      case NUMERIC -> "numeric_send";
+      case TEXT -> "textsend";
+      case VARCHAR -> "varcharsend";
+      case JSONB -> "jsonb_send";
+      case TIMESTAMPTZ -> "timestamptz_send";
+      case DATE -> "date_send";
+      case BYTEA -> "byteasend";
+    };
+  }
+}
