@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.examples.DirtyExample;
 import dev.ferry.examples.TwitterExample;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,6 +28,14 @@ final class ExampleCommand implements Callable<Integer> {
   int tweets;
 
   @Option(
+      names = "--kind",
+      defaultValue = "twitter",
+      paramLabel = "twitter|dirty",
+      description =
+          "twitter: seed 001's shape (default); dirty: every kind of value PostgreSQL cannot take as is")
+  String kind;
+
+  @Option(
       names = "--seed",
       defaultValue = "1",
       description = "random seed (default ${DEFAULT-VALUE})")
@@ -35,7 +44,14 @@ final class ExampleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
-    TwitterExample.write(out, tweets, seed);
+    switch (kind) {
+      case "twitter" -> TwitterExample.write(out, tweets, seed);
+      case "dirty" -> DirtyExample.write(out, Math.max(30, tweets / 100));
+      default -> {
+        spec.commandLine().getErr().println("ferry example: --kind must be twitter or dirty");
+        return 1;
+      }
+    }
     spec.commandLine()
         .getOut()
         .printf("wrote %s: %,d tweets in %.1f s%n", out, tweets, (System.nanoTime() - t0) / 1e9);

@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.run.Migration;
 import dev.ferry.run.RunOptions;
 import dev.ferry.run.RunReport;
+import dev.ferry.target.BadValuePolicy;
 import dev.ferry.target.IfExists;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
@@ -95,6 +96,17 @@ final class MigrateCommand implements Callable<Integer> {
   boolean keepCase;
 
   @Option(
+      names = "--on-bad-value",
+      defaultValue = "fix",
+      paramLabel = "fix|set-aside|fail",
+      converter = BadValuePolicyConverter.class,
+      description =
+          "a value PostgreSQL cannot hold as stored (NUL byte, invalid UTF-8, \\u0000 in JSON): load it"
+              + " repaired and keep the original in ferry.fixups (default), set its row aside in"
+              + " ferry.rejects, or fail")
+  BadValuePolicy badValues;
+
+  @Option(
       names = "--verify",
       defaultValue = "checksum",
       paramLabel = "count|checksum|full",
@@ -129,6 +141,7 @@ final class MigrateCommand implements Callable<Integer> {
             dryRun,
             keepCase,
             verify,
+            badValues,
             report,
             Paths.get("").toAbsolutePath());
     PrintStream out =

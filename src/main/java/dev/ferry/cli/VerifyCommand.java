@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.run.Recheck;
 import dev.ferry.run.RunOptions;
+import dev.ferry.target.BadValuePolicy;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,17 @@ final class VerifyCommand implements Callable<Integer> {
   boolean keepCase;
 
   @Option(
+      names = "--on-bad-value",
+      defaultValue = "fix",
+      paramLabel = "fix|set-aside|fail",
+      converter = BadValuePolicyConverter.class,
+      description =
+          "a value PostgreSQL cannot hold as stored (NUL byte, invalid UTF-8, \\u0000 in JSON): load it"
+              + " repaired and keep the original in ferry.fixups (default), set its row aside in"
+              + " ferry.rejects, or fail")
+  BadValuePolicy badValues;
+
+  @Option(
       names = "--verify",
       defaultValue = "checksum",
       paramLabel = "checksum|full",
@@ -84,6 +96,7 @@ final class VerifyCommand implements Callable<Integer> {
             false,
             keepCase,
             verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
+            badValues,
             null,
             Paths.get("").toAbsolutePath());
     PrintStream out =

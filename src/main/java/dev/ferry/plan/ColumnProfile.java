@@ -3,6 +3,7 @@ package dev.ferry.plan;
 import dev.ferry.source.RowCursor;
 import dev.ferry.value.Booleans;
 import dev.ferry.value.JsonText;
+import dev.ferry.value.Repairs;
 import dev.ferry.value.Timestamps;
 import dev.ferry.value.Utf8;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,8 @@ public final class ColumnProfile {
   boolean realsFinite = true;
 
   boolean textValidUtf8 = true;
+  long textRepairs;
+  long jsonRepairs;
   boolean textJsonContainer = true;
   boolean textJson = true;
   boolean textTimestamp = true;
@@ -53,6 +56,8 @@ public final class ColumnProfile {
     realsIntegral &= o.realsIntegral;
     realsFinite &= o.realsFinite;
     textValidUtf8 &= o.textValidUtf8;
+    textRepairs += o.textRepairs;
+    jsonRepairs += o.jsonRepairs;
     textJsonContainer &= o.textJsonContainer;
     textJson &= o.textJson;
     textTimestamp &= o.textTimestamp;
@@ -99,13 +104,14 @@ public final class ColumnProfile {
   private void addText(byte[] b) {
     texts++;
     int chars = Utf8.pgTextLength(b);
-    if (chars < 0) {
+    if (chars < 0) { // judged as it will be loaded: repaired (see value.Repairs)
       if (textValidUtf8) {
         firstBadText = example(b);
       }
       textValidUtf8 = false;
-      textJson = textJsonContainer = textTimestamp = textDateOnly = textBoolean = false;
-      return;
+      textRepairs++;
+      b = Repairs.text(b);
+      chars = Utf8.pgTextLength(b);
     }
     maxChars = Math.max(maxChars, chars);
     if (firstText == null) {
@@ -113,6 +119,10 @@ public final class ColumnProfile {
     }
     if (textJson) {
       int json = JsonText.classify(b);
+      if ((json & JsonText.REPAIRABLE) != 0) {
+        jsonRepairs++;
+        json &= ~JsonText.REPAIRABLE;
+      }
       if (json == JsonText.INVALID) {
         textJson = false;
         textJsonContainer = false;

@@ -159,7 +159,24 @@ final class TableDesigner {
         new DdlStep(
             "PRIMARY KEY (" + cols + ")",
             "ALTER TABLE " + qualified + " ADD " + constraint + "PRIMARY KEY (" + cols + ")",
-            null));
+            "ALTER TABLE " + qualified + " ADD UNIQUE (" + cols + ")",
+            offenders(qualified, cols)));
+  }
+
+  /** Key values held by more than one row, or NULL keys: what stops a PRIMARY KEY or UNIQUE. */
+  static String offenders(String qualified, String cols) {
+    return "SELECT CASE WHEN ("
+        + cols.replace(", ", ") IS NULL OR (")
+        + ") IS NULL THEN 'NULL in the key'"
+        + " ELSE 'duplicate (' || concat_ws(', ', "
+        + cols
+        + ") || ')' END AS problem, count(*) FROM "
+        + qualified
+        + " GROUP BY "
+        + cols
+        + " HAVING count(*) > 1 OR ("
+        + cols.replace(", ", ") IS NULL OR (")
+        + ") IS NULL ORDER BY 2 DESC LIMIT 10";
   }
 
   private void unique(String qualified, SourceIndex index, List<DdlStep> steps) {
@@ -198,7 +215,8 @@ final class TableDesigner {
         new DdlStep(
             "UNIQUE (" + list + ")",
             "ALTER TABLE " + qualified + " ADD " + constraint + "UNIQUE (" + list + ")",
-            null));
+            null,
+            offenders(qualified, list)));
   }
 
   private void check(String qualified, SourceCheck check, List<DdlStep> steps) {

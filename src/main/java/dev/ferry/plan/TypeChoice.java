@@ -6,5 +6,11 @@ package dev.ferry.plan;
  * @param type the type
  * @param epoch how stored integers become instants, for date/time types
  * @param reason one line for people: what was declared, what is stored, what follows
+ * @param repairs values that PostgreSQL cannot hold as stored and that the load repairs or sets
+ *     aside (per --on-bad-value); 0 when every value loads as it is
  */
-public record TypeChoice(PgType type, EpochUnit epoch, String reason) {}
+public record TypeChoice(PgType type, EpochUnit epoch, String reason, long repairs) {
+  public TypeChoice(PgType type, EpochUnit epoch, String reason) {
+    this(type, epoch, reason, 0);
+  }
+}

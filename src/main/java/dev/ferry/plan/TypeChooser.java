@@ -48,7 +48,32 @@ final class TypeChooser {
     return Affinity.NUMERIC;
   }
 
+  /** More bad texts than this (and than 1% of the texts) mean binary data stored as TEXT. */
+  static final long REPAIRS_BEFORE_BYTEA = 10;
+
   static TypeChoice choose(SourceColumn column, ColumnProfile p) {
+    TypeChoice c = chooseType(column, p);
+    long repairs = 0;
+    if (c.type().isText()) {
+      repairs = p.textRepairs;
+    } else if (c.type().kind() == PgType.Kind.JSONB) {
+      repairs = p.jsonRepairs + p.textRepairs;
+    }
+    if (repairs == 0) {
+      return c;
+    }
+    String what =
+        p.textRepairs > 0
+            ? "invalid UTF-8 or NUL bytes, e.g. '" + p.firstBadText + "'"
+            : "JSON that jsonb cannot hold exactly (\\u0000 or duplicate keys)";
+    return new TypeChoice(
+        c.type(),
+        c.epoch(),
+        c.reason() + String.format("; %,d values need repair (%s)", repairs, what),
+        repairs);
+  }
+
+  private static TypeChoice chooseType(SourceColumn column, ColumnProfile p) {
     String declared = column.declaredType().toUpperCase(Locale.ROOT);
     String shown = column.declaredType().isBlank() ? "no declared type" : "declared " + declared;
     String stored = p.storedSummary();
@@ -77,13 +102,13 @@ final class TypeChooser {
                   ? "bytea"
                   : "bytea (values mixed with blobs kept as their bytes)"));
     }
-    if (p.texts > 0 && !p.textValidUtf8) {
+    if (p.textRepairs > Math.max(REPAIRS_BEFORE_BYTEA, p.texts / 100)) {
       return choice(
           PgType.BYTEA,
           why
-              + "bytea: a text value is not valid UTF-8 or holds a NUL byte (e.g. '"
-              + p.firstBadText
-              + "')");
+              + String.format(
+                  "bytea: %,d text values are not valid UTF-8 or hold NUL bytes (binary data? e.g. '%s')",
+                  p.textRepairs, p.firstBadText));
     }
     boolean onlyTexts = p.texts == values;
     boolean onlyIntegers = p.integers == values;

@@ -14,6 +14,7 @@ import dev.ferry.plan.ViewPlan;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.sqlite.SqliteSource;
 import dev.ferry.target.IfExists;
+import dev.ferry.target.LoadOptions;
 import dev.ferry.target.LoadResult;
 import dev.ferry.target.PostgresTarget;
 import dev.ferry.target.TargetUrl;
@@ -119,10 +120,13 @@ public final class Migration {
                   try {
                     return target.load(
                         t,
-                        options.ifExists(),
+                        new LoadOptions(
+                            options.ifExists(),
+                            options.verify() != Verifier.Mode.COUNT
+                                && options.ifExists() != IfExists.APPEND,
+                            options.badValues(),
+                            runId),
                         source,
-                        options.verify() != Verifier.Mode.COUNT
-                            && options.ifExists() != IfExists.APPEND,
                         rows -> progress.update(t.source().name(), rows));
                   } finally {
                     progress.done(t.source().name());
@@ -165,6 +169,7 @@ public final class Migration {
     phases.put("keys", (verifyStarted - keysStarted) / 1e9);
     List<TableResult> results = new ArrayList<>();
     boolean mismatch = false;
+    boolean repaired = false;
     for (TablePlan t : plan.tables()) {
       LoadResult r = loaded.get(t);
       if (r == null) {
@@ -176,6 +181,8 @@ public final class Migration {
                 0,
                 0,
                 -1,
+                0,
+                0,
                 0,
                 0,
                 failed ? "FAILED" : "NOT LOADED",
@@ -196,10 +203,13 @@ public final class Migration {
               r.rowsRead(),
               r.rowsWritten(),
               v.inTarget,
+              r.fixed(),
+              r.setAside(),
               r.bytes(),
               r.nanos() / 1e9,
-              v.ok ? v.verdict : "MISMATCH",
+              v.ok ? verdict(v.verdict, r) : "MISMATCH",
               notes));
+      repaired |= r.fixed() > 0 || r.setAside() > 0;
     }
     phases.put("verify", (System.nanoTime() - verifyStarted) / 1e9);
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -220,6 +230,18 @@ public final class Migration {
       state = "verification_failed";
       message =
           "VERIFICATION FAILED: the target's row counts differ from the source (see MISMATCH above).";
+    } else if (repaired) {
+      exit = ErrorCode.ROWS_SET_ASIDE.exitCode();
+      state = "succeeded_with_fixes";
+      message =
+          String.format(
+              "FINISHED WITH REPAIRS: %,d values repaired and %,d rows set aside, each kept verbatim"
+                  + " in ferry.fixups / ferry.rejects (run %s); everything else "
+                  + verifiedWhat()
+                  + ".",
+              results.stream().mapToLong(TableResult::rowsFixed).sum(),
+              results.stream().mapToLong(TableResult::rowsSetAside).sum(),
+              runId);
     } else {
       exit = 0;
       state = "succeeded";
@@ -254,6 +276,18 @@ public final class Migration {
     return report;
   }
 
+  /** VERIFIED, or what was done to make the data fit: FIXED n, SET ASIDE n. */
+  private static String verdict(String verified, LoadResult r) {
+    List<String> parts = new ArrayList<>();
+    if (r.fixed() > 0) {
+      parts.add(String.format("FIXED %,d", r.fixed()));
+    }
+    if (r.setAside() > 0) {
+      parts.add(String.format("SET ASIDE %,d", r.setAside()));
+    }
+    return parts.isEmpty() ? verified : String.join(", ", parts);
+  }
+
   /** The outcome of verifying one table. */
   private record VerifiedTable(boolean ok, String verdict, long inTarget, List<String> notes) {}
 
@@ -265,13 +299,20 @@ public final class Migration {
       SqliteSource source, PostgresTarget target, TablePlan t, LoadResult r) {
     List<String> notes = new ArrayList<>();
     long inTarget = target.count(t.qualified());
-    long expected = r.rowsBefore() + r.rowsRead();
-    boolean ok = inTarget == expected && r.rowsWritten() == r.rowsRead();
+    long loadable = r.rowsRead() - r.setAside();
+    long expected = r.rowsBefore() + loadable;
+    boolean ok = inTarget == expected && r.rowsWritten() == loadable;
     if (!ok) {
       notes.add(
           String.format(
-              "row count mismatch: read %,d, COPY stored %,d, target holds %,d (expected %,d)",
-              r.rowsRead(), r.rowsWritten(), inTarget, expected));
+              "row count mismatch: read %,d, set aside %,d, COPY stored %,d, target holds %,d (expected %,d)",
+              r.rowsRead(), r.setAside(), r.rowsWritten(), inTarget, expected));
+    }
+    if (r.fixed() > 0) {
+      notes.add(String.format("%,d values loaded repaired; originals in ferry.fixups", r.fixed()));
+    }
+    if (r.setAside() > 0) {
+      notes.add(String.format("%,d rows set aside; originals in ferry.rejects", r.setAside()));
     }
     Verifier.Mode mode = options.verify();
     if (mode == Verifier.Mode.COUNT) {
@@ -289,7 +330,7 @@ public final class Migration {
     }
     ok &= same;
     if (mode == Verifier.Mode.FULL && (!ok || options.verify() == Verifier.Mode.FULL)) {
-      Verifier.Differences d = Verifier.compareRows(source, target, t);
+      Verifier.Differences d = Verifier.compareRows(source, target, t, options.badValues());
       if (d.count() > 0) {
         ok = false;
         notes.add(String.format("%,d rows differ%s", d.count(), d.keys().isEmpty() ? "" : ":"));
@@ -358,6 +399,8 @@ public final class Migration {
                         -1,
                         0,
                         0,
+                        0,
+                        0,
                         "DRY RUN",
                         t.notes().stream().map(Note::toString).toList()))
             .toList();
@@ -415,6 +458,10 @@ public final class Migration {
     m.put("exclude", options.exclude());
     m.put("jobs", options.jobs());
     m.put("keep_case", options.keepCase());
+    m.put("verify", options.verify().name().toLowerCase(java.util.Locale.ROOT));
+    m.put(
+        "on_bad_value",
+        options.badValues().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     return m;
   }
 

@@ -55,7 +55,7 @@ public final class Recheck {
           verdict = "MISSING";
           notes.add("table " + t.qualified() + " does not exist in the target");
         } else {
-          TableChecksum here = Verifier.checksum(source, t);
+          TableChecksum here = Verifier.checksum(source, t, options.badValues());
           TableChecksum there = Verifier.checksum(target, t);
           rows = here.rows();
           inTarget = there.rows();
@@ -68,7 +68,7 @@ public final class Recheck {
             notes.add("checksum mismatch: the rows' values differ between source and target");
           }
           if (!ok || options.verify() == Verifier.Mode.FULL) {
-            Verifier.Differences d = Verifier.compareRows(source, target, t);
+            Verifier.Differences d = Verifier.compareRows(source, target, t, options.badValues());
             if (d.count() > 0) {
               ok = false;
               notes.add(String.format("%,d rows differ:", d.count()));
@@ -88,6 +88,8 @@ public final class Recheck {
                 rows,
                 0,
                 inTarget,
+                0,
+                0,
                 0,
                 (System.nanoTime() - t0) / 1e9,
                 verdict,

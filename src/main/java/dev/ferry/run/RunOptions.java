@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param dryRun print the plan and DDL only
  * @param keepCase keep the letter case of names
  * @param verify how much to verify after the load
+ * @param badValues what to do with values PostgreSQL cannot hold as stored
  * @param report JSON report file, or null
  * @param workDir where .ferry/ lives
  */
@@ -35,6 +36,7 @@ public record RunOptions(
     boolean dryRun,
     boolean keepCase,
     dev.ferry.verify.Verifier.Mode verify,
+    dev.ferry.target.BadValuePolicy badValues,
     Path report,
     Path workDir) {
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
@@ -60,6 +62,11 @@ public record RunOptions(
     exclude = List.copyOf(exclude);
     ifExists = ifExists == null ? IfExists.FAIL : ifExists;
     verify = verify == null ? dev.ferry.verify.Verifier.Mode.CHECKSUM : verify;
+    badValues = badValues == null ? dev.ferry.target.BadValuePolicy.FIX : badValues;
+    if ("ferry".equals(schema)) {
+      throw new FerryException(
+          ErrorCode.USAGE, "--schema ferry is Ferry's own metadata schema: choose another name");
+    }
   }
 
   PlanOptions planOptions() {

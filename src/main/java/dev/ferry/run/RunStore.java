@@ -54,13 +54,16 @@ final class RunStore {
   void table(UUID run, TableResult t) {
     update(
         "INSERT INTO ferry.table_results (run_id, source_table, target_table, rows_read, rows_written,"
-            + " rows_in_target, bytes, seconds, verdict, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
+            + " rows_in_target, rows_fixed, rows_set_aside, bytes, seconds, verdict, notes)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
         run,
         t.source(),
         t.target(),
         t.rowsRead(),
         t.rowsWritten(),
         t.rowsInTarget() < 0 ? null : t.rowsInTarget(),
+        t.rowsFixed(),
+        t.rowsSetAside(),
         t.bytes(),
         t.seconds(),
         t.verdict(),
@@ -93,7 +96,8 @@ final class RunStore {
 
   private static String json(Object o) {
     try {
-      return JSON.writeValueAsString(o);
+      // jsonb refuses \u0000: a message quoting such a value must still be recordable
+      return JSON.writeValueAsString(o).replace("\\u0000", "\\\\0");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

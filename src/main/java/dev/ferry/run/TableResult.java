@@ -10,9 +10,11 @@ import java.util.List;
  * @param rowsRead rows read from the source
  * @param rowsWritten rows PostgreSQL stored (COPY's count)
  * @param rowsInTarget rows counted in the target after the run (verification), or -1
+ * @param rowsFixed values loaded repaired (originals in ferry.fixups)
+ * @param rowsSetAside rows kept out (originals in ferry.rejects)
  * @param bytes COPY bytes sent
  * @param seconds load time, constraints and indexes included
- * @param verdict VERIFIED, MISMATCH, FAILED, or NOT LOADED
+ * @param verdict VERIFIED, FIXED n, SET ASIDE n, MISMATCH, FAILED, or NOT LOADED
  * @param notes what could not be carried exactly
  */
 public record TableResult(
@@ -21,6 +23,8 @@ public record TableResult(
     long rowsRead,
     long rowsWritten,
     long rowsInTarget,
+    long rowsFixed,
+    long rowsSetAside,
     long bytes,
     double seconds,
     String verdict,

@@ -25,6 +25,9 @@ public interface RowCursor extends AutoCloseable {
   /** The raw bytes of a TEXT (UTF-8 as stored, possibly invalid) or BLOB value. */
   byte[] bytes(int i);
 
+  /** The current row's rowid, or Long.MIN_VALUE for a table without one. */
+  long rowid();
+
   /** Key of the current row for messages ("rowid 42", "id=7"). */
   String rowKey();
 

@@ -11,6 +11,11 @@ final class FieldBuffer {
     pos = 0;
   }
 
+  /** Drops everything after {@code size} bytes. */
+  void truncate(int size) {
+    pos = size;
+  }
+
   byte[] bytes() {
     return buf;
   }

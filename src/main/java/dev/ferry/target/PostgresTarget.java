@@ -119,16 +119,12 @@ public final class PostgresTarget implements AutoCloseable {
   }
 
   /**
-   * Creates (as {@code mode} says) and loads one table, then builds its keys and indexes; with
-   * {@code checksum}, also computes the source side's checksum while streaming.
+   * Creates (as {@code options} say) and loads one table, then builds its keys and indexes; with a
+   * checksum, also computes the source side's checksum while streaming.
    */
   public LoadResult load(
-      TablePlan table,
-      IfExists mode,
-      SqliteSource source,
-      boolean checksum,
-      LongConsumer progress) {
-    return new TableLoader(this, table, mode, source, checksum, progress).run();
+      TablePlan table, LoadOptions options, SqliteSource source, LongConsumer progress) {
+    return new TableLoader(this, table, options, source, progress).run();
   }
 
   /**
@@ -145,13 +141,21 @@ public final class PostgresTarget implements AutoCloseable {
           st.execute(step.sql());
         } catch (SQLException e) {
           String why = firstLine(e.getMessage()).replaceFirst("^ERROR: ", "");
+          if (step.offendersSql() != null) {
+            why += offenders(st, step.offendersSql());
+          }
           if (step.fallbackSql() != null) {
             try {
               st.execute(step.fallbackSql());
               notes.add(
                   new Note(
                       object + ", " + step.what(),
-                      "created NOT VALID (enforced for new rows only): " + why));
+                      (step.fallbackSql().endsWith("NOT VALID")
+                              ? "created NOT VALID (enforced for new rows only): "
+                              : "created as "
+                                  + step.fallbackSql().replaceFirst(".* ADD ", "")
+                                  + " instead: ")
+                          + why));
               continue;
             } catch (SQLException again) {
               why = firstLine(again.getMessage()).replaceFirst("^ERROR: ", "");
@@ -164,6 +168,21 @@ public final class PostgresTarget implements AutoCloseable {
       throw failure("cannot run DDL for " + object, e);
     }
     return notes;
+  }
+
+  /** "; offending rows: duplicate (x) ×2, NULL in the key ×1" (the data is kept as it is). */
+  private static String offenders(Statement st, String sql) {
+    List<String> found = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        found.add(rs.getString(1) + " ×" + rs.getLong(2));
+      }
+    } catch (SQLException e) {
+      return "";
+    }
+    return found.isEmpty()
+        ? ""
+        : "; the rows are kept; offending values: " + String.join(", ", found);
   }
 
   /** Rows in a table now. */

@@ -36,21 +36,20 @@ final class TableLoader {
   private final IfExists mode;
   private final SqliteSource source;
   private final LongConsumer progress;
-  private final boolean checksum;
+  private final LoadOptions options;
   private final List<Note> notes = new ArrayList<>();
   private TablePlan table;
 
   TableLoader(
       PostgresTarget target,
       TablePlan table,
-      IfExists mode,
+      LoadOptions options,
       SqliteSource source,
-      boolean checksum,
       LongConsumer progress) {
-    this.checksum = checksum;
+    this.options = options;
+    this.mode = options.ifExists();
     this.target = target;
     this.table = table;
-    this.mode = mode;
     this.source = source;
     this.progress = progress;
   }
@@ -62,6 +61,8 @@ final class TableLoader {
     long before = 0;
     long bytes;
     TableChecksum sourceChecksum;
+    long fixed;
+    long setAside;
     try (Connection c = target.connection()) {
       c.setAutoCommit(false);
       boolean fresh;
@@ -99,26 +100,36 @@ final class TableLoader {
               + ") FROM STDIN (FORMAT binary"
               + (fresh ? ", FREEZE" : "")
               + ")";
-      RowEncoder encoder = new RowEncoder(table);
+      RowEncoder encoder = new RowEncoder(table, options.badValues());
       List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
       CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
       read = 0;
       try (RowCursor rows = source.openRows(table.source(), sourceColumns);
-          HashPipeline hashes = checksum ? new HashPipeline(encoder.hasher()) : null) {
+          IssueLog issues = new IssueLog(options.run(), table, encoder);
+          HashPipeline hashes = options.checksum() ? new HashPipeline(encoder.hasher()) : null) {
         CopyStream out = new CopyStream(copy, BUFFER_BYTES);
         while (rows.next()) {
-          encoder.encode(rows);
+          if (++read % PROGRESS_EVERY == 0) {
+            progress.accept(read);
+          }
+          if (!encoder.encode(rows)) {
+            issues.reject(rows, encoder.rejectReason());
+            continue;
+          }
+          if (!encoder.fixups().isEmpty()) {
+            issues.fixups(rows);
+          }
           if (hashes != null) {
             hashes.add(encoder.row());
           }
           encoder.writeTo(out);
-          if (++read % PROGRESS_EVERY == 0) {
-            progress.accept(read);
-          }
         }
         bytes = out.bytes();
         written = out.finish();
         sourceChecksum = hashes != null ? hashes.finish() : null;
+        issues.copyInto(c);
+        fixed = issues.fixed();
+        setAside = issues.setAside();
       } catch (ValueEncoder.BadValue e) {
         cancel(copy);
         throw new FerryException(
@@ -133,6 +144,11 @@ final class TableLoader {
       } catch (SQLException | RuntimeException e) {
         cancel(copy);
         throw e;
+      } catch (java.io.IOException e) {
+        throw new FerryException(
+            ErrorCode.LOAD_FAILED,
+            "cannot record fixups or rejects of " + table.source().name() + ": " + e.getMessage(),
+            e);
       }
       progress.accept(read);
       String restart = Ddl.restartIdentity(table);
@@ -148,7 +164,15 @@ final class TableLoader {
     }
     notes.addAll(target.runSteps("table " + table.source().name(), table.constraints()));
     return new LoadResult(
-        read, written, before, bytes, System.nanoTime() - start, sourceChecksum, notes);
+        read,
+        written,
+        before,
+        fixed,
+        setAside,
+        bytes,
+        System.nanoTime() - start,
+        sourceChecksum,
+        notes);
   }
 
   private boolean exists(Statement st) throws SQLException {

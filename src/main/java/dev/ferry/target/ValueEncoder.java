@@ -4,6 +4,8 @@ import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.EpochUnit;
 import dev.ferry.source.RowCursor;
 import dev.ferry.value.Booleans;
+import dev.ferry.value.JsonText;
+import dev.ferry.value.Repairs;
 import dev.ferry.value.Timestamps;
 import dev.ferry.value.Utf8;
 import java.math.BigDecimal;
@@ -24,8 +26,16 @@ interface ValueEncoder {
   final class BadValue extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    BadValue(String message) {
+    private final String reason;
+
+    BadValue(String message, String reason) {
       super(message, null, false, false);
+      this.reason = reason;
+    }
+
+    /** Why the value cannot be loaded as stored, without the value itself. */
+    String reason() {
+      return reason;
     }
   }
 
@@ -38,7 +48,8 @@ interface ValueEncoder {
       case DOUBLE -> ValueEncoder::float8;
       case NUMERIC -> ValueEncoder::numeric;
       case TEXT, VARCHAR -> ValueEncoder::text;
-      case JSONB -> ValueEncoder::jsonb;
+      case JSONB ->
+          column.choice().repairs() > 0 ? ValueEncoder::checkedJsonb : ValueEncoder::jsonb;
       case TIMESTAMPTZ -> timestamp(column.choice().epoch());
       case DATE -> ValueEncoder::date;
       case BYTEA -> ValueEncoder::bytea;
@@ -131,7 +142,7 @@ interface ValueEncoder {
       case RowCursor.TEXT -> {
         byte[] b = r.bytes(i);
         if (Utf8.pgTextLength(b) < 0) {
-          throw bad(r, i, "invalid UTF-8 or a NUL byte");
+          throw bad(r, i, Repairs.textProblem(b));
         }
         o.field(b);
       }
@@ -149,6 +160,24 @@ interface ValueEncoder {
           jsonbField(o, Double.toString(r.doubleValue(i)).getBytes(StandardCharsets.US_ASCII));
       default -> throw bad(r, i, "not JSON text");
     }
+  }
+
+  /** jsonb for a column known to hold values jsonb cannot take as they are. */
+  private static void checkedJsonb(RowCursor r, int i, FieldBuffer o) {
+    if (r.type(i) == RowCursor.TEXT) {
+      int kind = JsonText.classify(r.bytes(i));
+      if (kind == JsonText.INVALID) {
+        throw bad(r, i, "not JSON");
+      }
+      if ((kind & JsonText.REPAIRABLE) != 0) {
+        throw bad(
+            r,
+            i,
+            "JSON that jsonb cannot hold exactly (\\u0000, duplicate keys or invalid UTF-8):"
+                + " repaired as jsonb would read it");
+      }
+    }
+    jsonb(r, i, o);
   }
 
   private static void jsonbField(FieldBuffer o, byte[] json) {
@@ -216,13 +245,45 @@ interface ValueEncoder {
         switch (r.type(i)) {
           case RowCursor.INTEGER -> Long.toString(r.longValue(i));
           case RowCursor.REAL -> Double.toString(r.doubleValue(i));
-          case RowCursor.TEXT, RowCursor.BLOB -> {
-            String s =
-                new String(r.bytes(i), 0, Math.min(60, r.bytes(i).length), StandardCharsets.UTF_8);
-            yield "'" + s + (r.bytes(i).length > 60 ? "…" : "") + "'";
-          }
+          case RowCursor.TEXT, RowCursor.BLOB -> "'" + printable(r.bytes(i)) + "'";
           default -> "NULL";
         };
-    return new BadValue(r.rowKey() + ": value " + shown + " is " + why);
+    return new BadValue(r.rowKey() + ": value " + shown + ": " + why, why);
+  }
+
+  /**
+   * A value for messages: at most 60 characters, control characters escaped (\0, \x07), bytes that
+   * are not UTF-8 shown as \xNN, so a message can always be printed and stored.
+   */
+  static String printable(byte[] b) {
+    StringBuilder s = new StringBuilder();
+    java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder();
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(4);
+    while (in.hasRemaining() && s.length() < 60) {
+      out.clear();
+      int before = in.position();
+      java.nio.charset.CoderResult res = d.decode(in, out.limit(1), true);
+      out.flip();
+      if (res.isMalformed() || res.isUnmappable()) {
+        for (int k = 0; k < res.length(); k++) {
+          s.append(String.format("\\x%02x", b[before + k] & 0xff));
+        }
+        in.position(before + res.length());
+      } else if (out.hasRemaining()) {
+        char c = out.get();
+        if (c == 0) {
+          s.append("\\0");
+        } else if (c < 0x20 || c == 0x7f) {
+          s.append(String.format("\\x%02x", (int) c));
+        } else {
+          s.append(c);
+        }
+      } else if (in.position() == before) {
+        in.position(before + 1); // a surrogate pair needs two chars: show the byte
+        s.append(String.format("\\x%02x", b[before] & 0xff));
+      }
+    }
+    return in.hasRemaining() ? s + "…" : s.toString();
   }
 }

@@ -20,6 +20,13 @@ public final class JsonText {
   public static final int SCALAR = 2;
 
   /**
+   * Added to CONTAINER or SCALAR: well-formed JSON that jsonb cannot hold exactly (a {@code
+   * \u0000}, duplicate keys, invalid UTF-8 or a NUL byte in the text), repairable by {@link
+   * Repairs#json}.
+   */
+  public static final int REPAIRABLE = 4;
+
+  /**
    * Field names come back canonical (interned per factory), so duplicates are found by identity
    * over a short list per open object rather than Jackson's per-object HashSet.
    */
@@ -33,8 +40,28 @@ public final class JsonText {
 
   private JsonText() {}
 
-  /** {@link #CONTAINER}, {@link #SCALAR} or {@link #INVALID}. */
+  /**
+   * {@link #CONTAINER}, {@link #SCALAR} or {@link #INVALID} for what jsonb holds exactly; for
+   * well-formed JSON it cannot hold exactly, CONTAINER or SCALAR plus {@link #REPAIRABLE}.
+   */
   public static int classify(byte[] b) {
+    int first = firstNonSpace(b);
+    if (first < 0 || !mayStartJson(b[first])) {
+      return INVALID; // ordinary text: no parse, no repair attempt
+    }
+    int exact = classifyExact(b);
+    if (exact != INVALID) {
+      return exact;
+    }
+    byte[] repaired = Repairs.json(b);
+    if (repaired == null) {
+      return INVALID;
+    }
+    int kind = classifyExact(repaired);
+    return kind == INVALID ? INVALID : kind | REPAIRABLE;
+  }
+
+  private static int classifyExact(byte[] b) {
     int first = firstNonSpace(b);
     if (first < 0) {
       return INVALID;
@@ -102,6 +129,17 @@ public final class JsonText {
     }
     seen.add(name);
     return false;
+  }
+
+  private static boolean mayStartJson(byte c) {
+    return c == '{'
+        || c == '['
+        || c == '"'
+        || c == '-'
+        || c == 't'
+        || c == 'f'
+        || c == 'n'
+        || (c >= '0' && c <= '9');
   }
 
   private static int firstNonSpace(byte[] b) {

@@ -183,7 +183,7 @@ class BadInputTest {
     assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
     assertThat(r.out())
         .contains("MISMATCH")
-        .contains("read 2, COPY stored 1")
+        .contains("read 2, set aside 0, COPY stored 1")
         .contains("VERIFICATION FAILED")
         .doesNotContain("OK:");
     assertThat(

@@ -138,6 +138,11 @@ final class SqliteRowCursor implements RowCursor {
   }
 
   @Override
+  public long rowid() {
+    return keyIndex < 0 ? Long.MIN_VALUE : longs[0];
+  }
+
+  @Override
   public String rowKey() {
     return keyIndex < 0 ? "row " + rowNumber : "rowid " + longs[0];
   }

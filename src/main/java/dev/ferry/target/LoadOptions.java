@@ -1,0 +1,14 @@
+package dev.ferry.target;
+
+import java.util.UUID;
+
+/**
+ * How to load a table.
+ *
+ * @param ifExists what to do with an existing table
+ * @param checksum compute the source side's checksum while streaming
+ * @param badValues what to do with values PostgreSQL cannot hold as stored
+ * @param run the run the fixups and rejects belong to (ferry.runs)
+ */
+public record LoadOptions(
+    IfExists ifExists, boolean checksum, BadValuePolicy badValues, UUID run) {}
