@@ -152,7 +152,25 @@ public final class ColumnProfile {
 
   private static String example(byte[] b) {
     String s = new String(b, 0, Math.min(b.length, EXAMPLE_CHARS * 4), StandardCharsets.UTF_8);
-    return s.length() > EXAMPLE_CHARS ? s.substring(0, EXAMPLE_CHARS) + "…" : s;
+    StringBuilder e = new StringBuilder();
+    s.codePoints()
+        .limit(EXAMPLE_CHARS)
+        .forEach(
+            cp -> {
+              if (cp == 0) {
+                e.append("\\0");
+              } else if (cp < 0x20 || cp == 0x7f) {
+                e.append(String.format("\\x%02x", cp));
+              } else {
+                e.appendCodePoint(cp);
+              }
+            });
+    return s.codePointCount(0, s.length()) > EXAMPLE_CHARS ? e + "…" : e.toString();
+  }
+
+  StoredValues stored() {
+    return new StoredValues(
+        nulls, integers, reals, texts, blobs, textRepairs + jsonRepairs, firstText);
   }
 
   public long nulls() {

@@ -52,6 +52,10 @@ final class TypeChooser {
   static final long REPAIRS_BEFORE_BYTEA = 10;
 
   static TypeChoice choose(SourceColumn column, ColumnProfile p) {
+    return withRepairs(column, p).with(p.stored());
+  }
+
+  private static TypeChoice withRepairs(SourceColumn column, ColumnProfile p) {
     TypeChoice c = chooseType(column, p);
     long repairs = 0;
     if (c.type().isText()) {
@@ -70,7 +74,8 @@ final class TypeChooser {
         c.type(),
         c.epoch(),
         c.reason() + String.format("; %,d values need repair (%s)", repairs, what),
-        repairs);
+        repairs,
+        null);
   }
 
   private static TypeChoice chooseType(SourceColumn column, ColumnProfile p) {

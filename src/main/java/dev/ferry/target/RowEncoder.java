@@ -177,7 +177,7 @@ public final class RowEncoder {
 
   /** A hasher for this table's rows (one per thread). */
   RowHasher hasher() {
-    return new RowHasher(jsonb);
+    return new RowHasher(columns.stream().map(c -> c.type().kind()).toArray(PgType.Kind[]::new));
   }
 
   /** The encoded row, for hashing elsewhere. */

@@ -61,14 +61,51 @@ final class ChecksumSql {
     return b.append(" FROM ").append(t.qualified()).append(") AS r").toString();
   }
 
-  /** The expression of one row's 64-bit hash (bigint). */
+  /**
+   * The expression of one row's 64-bit hash (bigint): the XOR of each loaded column's seeded
+   * PostgreSQL hash (seed = position + 1; NULL = a constant per position). target.RowHasher
+   * computes the same from the encoded source row with value.PgHash.
+   */
   static String rowHash(List<ColumnPlan> columns) {
-    return "('x' || left(md5(" + rowBytes(columns) + "), 16))::bit(64)::bigint";
+    if (columns.isEmpty()) {
+      return "0::bigint";
+    }
+    StringBuilder b = new StringBuilder("(");
+    for (int i = 0; i < columns.size(); i++) {
+      if (i > 0) {
+        b.append(" # ");
+      }
+      b.append("coalesce(")
+          .append(fieldHash(columns.get(i), i + 1))
+          .append(", ")
+          .append(TableChecksum.nullHash(i))
+          .append("::bigint)");
+    }
+    return b.append(")").toString();
+  }
+
+  private static String fieldHash(ColumnPlan c, long seed) {
+    String col = Names.quote(c.name());
+    return switch (c.type().kind()) {
+      case BOOLEAN -> "hashint4extended(" + col + "::int, " + seed + ")";
+      case SMALLINT -> "hashint2extended(" + col + ", " + seed + ")";
+      case INTEGER -> "hashint4extended(" + col + ", " + seed + ")";
+      case BIGINT -> "hashint8extended(" + col + ", " + seed + ")";
+      case DOUBLE -> "hashfloat8extended(" + col + ", " + seed + ")";
+      case TIMESTAMPTZ -> "timestamp_hash_extended(" + col + " AT TIME ZONE 'UTC', " + seed + ")";
+      case DATE -> "hashint4extended(" + col + " - DATE '2000-01-01', " + seed + ")";
+      case TEXT -> "hashtextextended(" + col + ", " + seed + ")";
+      case BYTEA -> "hashtextextended(encode(" + col + ", 'hex'), " + seed + ")";
+      case NUMERIC, VARCHAR, JSONB -> "hashtextextended(" + col + "::text, " + seed + ")";
+    };
   }
 
   /** SELECT count(*), sum(row hash) over the table. */
   static String table(TablePlan t) {
-    return "SELECT count(*), coalesce(sum(" + rowHash(t.loadedColumns()) + "), 0) FROM " + sends(t);
+    return "SELECT count(*), coalesce(sum("
+        + rowHash(t.loadedColumns())
+        + "), 0) FROM "
+        + t.qualified();
   }
 
   private static int fixedLength(ColumnPlan c) {

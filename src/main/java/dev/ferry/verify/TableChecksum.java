@@ -27,6 +27,11 @@ public record TableChecksum(long rows, BigInteger sum) {
     }
   }
 
+  /** The hash standing for NULL at a (0-based) column position in a row hash. */
+  public static long nullHash(int position) {
+    return dev.ferry.value.PgHash.int8(position + 1, 0x6e756c6cL);
+  }
+
   /** The 64-bit row hash of a 16-byte MD5 digest: its first 8 bytes, big-endian, signed. */
   public static long rowHash(byte[] md5) {
     long v = 0;
