@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.config.FerryConfig;
 import dev.ferry.run.Inspection;
 import dev.ferry.run.RunOptions;
 import java.io.PrintStream;
@@ -46,6 +47,12 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON for machines")
   boolean json;
 
+  @Option(
+      names = "--config",
+      paramLabel = "ferry.yaml",
+      description = "per-column casts (casts: {table.column: type}), checked at start")
+  Path config;
+
   @Override
   public Integer call() {
     RunOptions options =
@@ -61,6 +68,7 @@ final class InspectCommand implements Callable<Integer> {
             false,
             null,
             null,
+            config == null ? FerryConfig.none() : FerryConfig.load(config),
             null,
             Paths.get("").toAbsolutePath());
     PrintStream out =

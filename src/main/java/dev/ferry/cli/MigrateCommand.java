@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.config.FerryConfig;
 import dev.ferry.run.Migration;
 import dev.ferry.run.RunOptions;
 import dev.ferry.run.RunReport;
@@ -127,6 +128,12 @@ final class MigrateCommand implements Callable<Integer> {
       description = "no progress, only the report")
   boolean quiet;
 
+  @Option(
+      names = "--config",
+      paramLabel = "ferry.yaml",
+      description = "per-column casts (casts: {table.column: type}), checked at start")
+  Path config;
+
   @Override
   public Integer call() {
     RunOptions options =
@@ -142,6 +149,7 @@ final class MigrateCommand implements Callable<Integer> {
             keepCase,
             verify,
             badValues,
+            config == null ? FerryConfig.none() : FerryConfig.load(config),
             report,
             Paths.get("").toAbsolutePath());
     PrintStream out =

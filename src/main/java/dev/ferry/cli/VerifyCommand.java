@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.config.FerryConfig;
 import dev.ferry.run.Recheck;
 import dev.ferry.run.RunOptions;
 import dev.ferry.target.BadValuePolicy;
@@ -82,6 +83,12 @@ final class VerifyCommand implements Callable<Integer> {
       description = "checksum (default) or full: every row compared by key")
   Verifier.Mode verify;
 
+  @Option(
+      names = "--config",
+      paramLabel = "ferry.yaml",
+      description = "per-column casts (casts: {table.column: type}), checked at start")
+  Path config;
+
   @Override
   public Integer call() {
     RunOptions options =
@@ -97,6 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
             keepCase,
             verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
             badValues,
+            config == null ? FerryConfig.none() : FerryConfig.load(config),
             null,
             Paths.get("").toAbsolutePath());
     PrintStream out =

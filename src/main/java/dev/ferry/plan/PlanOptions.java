@@ -10,14 +10,25 @@ import java.util.List;
  * @param exclude table name patterns to leave out
  * @param keepCase keep names' letter case instead of lower-casing ASCII letters
  * @param jobs tables profiled in parallel
+ * @param casts column types chosen by the user (ferry.yaml)
  */
 public record PlanOptions(
-    String schema, List<String> only, List<String> exclude, boolean keepCase, int jobs) {
+    String schema,
+    List<String> only,
+    List<String> exclude,
+    boolean keepCase,
+    int jobs,
+    List<dev.ferry.config.Cast> casts) {
 
   /** Defaults: schema public, every table, lower-case names, one job per core. */
   public static PlanOptions defaults() {
     return new PlanOptions(
-        "public", List.of(), List.of(), false, Runtime.getRuntime().availableProcessors());
+        "public",
+        List.of(),
+        List.of(),
+        false,
+        Runtime.getRuntime().availableProcessors(),
+        List.of());
   }
 
   boolean includes(String table) {

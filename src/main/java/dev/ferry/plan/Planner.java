@@ -39,6 +39,7 @@ public final class Planner {
               + String.join(", ", schema.tables().stream().map(SourceTable::name).toList())
               + ")");
     }
+    checkCasts(schema, tables, options);
     Map<String, TableProfiler.TableProfile> profiles = profileAll(source, tables, options.jobs());
     Names names = new Names(options.keepCase());
     Map<String, String> tableNames = new HashMap<>();
@@ -48,7 +49,15 @@ public final class Planner {
     List<TablePlan> planned = new ArrayList<>();
     for (SourceTable t : tables) {
       planned.add(
-          new TableDesigner(t, profiles.get(t.name()), options.schema(), names, tableNames)
+          new TableDesigner(
+                  t,
+                  profiles.get(t.name()),
+                  options.schema(),
+                  names,
+                  tableNames,
+                  options.casts().stream()
+                      .filter(c -> c.table().equalsIgnoreCase(t.name()))
+                      .toList())
               .design());
     }
     Map<String, TablePlan> byKey = new HashMap<>();
@@ -87,6 +96,50 @@ public final class Planner {
               "not carried: SQLite trigger bodies are not translated to PL/pgSQL"));
     }
     return new MigrationPlan(schema.file(), options.schema(), List.copyOf(withKeys), views, notes);
+  }
+
+  /**
+   * Every cast must name a migrated table and an existing column (ferry.yaml's line in the error).
+   */
+  private static void checkCasts(
+      SourceSchema schema, List<SourceTable> tables, PlanOptions options) {
+    for (dev.ferry.config.Cast cast : options.casts()) {
+      String where =
+          "ferry.yaml:" + cast.line() + ": cast of " + cast.table() + "." + cast.column() + ": ";
+      SourceTable table =
+          schema.tables().stream()
+              .filter(t -> t.name().equalsIgnoreCase(cast.table()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new FerryException(
+                          ErrorCode.USAGE,
+                          where
+                              + "no table '"
+                              + cast.table()
+                              + "' in "
+                              + schema.file()
+                              + " (tables: "
+                              + String.join(
+                                  ", ", schema.tables().stream().map(SourceTable::name).toList())
+                              + ")"));
+      if (!tables.contains(table)) {
+        throw new FerryException(
+            ErrorCode.USAGE, where + "table " + table.name() + " is left out by --only/--exclude");
+      }
+      if (table.column(cast.column()).isEmpty()) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            where
+                + "no column '"
+                + cast.column()
+                + "' in "
+                + table.name()
+                + " (columns: "
+                + String.join(", ", table.columns().stream().map(SourceColumn::name).toList())
+                + ")");
+      }
+    }
   }
 
   private static Map<String, TableProfiler.TableProfile> profileAll(

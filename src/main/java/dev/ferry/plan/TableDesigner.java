@@ -20,13 +20,16 @@ final class TableDesigner {
   private final String name;
   private final List<Note> notes = new ArrayList<>();
   private final List<ColumnPlan> columns = new ArrayList<>();
+  private final List<dev.ferry.config.Cast> casts;
 
   TableDesigner(
       SourceTable table,
       TableProfiler.TableProfile profile,
       String schema,
       Names names,
-      Map<String, String> tableNames) {
+      Map<String, String> tableNames,
+      List<dev.ferry.config.Cast> casts) {
+    this.casts = casts;
     this.table = table;
     this.profile = profile;
     this.schema = schema;
@@ -38,7 +41,8 @@ final class TableDesigner {
     List<ColumnPlan> typed = new ArrayList<>();
     for (int i = 0; i < table.columns().size(); i++) {
       SourceColumn c = table.columns().get(i);
-      TypeChoice choice = TypeChooser.choose(c, profile.columns().get(i));
+      TypeChoice choice =
+          forced(c, TypeChooser.choose(c, profile.columns().get(i)), profile.columns().get(i));
       typed.add(
           new ColumnPlan(
               c, names.target(c.name()), choice, c.notNull(), null, null, c.rowidAlias()));
@@ -92,6 +96,40 @@ final class TableDesigner {
         List.of(),
         restart,
         notes);
+  }
+
+  /**
+   * The user's cast for {@code c}, when ferry.yaml has one: values that do not convert follow
+   * --on-bad-value at load (the checked encoders are used for every value of such a column).
+   */
+  private TypeChoice forced(SourceColumn c, TypeChoice chosen, ColumnProfile p) {
+    for (dev.ferry.config.Cast cast : casts) {
+      if (cast.column().equalsIgnoreCase(c.name())) {
+        EpochUnit epoch = EpochUnit.NONE;
+        if (cast.type().kind() == PgType.Kind.TIMESTAMPTZ) {
+          epoch =
+              p.epochConsistent(EpochUnit.MILLISECONDS)
+                  ? EpochUnit.MILLISECONDS
+                  : EpochUnit.SECONDS;
+        }
+        String auto =
+            chosen.reason().contains("→ ")
+                ? chosen.reason().substring(chosen.reason().indexOf("→ ") + 2)
+                : chosen.type().sql();
+        return new TypeChoice(
+            cast.type(),
+            epoch,
+            "forced by ferry.yaml line "
+                + cast.line()
+                + " (Ferry would choose "
+                + auto
+                + "); values that do not fit"
+                + " follow --on-bad-value",
+            Math.max(1, p.nonNull()),
+            chosen.stored());
+      }
+    }
+    return chosen;
   }
 
   private ColumnPlan finish(ColumnPlan c) {

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param keepCase keep the letter case of names
  * @param verify how much to verify after the load
  * @param badValues what to do with values PostgreSQL cannot hold as stored
+ * @param config ferry.yaml, checked (FerryConfig.none() when there is none)
  * @param report JSON report file, or null
  * @param workDir where .ferry/ lives
  */
@@ -37,6 +38,7 @@ public record RunOptions(
     boolean keepCase,
     dev.ferry.verify.Verifier.Mode verify,
     dev.ferry.target.BadValuePolicy badValues,
+    dev.ferry.config.FerryConfig config,
     Path report,
     Path workDir) {
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
@@ -63,6 +65,7 @@ public record RunOptions(
     ifExists = ifExists == null ? IfExists.FAIL : ifExists;
     verify = verify == null ? dev.ferry.verify.Verifier.Mode.CHECKSUM : verify;
     badValues = badValues == null ? dev.ferry.target.BadValuePolicy.FIX : badValues;
+    config = config == null ? dev.ferry.config.FerryConfig.none() : config;
     if ("ferry".equals(schema)) {
       throw new FerryException(
           ErrorCode.USAGE, "--schema ferry is Ferry's own metadata schema: choose another name");
@@ -70,7 +73,7 @@ public record RunOptions(
   }
 
   PlanOptions planOptions() {
-    return new PlanOptions(schema, only, exclude, keepCase, jobs);
+    return new PlanOptions(schema, only, exclude, keepCase, jobs, config.casts());
   }
 
   /** The default number of parallel jobs: one per core. */

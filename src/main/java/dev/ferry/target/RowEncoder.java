@@ -128,7 +128,9 @@ public final class RowEncoder {
         return false;
       }
       default -> {
-        byte[] original = cursor.bytes(i);
+        int storage = cursor.type(i);
+        byte[] original =
+            storage == RowCursor.TEXT || storage == RowCursor.BLOB ? cursor.bytes(i) : null;
         byte[] repaired = repair(columns.get(i), original);
         if (repaired == null) {
           rejected = "column " + column + ": " + e.reason() + " (cannot be repaired)";
@@ -148,8 +150,15 @@ public final class RowEncoder {
   }
 
   private static byte[] repair(ColumnPlan column, byte[] original) {
+    if (original == null) {
+      return null;
+    }
     return switch (column.type().kind()) {
-      case TEXT, VARCHAR -> Repairs.text(original);
+      case TEXT -> Repairs.text(original);
+      case VARCHAR -> {
+        byte[] text = Repairs.text(original);
+        yield dev.ferry.value.Utf8.pgTextLength(text) <= column.type().length() ? text : null;
+      }
       case JSONB -> Repairs.json(original);
       default -> null;
     };

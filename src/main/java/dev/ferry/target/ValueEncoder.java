@@ -47,7 +47,8 @@ interface ValueEncoder {
       case BIGINT -> (r, i, o) -> integer(r, i, o, 8);
       case DOUBLE -> ValueEncoder::float8;
       case NUMERIC -> ValueEncoder::numeric;
-      case TEXT, VARCHAR -> ValueEncoder::text;
+      case TEXT -> ValueEncoder::text;
+      case VARCHAR -> varchar(column.type().length());
       case JSONB ->
           column.choice().repairs() > 0 ? ValueEncoder::checkedJsonb : ValueEncoder::jsonb;
       case TIMESTAMPTZ -> timestamp(column.choice().epoch());
@@ -82,6 +83,14 @@ interface ValueEncoder {
         return;
       }
       case RowCursor.INTEGER -> v = r.longValue(i);
+      case RowCursor.REAL -> { // only under a forced cast: inference never mixes these
+        double d = r.doubleValue(i);
+        if (d != Math.rint(d) || Math.abs(d) >= 9.2e18) {
+          throw bad(r, i, "not an integer");
+        }
+        v = (long) d;
+      }
+      case RowCursor.TEXT -> v = parseLong(r, i);
       default -> throw bad(r, i, "not an integer");
     }
     o.int32(width);
@@ -117,6 +126,7 @@ interface ValueEncoder {
         }
       }
       case RowCursor.REAL -> d = r.doubleValue(i);
+      case RowCursor.TEXT -> d = parseDecimal(r, i).doubleValue();
       default -> throw bad(r, i, "not a number");
     }
     o.int32(8);
@@ -128,6 +138,7 @@ interface ValueEncoder {
       case RowCursor.NULL -> o.nullField();
       case RowCursor.INTEGER -> NumericBinary.write(o, BigDecimal.valueOf(r.longValue(i)));
       case RowCursor.REAL -> NumericBinary.write(o, r.doubleValue(i));
+      case RowCursor.TEXT -> NumericBinary.write(o, parseDecimal(r, i));
       default -> throw bad(r, i, "not a number");
     }
   }
@@ -147,6 +158,37 @@ interface ValueEncoder {
         o.field(b);
       }
       default -> throw bad(r, i, "a blob in a text column");
+    }
+  }
+
+  private static ValueEncoder varchar(int length) {
+    return (r, i, o) -> {
+      if (r.type(i) == RowCursor.TEXT && Utf8.pgTextLength(r.bytes(i)) > length) {
+        throw bad(r, i, "longer than varchar(" + length + ")");
+      }
+      text(r, i, o);
+    };
+  }
+
+  /** An integer written as text, under a forced cast: digits with an optional minus sign. */
+  private static long parseLong(RowCursor r, int i) {
+    String s = new String(r.bytes(i), StandardCharsets.UTF_8).trim();
+    if (!s.matches("-?\\d{1,19}")) {
+      throw bad(r, i, "not an integer");
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw bad(r, i, "out of bigint range");
+    }
+  }
+
+  /** A number written as text, under a forced cast. */
+  private static BigDecimal parseDecimal(RowCursor r, int i) {
+    try {
+      return new BigDecimal(new String(r.bytes(i), StandardCharsets.UTF_8).trim());
+    } catch (NumberFormatException e) {
+      throw bad(r, i, "not a number");
     }
   }
 

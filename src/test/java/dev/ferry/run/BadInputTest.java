@@ -10,7 +10,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -218,12 +217,7 @@ class BadInputTest {
     assertThat(count(db, "SELECT count(*) FROM pg_class WHERE relname = 't'")).isZero();
   }
 
-  static long count(TargetUrl db, String sql) throws Exception {
-    try (Connection c = TestPostgres.connect(db);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  static long count(TargetUrl db, String sql) {
+    return TestPostgres.count(db, sql);
   }
 }

@@ -1,6 +1,6 @@
 package dev.ferry.run;
 
-import static dev.ferry.run.BadInputTest.count;
+import static dev.ferry.testing.TestPostgres.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.target.TargetUrl;

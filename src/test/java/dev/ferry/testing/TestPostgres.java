@@ -43,6 +43,18 @@ public final class TestPostgres {
     return TargetUrl.parse("postgresql://postgres@127.0.0.1:" + server.port() + "/" + name);
   }
 
+  /** The single number a query returns (a count, a sum). */
+  public static long count(TargetUrl url, String sql) {
+    try (Connection c = connect(url);
+        Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   public static int port() {
     start();
     return server.port();
