@@ -28,7 +28,9 @@ class JsonbTextTest {
                 "{\"é\": \"ü\\u00e9\\n\\t\\\"\\\\/\\u0001\", \"\": null}",
                 "[true, false, null, {}, [], \"\"]",
                 "12345678901234567890123456789",
-                "\"just a string with \\ud83d\\ude00\""));
+                "\"just a string with \\ud83d\\ude00\"",
+                " { \"z\" :[ -0 , -0.000, 1E+2, 0.10 ] ,\n\t\"y\": \"\\/\" } ",
+                "{\"long key\": 1, \"b\": {\"bb\": 2, \"a\": 3}, \"é\": 4, \"e\": 5}"));
     for (int i = 0; i < 3000; i++) {
       docs.add(value(3));
     }
@@ -45,6 +47,12 @@ class JsonbTextTest {
                   JsonbText.canonical(doc.getBytes(StandardCharsets.UTF_8)),
                   StandardCharsets.UTF_8);
           assertThat(actual).as(doc).isEqualTo(expected);
+          assertThat(JsonbText.canonicalByTree(doc.getBytes(StandardCharsets.UTF_8)))
+              .as("one-pass and tree canonicalizers agree on %s", doc)
+              .isEqualTo(
+                  doc.getBytes(StandardCharsets.UTF_8).length == 0
+                      ? null
+                      : actual.getBytes(StandardCharsets.UTF_8));
         }
       }
     }
