@@ -1,19 +1,15 @@
 package dev.ferry.cli;
 
-import dev.ferry.config.FerryConfig;
 import dev.ferry.run.Inspection;
 import dev.ferry.run.RunOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -27,48 +23,27 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE.db", description = "the SQLite database")
-  Path source;
-
-  @Option(
-      names = "--only",
-      split = ",",
-      paramLabel = "PATTERN",
-      description = "only tables matching these patterns")
-  List<String> only = new ArrayList<>();
-
-  @Option(
-      names = "--exclude",
-      split = ",",
-      paramLabel = "PATTERN",
-      description = "leave out tables matching these patterns")
-  List<String> exclude = new ArrayList<>();
+  @Mixin SourceOptions from;
 
   @Option(names = "--json", description = "print JSON for machines")
   boolean json;
-
-  @Option(
-      names = "--config",
-      paramLabel = "ferry.yaml",
-      description = "per-column casts (casts: {table.column: type}), checked at start")
-  Path config;
 
   @Override
   public Integer call() {
     RunOptions options =
         new RunOptions(
-            source,
+            from.source,
             null,
-            "public",
+            from.schema,
             null,
-            only,
-            exclude,
+            from.only,
+            from.exclude,
             RunOptions.defaultJobs(),
             true,
-            false,
+            from.keepCase,
             null,
             null,
-            config == null ? FerryConfig.none() : FerryConfig.load(config),
+            from.loadConfig(),
             null,
             Paths.get("").toAbsolutePath());
     PrintStream out =

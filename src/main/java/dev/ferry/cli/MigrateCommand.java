@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.config.FerryConfig;
 import dev.ferry.run.Migration;
 import dev.ferry.run.RunOptions;
 import dev.ferry.run.RunReport;
@@ -11,13 +10,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -42,8 +39,7 @@ import picocli.CommandLine.Spec;
 final class MigrateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE.db", description = "the SQLite database file")
-  Path source;
+  @Mixin SourceOptions from;
 
   @Option(
       names = "--target",
@@ -51,12 +47,6 @@ final class MigrateCommand implements Callable<Integer> {
       description =
           "postgresql://user:pass@host:port/db or jdbc:postgresql://…; default: DATABASE_URL, PG* variables, else the embedded server")
   String target;
-
-  @Option(
-      names = "--schema",
-      defaultValue = "public",
-      description = "target schema (default: ${DEFAULT-VALUE})")
-  String schema;
 
   @Option(
       names = "--if-exists",
@@ -68,20 +58,6 @@ final class MigrateCommand implements Callable<Integer> {
   IfExists ifExists;
 
   @Option(
-      names = "--only",
-      split = ",",
-      paramLabel = "PATTERN",
-      description = "only tables matching these patterns (* and ?)")
-  List<String> only = new ArrayList<>();
-
-  @Option(
-      names = "--exclude",
-      split = ",",
-      paramLabel = "PATTERN",
-      description = "leave out tables matching these patterns")
-  List<String> exclude = new ArrayList<>();
-
-  @Option(
       names = "--jobs",
       paramLabel = "N",
       description = "tables loaded in parallel (default: the number of cores)")
@@ -89,12 +65,6 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "print the plan and the DDL; touch nothing")
   boolean dryRun;
-
-  @Option(
-      names = "--keep-case",
-      description =
-          "keep names' letter case (default: lower-case ASCII letters, as unquoted SQL expects)")
-  boolean keepCase;
 
   @Option(
       names = "--on-bad-value",
@@ -128,28 +98,22 @@ final class MigrateCommand implements Callable<Integer> {
       description = "no progress, only the report")
   boolean quiet;
 
-  @Option(
-      names = "--config",
-      paramLabel = "ferry.yaml",
-      description = "per-column casts (casts: {table.column: type}), checked at start")
-  Path config;
-
   @Override
   public Integer call() {
     RunOptions options =
         new RunOptions(
-            source,
+            from.source,
             target,
-            schema,
+            from.schema,
             ifExists,
-            only,
-            exclude,
+            from.only,
+            from.exclude,
             jobs != null ? jobs : RunOptions.defaultJobs(),
             dryRun,
-            keepCase,
+            from.keepCase,
             verify,
             badValues,
-            config == null ? FerryConfig.none() : FerryConfig.load(config),
+            from.loadConfig(),
             report,
             Paths.get("").toAbsolutePath());
     PrintStream out =

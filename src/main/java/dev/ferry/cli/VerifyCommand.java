@@ -1,21 +1,17 @@
 package dev.ferry.cli;
 
-import dev.ferry.config.FerryConfig;
 import dev.ferry.run.Recheck;
 import dev.ferry.run.RunOptions;
 import dev.ferry.target.BadValuePolicy;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -29,40 +25,13 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "SOURCE.db",
-      description = "the SQLite database that was migrated")
-  Path source;
+  @Mixin SourceOptions from;
 
   @Option(
       names = "--target",
       paramLabel = "URL",
       description = "the PostgreSQL it was migrated to (default as for migrate)")
   String target;
-
-  @Option(
-      names = "--schema",
-      defaultValue = "public",
-      description = "target schema (default: ${DEFAULT-VALUE})")
-  String schema;
-
-  @Option(
-      names = "--only",
-      split = ",",
-      paramLabel = "PATTERN",
-      description = "only tables matching these patterns")
-  List<String> only = new ArrayList<>();
-
-  @Option(
-      names = "--exclude",
-      split = ",",
-      paramLabel = "PATTERN",
-      description = "leave out tables matching these patterns")
-  List<String> exclude = new ArrayList<>();
-
-  @Option(names = "--keep-case", description = "the migration kept names' letter case")
-  boolean keepCase;
 
   @Option(
       names = "--on-bad-value",
@@ -83,28 +52,22 @@ final class VerifyCommand implements Callable<Integer> {
       description = "checksum (default) or full: every row compared by key")
   Verifier.Mode verify;
 
-  @Option(
-      names = "--config",
-      paramLabel = "ferry.yaml",
-      description = "per-column casts (casts: {table.column: type}), checked at start")
-  Path config;
-
   @Override
   public Integer call() {
     RunOptions options =
         new RunOptions(
-            source,
+            from.source,
             target,
-            schema,
+            from.schema,
             null,
-            only,
-            exclude,
+            from.only,
+            from.exclude,
             RunOptions.defaultJobs(),
             false,
-            keepCase,
+            from.keepCase,
             verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
             badValues,
-            config == null ? FerryConfig.none() : FerryConfig.load(config),
+            from.loadConfig(),
             null,
             Paths.get("").toAbsolutePath());
     PrintStream out =

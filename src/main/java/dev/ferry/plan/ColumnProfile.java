@@ -183,22 +183,7 @@ public final class ColumnProfile {
 
   /** Counts per storage class, for people: "499 integer, 1 text". */
   public String storedSummary() {
-    StringBuilder s = new StringBuilder();
-    append(s, integers, "integer");
-    append(s, reals, "real");
-    append(s, texts, "text");
-    append(s, blobs, "blob");
-    append(s, nulls, "null");
-    return s.length() == 0 ? "no rows" : s.toString();
-  }
-
-  private static void append(StringBuilder s, long n, String what) {
-    if (n > 0) {
-      if (s.length() > 0) {
-        s.append(", ");
-      }
-      s.append(String.format("%,d %s", n, what));
-    }
+    return stored().summary();
   }
 
   boolean epochConsistent(EpochUnit unit) {

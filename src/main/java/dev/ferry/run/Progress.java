@@ -22,6 +22,16 @@ abstract class Progress implements AutoCloseable {
   @Override
   public abstract void close();
 
+  /** The one daemon thread that draws progress. */
+  static ScheduledExecutorService timer() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "ferry-progress");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   @SuppressWarnings("SystemConsoleNull") // release 17: console() is null when not a terminal
   static Progress forConsole(PrintStream out, boolean quiet) {
     if (quiet) {
@@ -55,13 +65,7 @@ abstract class Progress implements AutoCloseable {
     private final Map<String, long[]> running = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final java.util.Queue<String> finished =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "ferry-progress");
-              t.setDaemon(true);
-              return t;
-            });
+    private final ScheduledExecutorService timer = timer();
     private final java.util.concurrent.ScheduledFuture<?> ticks;
     private int drawn;
 
@@ -145,13 +149,7 @@ abstract class Progress implements AutoCloseable {
   static final class Lines extends Progress {
     private final PrintStream out;
     private final Map<String, long[]> tables = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "ferry-progress");
-              t.setDaemon(true);
-              return t;
-            });
+    private final ScheduledExecutorService timer = timer();
 
     private java.util.concurrent.ScheduledFuture<?> ticks;
 

@@ -14,104 +14,56 @@ public final class PgHash {
 
   /** hash_bytes_extended: what hashtextextended computes over a text's bytes. */
   public static long bytes(byte[] k, int off, int len, long seed) {
-    int a = GOLDEN + len;
-    int b = a;
-    int c = a;
-    if (seed != 0) {
-      a += (int) (seed >>> 32);
-      b += (int) seed;
-      // mix
-      a -= c;
-      a ^= Integer.rotateLeft(c, 4);
-      c += b;
-      b -= a;
-      b ^= Integer.rotateLeft(a, 6);
-      a += c;
-      c -= b;
-      c ^= Integer.rotateLeft(b, 8);
-      b += a;
-      a -= c;
-      a ^= Integer.rotateLeft(c, 16);
-      c += b;
-      b -= a;
-      b ^= Integer.rotateLeft(a, 19);
-      a += c;
-      c -= b;
-      c ^= Integer.rotateLeft(b, 4);
-      b += a;
-    }
+    State s = new State(len, seed);
     int p = off;
     int n = len;
     while (n >= 12) {
-      a += word(k, p);
-      b += word(k, p + 4);
-      c += word(k, p + 8);
-      a -= c;
-      a ^= Integer.rotateLeft(c, 4);
-      c += b;
-      b -= a;
-      b ^= Integer.rotateLeft(a, 6);
-      a += c;
-      c -= b;
-      c ^= Integer.rotateLeft(b, 8);
-      b += a;
-      a -= c;
-      a ^= Integer.rotateLeft(c, 16);
-      c += b;
-      b -= a;
-      b ^= Integer.rotateLeft(a, 19);
-      a += c;
-      c -= b;
-      c ^= Integer.rotateLeft(b, 4);
-      b += a;
+      s.a += word(k, p);
+      s.b += word(k, p + 4);
+      s.c += word(k, p + 8);
+      s.mix();
       p += 12;
       n -= 12;
     }
     // the last 0..11 bytes, little-endian; the lowest byte of c is left for the length
-    if (n >= 11) {
-      c += (k[p + 10] & 0xff) << 24;
+    for (int i = n - 1; i >= 0; i--) {
+      int v = k[p + i] & 0xff;
+      if (i >= 8) {
+        s.c += v << (8 * (i - 7));
+      } else if (i >= 4) {
+        s.b += v << (8 * (i - 4));
+      } else {
+        s.a += v << (8 * i);
+      }
     }
-    if (n >= 10) {
-      c += (k[p + 9] & 0xff) << 16;
-    }
-    if (n >= 9) {
-      c += (k[p + 8] & 0xff) << 8;
-    }
-    if (n >= 8) {
-      b += (k[p + 7] & 0xff) << 24;
-    }
-    if (n >= 7) {
-      b += (k[p + 6] & 0xff) << 16;
-    }
-    if (n >= 6) {
-      b += (k[p + 5] & 0xff) << 8;
-    }
-    if (n >= 5) {
-      b += k[p + 4] & 0xff;
-    }
-    if (n >= 4) {
-      a += (k[p + 3] & 0xff) << 24;
-    }
-    if (n >= 3) {
-      a += (k[p + 2] & 0xff) << 16;
-    }
-    if (n >= 2) {
-      a += (k[p + 1] & 0xff) << 8;
-    }
-    if (n >= 1) {
-      a += k[p] & 0xff;
-    }
-    return fin(a, b, c);
+    return s.result();
   }
 
   /** hash_bytes_uint32_extended: hashint4extended, and int2, bool and date through it. */
   public static long uint32(int k, long seed) {
-    int a = GOLDEN + 4;
-    int b = a;
-    int c = a;
-    if (seed != 0) {
-      a += (int) (seed >>> 32);
-      b += (int) seed;
+    State s = new State(4, seed);
+    s.a += k;
+    return s.result();
+  }
+
+  /** lookup3's three words of state, set up for a key of {@code length} bytes and a seed. */
+  private static final class State {
+    int a;
+    int b;
+    int c;
+
+    State(int length, long seed) {
+      a = GOLDEN + length;
+      b = a;
+      c = a;
+      if (seed != 0) { // the seed counts as a 12-byte chunk of data: its two words and zeros
+        a += (int) (seed >>> 32);
+        b += (int) seed;
+        mix();
+      }
+    }
+
+    void mix() {
       a -= c;
       a ^= Integer.rotateLeft(c, 4);
       c += b;
@@ -131,8 +83,24 @@ public final class PgHash {
       c ^= Integer.rotateLeft(b, 4);
       b += a;
     }
-    a += k;
-    return fin(a, b, c);
+
+    long result() {
+      c ^= b;
+      c -= Integer.rotateLeft(b, 14);
+      a ^= c;
+      a -= Integer.rotateLeft(c, 11);
+      b ^= a;
+      b -= Integer.rotateLeft(a, 25);
+      c ^= b;
+      c -= Integer.rotateLeft(b, 16);
+      a ^= c;
+      a -= Integer.rotateLeft(c, 4);
+      b ^= a;
+      b -= Integer.rotateLeft(a, 14);
+      c ^= b;
+      c -= Integer.rotateLeft(b, 24);
+      return ((long) b << 32) | (c & 0xffffffffL);
+    }
   }
 
   /** hashint8extended, which timestamptz hashes through as well. */
@@ -161,23 +129,5 @@ public final class PgHash {
         | (k[p + 1] & 0xff) << 8
         | (k[p + 2] & 0xff) << 16
         | (k[p + 3] & 0xff) << 24;
-  }
-
-  private static long fin(int a, int b, int c) {
-    c ^= b;
-    c -= Integer.rotateLeft(b, 14);
-    a ^= c;
-    a -= Integer.rotateLeft(c, 11);
-    b ^= a;
-    b -= Integer.rotateLeft(a, 25);
-    c ^= b;
-    c -= Integer.rotateLeft(b, 16);
-    a ^= c;
-    a -= Integer.rotateLeft(c, 4);
-    b ^= a;
-    b -= Integer.rotateLeft(a, 14);
-    c ^= b;
-    c -= Integer.rotateLeft(b, 24);
-    return ((long) b << 32) | (c & 0xffffffffL);
   }
 }

@@ -1,0 +1,50 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.FerryConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** What to read and how to name it in the target: shared by migrate, inspect and verify. */
+final class SourceOptions {
+  @Parameters(index = "0", paramLabel = "SOURCE.db", description = "the SQLite database")
+  Path source;
+
+  @Option(
+      names = "--schema",
+      defaultValue = "public",
+      description = "target schema (default: ${DEFAULT-VALUE})")
+  String schema;
+
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "PATTERN",
+      description = "only tables matching these patterns (* and ?)")
+  List<String> only = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      split = ",",
+      paramLabel = "PATTERN",
+      description = "leave out tables matching these patterns")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(
+      names = "--keep-case",
+      description =
+          "keep names' letter case (default: lower-case ASCII letters, as unquoted SQL expects)")
+  boolean keepCase;
+
+  @Option(
+      names = "--config",
+      paramLabel = "ferry.yaml",
+      description = "per-column casts (casts: {table.column: type}), checked at start")
+  Path config;
+
+  FerryConfig loadConfig() {
+    return config == null ? FerryConfig.none() : FerryConfig.load(config);
+  }
+}
