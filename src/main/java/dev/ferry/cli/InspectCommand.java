@@ -15,11 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
-    description = {
-      "Shows, per table and column, the declared type, what is actually stored (SQLite storage",
-      "classes with counts), the PostgreSQL type Ferry would choose and why, and the anomalies.",
-      "Reads the source only."
-    })
+    description =
+        "Shows, per table and column, the declared type, what is actually stored (SQLite storage classes with counts), the PostgreSQL type Ferry would choose and why, and the anomalies. Reads the source only.")
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -20,12 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "migrate",
     mixinStandardHelpOptions = true,
-    description = {
-      "Migrates a SQLite database into PostgreSQL: schema (types from the stored values, keys,",
-      "constraints, indexes, foreign keys, views), data by binary COPY, then verification.",
-      "Without --target, DATABASE_URL or PG* variables, the embedded PostgreSQL in .ferry/pg is used",
-      "(started on demand and left running; `ferry pg stop` stops it)."
-    },
+    description =
+        "Migrates a SQLite database into PostgreSQL: schema (types from the stored values, keys, constraints, indexes, foreign keys, views), data by binary COPY, then verification. Without --target, DATABASE_URL or PG* variables, the embedded PostgreSQL in .ferry/pg is used (started on demand and left running; `ferry pg stop` stops it).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success: every table loaded and verified",

@@ -17,11 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = {
-      "Re-checks an existing migration without loading anything: every table's row count and",
-      "checksum of every value on both sides; with --verify full, every row by key, naming the",
-      "rows that differ. Exit 0 when the target equals the source, 4 when it does not."
-    })
+    description =
+        "Re-checks an existing migration without loading anything: every table's row count and checksum of every value on both sides; with --verify full, every row by key, naming the rows that differ. Exit 0 when the target equals the source, 4 when it does not.")
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
