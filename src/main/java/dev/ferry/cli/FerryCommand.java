@@ -15,6 +15,8 @@ import picocli.CommandLine.IVersionProvider;
       InspectCommand.class,
       VerifyCommand.class,
       PgCommand.class,
+      RunsCommand.class,
+      RollbackCommand.class,
       ExampleCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

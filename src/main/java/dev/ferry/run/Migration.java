@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.plan.Ddl;
-import dev.ferry.plan.DdlStep;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.Note;
 import dev.ferry.plan.Planner;
@@ -103,7 +102,7 @@ public final class Migration {
     say(
         "Run %s: loading %d tables into %s (schema %s), %d at a time",
         runId, plan.tables().size(), target.url().display(), plan.schema(), options.jobs());
-    target.createSchema(plan.schema());
+    target.createSchema(plan.schema(), runId);
 
     Map<TablePlan, LoadResult> loaded = new LinkedHashMap<>();
     FerryException failure = null;
@@ -162,7 +161,7 @@ public final class Migration {
       for (TablePlan t : plan.tables()) {
         keyNotes.put(t, target.runSteps("table " + t.source().name(), t.foreignKeys()));
       }
-      runNotes.addAll(createViews(target, plan));
+      runNotes.addAll(createViews(target, plan, runId));
     }
 
     long verifyStarted = System.nanoTime();
@@ -341,7 +340,7 @@ public final class Migration {
         ok, mode == Verifier.Mode.FULL ? "VERIFIED (rows)" : "VERIFIED", inTarget, notes);
   }
 
-  private List<String> createViews(PostgresTarget target, MigrationPlan plan) {
+  private List<String> createViews(PostgresTarget target, MigrationPlan plan, UUID runId) {
     List<String> notes = new ArrayList<>();
     List<ViewPlan> pending = new ArrayList<>();
     for (ViewPlan v : plan.views()) {
@@ -354,12 +353,11 @@ public final class Migration {
       List<ViewPlan> failed = new ArrayList<>();
       List<Note> lastErrors = new ArrayList<>();
       for (ViewPlan v : pending) {
-        List<Note> n =
-            target.runSteps(
-                "view " + v.sourceName(), List.of(new DdlStep("CREATE VIEW", v.sql(), null)));
-        if (!n.isEmpty()) {
+        Note n =
+            target.createView("view " + v.sourceName(), v.sql(), runId, plan.schema(), v.name());
+        if (n != null) {
           failed.add(v);
-          lastErrors.addAll(n);
+          lastErrors.add(n);
         }
       }
       if (failed.size() == pending.size()) {

@@ -7,7 +7,6 @@ import dev.ferry.plan.TablePlan;
 import dev.ferry.source.sqlite.SqliteSource;
 import dev.ferry.target.PostgresTarget;
 import dev.ferry.target.TargetUrl;
-import dev.ferry.target.embedded.EmbeddedServer;
 import dev.ferry.verify.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
@@ -36,10 +35,7 @@ public final class Recheck {
     long started = System.nanoTime();
     SqliteSource source = SqliteSource.open(options.source());
     MigrationPlan plan = Planner.plan(source, source.readSchema(), options.planOptions());
-    TargetUrl url = TargetUrl.resolve(options.target(), env);
-    if (url == null) {
-      url = EmbeddedServer.in(options.workDir()).start();
-    }
+    TargetUrl url = Targets.resolve(options.target(), options.workDir(), env);
     List<TableResult> results = new ArrayList<>();
     boolean allOk = true;
     try (PostgresTarget target = PostgresTarget.connect(url, 2)) {

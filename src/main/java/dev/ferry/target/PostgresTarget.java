@@ -93,8 +93,67 @@ public final class PostgresTarget implements AutoCloseable {
     return pool;
   }
 
-  public void createSchema(String schema) {
-    execute("CREATE SCHEMA IF NOT EXISTS " + Names.quote(schema));
+  /** Creates {@code schema} unless it exists; a schema this run creates is recorded as its own. */
+  public void createSchema(String schema, java.util.UUID run) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+      ps.setString(1, schema);
+      boolean exists;
+      try (ResultSet rs = ps.executeQuery()) {
+        exists = rs.next();
+      }
+      if (!exists) {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          st.execute("CREATE SCHEMA " + Names.quote(schema));
+        }
+        record(c, run, "schema", schema, schema, false);
+        c.commit();
+      }
+    } catch (SQLException e) {
+      throw failure("cannot create schema " + schema, e);
+    }
+  }
+
+  /**
+   * Records in ferry.objects that {@code run} created an object, on {@code c}'s transaction, so the
+   * record commits with the object.
+   */
+  void record(
+      Connection c, java.util.UUID run, String kind, String schema, String name, boolean replaced)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO ferry.objects (run_id, kind, schema_name,"
+                + " object_name, replaced) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      ps.setObject(1, run);
+      ps.setString(2, kind);
+      ps.setString(3, schema);
+      ps.setString(4, name);
+      ps.setBoolean(5, replaced);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Creates a view and records it as {@code run}'s, together; false (and a note) when rejected. */
+  public Note createView(
+      String object, String sql, java.util.UUID run, String schema, String name) {
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      try {
+        st.execute(sql);
+        record(c, run, "view", schema, name, false);
+        c.commit();
+        return null;
+      } catch (SQLException e) {
+        c.rollback();
+        return new Note(
+            object, "not created: " + firstLine(e.getMessage()).replaceFirst("^ERROR: ", ""));
+      }
+    } catch (SQLException e) {
+      throw failure("cannot create " + object, e);
+    }
   }
 
   /** Which of {@code names} already exist as tables, views or other relations in {@code schema}. */

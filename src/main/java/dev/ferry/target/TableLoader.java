@@ -68,12 +68,15 @@ final class TableLoader {
       boolean fresh;
       try (Statement st = c.createStatement()) {
         boolean exists = exists(st);
+        boolean replaced = false;
         if (mode == IfExists.DROP && exists) {
           st.execute("DROP TABLE " + table.qualified() + " CASCADE");
           exists = false;
+          replaced = true;
         }
         if (!exists) {
           create(st);
+          target.record(c, options.run(), "table", table.schema(), table.name(), replaced);
           fresh = true;
         } else if (mode == IfExists.TRUNCATE) {
           st.execute("TRUNCATE " + table.qualified());
