@@ -5,8 +5,9 @@
 #
 #   bench/compare.sh [TWEETS] [ROUNDS]        defaults: 1000000 tweets, 2 rounds
 #
-# Ferry runs twice per round: with its default verification (counts and a checksum of every
-# value on both sides) and with --verify count, so the checksum's cost is measured too.
+# Ferry runs three times per round: as by default (a consistent backup copy first, then counts
+# and a checksum of every value on both sides), with --no-backup, and with --verify count
+# --no-backup, so the backup's and the checksum's costs are measured too.
 # Prints wall time, rows/s and peak RSS per tool and run, then medians and ratios against Ferry.
 set -euo pipefail
 tweets="${1:-1000000}"
@@ -65,8 +66,10 @@ measure() { # name target command...
 : > "$work/results.txt"
 : > "$work/failures.txt"
 for round in $(seq 1 "$rounds"); do
-  measure ferry bench_ferry env FERRY_JAVA_OPTS=-Xmx256m "$ferry" migrate "$db" --target "postgresql://postgres@127.0.0.1:$port/bench_ferry" -q
-  measure ferry-count bench_ferry_count env FERRY_JAVA_OPTS=-Xmx256m "$ferry" migrate "$db" --target "postgresql://postgres@127.0.0.1:$port/bench_ferry_count" -q --verify count
+  measure ferry bench_ferry env FERRY_JAVA_OPTS=-Xmx256m "$ferry" migrate "$db" --target "postgresql://postgres@127.0.0.1:$port/bench_ferry" -q --backup-dir "$work/backups"
+  rm -rf "$work/backups"
+  measure ferry-nobackup bench_ferry_nobackup env FERRY_JAVA_OPTS=-Xmx256m "$ferry" migrate "$db" --target "postgresql://postgres@127.0.0.1:$port/bench_ferry_nobackup" -q --no-backup
+  measure ferry-count bench_ferry_count env FERRY_JAVA_OPTS=-Xmx256m "$ferry" migrate "$db" --target "postgresql://postgres@127.0.0.1:$port/bench_ferry_count" -q --verify count --no-backup
   measure limit bench_limit bash -c 'run_limit bench_limit'
   if command -v pgloader >/dev/null; then
     measure pgloader bench_pgloader pgloader "sqlite://$db" "pgsql://postgres:unused@127.0.0.1:$port/bench_pgloader"
@@ -77,13 +80,15 @@ echo
 echo "median over successful runs: wall time, peak RSS, and Ferry's time as a ratio of each (below 1 = Ferry faster):"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 f=$(awk '$1=="ferry"{print $2}' "$work/results.txt" | median)
-for tool in ferry ferry-count limit pgloader; do
+for tool in ferry ferry-nobackup ferry-count limit pgloader; do
   failed=$(grep -c "^$tool\$" "$work/failures.txt" || true)
   grep -q "^$tool " "$work/results.txt" || { echo "  $tool: every run failed"; continue; }
   s=$(awk -v t=$tool '$1==t{print $2}' "$work/results.txt" | median)
   m=$(awk -v t=$tool '$1==t{print $3}' "$work/results.txt" | median)
-  printf "  %-9s %7.2f s  %5.0f MB   ferry/%s = %.2f   (%s of %s runs failed)\n" "$tool" "$s" "$m" "$tool" "$(echo "$f / $s" | bc -l)" "$failed" "$rounds"
+  printf "  %-14s %7.2f s  %5.0f MB   ferry/%s = %.2f   (%s of %s runs failed)\n" "$tool" "$s" "$m" "$tool" "$(echo "$f / $s" | bc -l)" "$failed" "$rounds"
 done
 c=$(awk '$1=="ferry-count"{print $2}' "$work/results.txt" | median)
+n=$(awk '$1=="ferry-nobackup"{print $2}' "$work/results.txt" | median)
 printf "checksum verification (default) costs %.2f s over a count-only run: %.0f%% of the count-only run\n" \
-  "$(echo "$f - $c" | bc -l)" "$(echo "($f - $c) * 100 / $c" | bc -l)"
+  "$(echo "$n - $c" | bc -l)" "$(echo "($n - $c) * 100 / $c" | bc -l)"
+printf "the backup (default) costs %.2f s\n" "$(echo "$f - $n" | bc -l)"

@@ -42,6 +42,8 @@ final class InspectCommand implements Callable<Integer> {
             null,
             from.loadConfig(),
             null,
+            false,
+            null,
             Paths.get("").toAbsolutePath());
     PrintStream out =
         new PrintStream(

@@ -84,6 +84,18 @@ final class MigrateCommand implements Callable<Integer> {
   Verifier.Mode verify;
 
   @Option(
+      names = "--backup-dir",
+      paramLabel = "DIR",
+      description = "where to keep the backup (DIR/RUN-ID; default .ferry/backups/RUN-ID)")
+  java.nio.file.Path backupDir;
+
+  @Option(
+      names = "--no-backup",
+      description =
+          "read the source directly instead of a consistent backup copy, and keep no copy")
+  boolean noBackup;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE.json",
       description = "also write the report as JSON")
@@ -110,6 +122,8 @@ final class MigrateCommand implements Callable<Integer> {
             verify,
             badValues,
             from.loadConfig(),
+            backupDir,
+            !noBackup,
             report,
             Paths.get("").toAbsolutePath());
     PrintStream out =

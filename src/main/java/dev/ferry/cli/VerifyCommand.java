@@ -66,6 +66,8 @@ final class VerifyCommand implements Callable<Integer> {
             badValues,
             from.loadConfig(),
             null,
+            false,
+            null,
             Paths.get("").toAbsolutePath());
     PrintStream out =
         new PrintStream(

@@ -22,6 +22,7 @@ import dev.ferry.verify.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,13 +54,36 @@ public final class Migration {
 
   public RunReport run() {
     long started = System.nanoTime();
+    UUID runId = UUID.randomUUID();
     SqliteSource source = SqliteSource.open(options.source());
+    Backup backup = null;
+    if (!options.dryRun() && options.backup()) {
+      Path dir =
+          options.backupDir() != null
+              ? options.backupDir().resolve(runId.toString())
+              : options.workDir().resolve(".ferry").resolve("backups").resolve(runId.toString());
+      backup = Backup.take(source, dir);
+      say("Backup: %s (one consistent snapshot; the run reads this copy)", backup.copy());
+      source = SqliteSource.open(backup.copy());
+      phases.put("backup", (System.nanoTime() - started) / 1e9);
+    }
+    try {
+      return run(source, runId, started);
+    } finally {
+      if (backup != null) {
+        backup.writeManifest(runId);
+      }
+    }
+  }
+
+  private RunReport run(SqliteSource source, UUID runId, long started) {
     SourceSchema schema = source.readSchema();
     say(
         "Planning %s: %d tables, %d views",
         options.source(), schema.tables().size(), schema.views().size());
+    long planStarted = System.nanoTime();
     MigrationPlan plan = Planner.plan(source, schema, options.planOptions());
-    phases.put("plan", (System.nanoTime() - started) / 1e9);
+    phases.put("plan", (System.nanoTime() - planStarted) / 1e9);
     if (options.dryRun()) {
       return dryRun(plan, started);
     }
@@ -72,12 +96,13 @@ public final class Migration {
           EmbeddedServer.postgresVersion(), server.dataDirectory());
     }
     try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1)) {
-      return load(source, plan, target, started);
+      return load(source, plan, target, started, runId);
     }
   }
 
   private RunReport load(
-      SqliteSource source, MigrationPlan plan, PostgresTarget target, long started) {
+      SqliteSource source, MigrationPlan plan, PostgresTarget target, long started, UUID runId) {
+    long loadStarted = System.nanoTime();
     if (options.ifExists() == IfExists.FAIL) {
       List<String> names = new ArrayList<>();
       plan.tables().forEach(t -> names.add(t.name()));
@@ -96,9 +121,7 @@ public final class Migration {
       }
     }
     RunStore store = new RunStore(target.dataSource());
-    UUID runId = UUID.randomUUID();
-    store.begin(
-        runId, plan.source().toString(), plan.schema(), Version.current(), optionsForRecord());
+    store.begin(runId, sourceName(), plan.schema(), Version.current(), optionsForRecord());
     say(
         "Run %s: loading %d tables into %s (schema %s), %d at a time",
         runId, plan.tables().size(), target.url().display(), plan.schema(), options.jobs());
@@ -153,7 +176,7 @@ public final class Migration {
     }
 
     long keysStarted = System.nanoTime();
-    phases.put("load", (keysStarted - started) / 1e9 - phases.get("plan"));
+    phases.put("load", (keysStarted - loadStarted) / 1e9);
     List<String> runNotes = new ArrayList<>();
     plan.notes().forEach(n -> runNotes.add(n.toString()));
     Map<TablePlan, List<Note>> keyNotes = new LinkedHashMap<>();
@@ -257,7 +280,7 @@ public final class Migration {
     RunReport report =
         new RunReport(
             runId.toString(),
-            plan.source().toString(),
+            sourceName(),
             target.url().display(),
             plan.schema(),
             false,
@@ -371,7 +394,7 @@ public final class Migration {
 
   private RunReport dryRun(MigrationPlan plan, long started) {
     out.println();
-    out.println("-- Plan for " + plan.source() + " (dry run: nothing is written)");
+    out.println("-- Plan for " + sourceName() + " (dry run: nothing is written)");
     for (TablePlan t : plan.tables()) {
       out.printf(
           "-- %s → %s.%s (%,d rows)%n", t.source().name(), plan.schema(), t.name(), t.rowCount());
@@ -405,7 +428,7 @@ public final class Migration {
     RunReport report =
         new RunReport(
             null,
-            plan.source().toString(),
+            sourceName(),
             null,
             plan.schema(),
             true,
@@ -418,6 +441,11 @@ public final class Migration {
             "Dry run: nothing was written.");
     writeJson(report);
     return report;
+  }
+
+  /** The source as the user named it (the run may read a backup copy of it). */
+  private String sourceName() {
+    return options.source().toAbsolutePath().normalize().toString();
   }
 
   private String verifiedWhat() {
@@ -456,6 +484,7 @@ public final class Migration {
     m.put("exclude", options.exclude());
     m.put("jobs", options.jobs());
     m.put("keep_case", options.keepCase());
+    m.put("backup", options.backup());
     m.put("verify", options.verify().name().toLowerCase(java.util.Locale.ROOT));
     m.put(
         "on_bad_value",

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param verify how much to verify after the load
  * @param badValues what to do with values PostgreSQL cannot hold as stored
  * @param config ferry.yaml, checked (FerryConfig.none() when there is none)
+ * @param backupDir where the backup goes (null: .ferry/backups/RUN-ID under workDir)
+ * @param backup take a backup and read from it (false: --no-backup, read the source directly)
  * @param report JSON report file, or null
  * @param workDir where .ferry/ lives
  */
@@ -39,6 +41,8 @@ public record RunOptions(
     dev.ferry.verify.Verifier.Mode verify,
     dev.ferry.target.BadValuePolicy badValues,
     dev.ferry.config.FerryConfig config,
+    Path backupDir,
+    boolean backup,
     Path report,
     Path workDir) {
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");

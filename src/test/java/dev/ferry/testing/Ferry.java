@@ -8,7 +8,32 @@ import java.util.List;
 
 /** Runs the real `ferry` command line in-process and captures what it prints. */
 public final class Ferry {
+  private static java.nio.file.Path backups;
+
   private Ferry() {}
+
+  private static synchronized java.nio.file.Path backups() {
+    if (backups == null) {
+      try {
+        backups = java.nio.file.Files.createTempDirectory("ferry-test-backups");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      java.nio.file.Path dir = backups;
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try (var walk = java.nio.file.Files.walk(dir)) {
+                      walk.sorted(java.util.Comparator.reverseOrder())
+                          .forEach(p -> p.toFile().delete());
+                    } catch (java.io.IOException e) {
+                      // temporary files: the OS cleans up too
+                    }
+                  }));
+    }
+    return backups;
+  }
 
   /** What one command printed and its exit code. */
   public record Result(int exitCode, String out, String err) {
@@ -17,10 +42,23 @@ public final class Ferry {
     }
   }
 
+  /**
+   * Runs a command line. A migrate that names no backup place backs up into a temporary directory
+   * of this test JVM (removed at exit), so every test exercises the backup path without writing
+   * into the project.
+   */
   public static Result run(Object... args) {
     List<String> list = new ArrayList<>();
     for (Object a : args) {
       list.add(String.valueOf(a));
+    }
+    if (!list.isEmpty()
+        && list.get(0).equals("migrate")
+        && !list.contains("--no-backup")
+        && !list.contains("--backup-dir")
+        && !list.contains("--dry-run")) {
+      list.add("--backup-dir");
+      list.add(backups().toString());
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

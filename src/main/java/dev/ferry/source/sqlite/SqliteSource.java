@@ -53,6 +53,19 @@ public final class SqliteSource {
     return file;
   }
 
+  /**
+   * Copies the database to {@code dest} with SQLite's online backup API: one consistent snapshot
+   * even while an application writes to the file.
+   */
+  public void backupTo(Path dest) {
+    try (Connection c = connect();
+        var st = c.createStatement()) {
+      st.executeUpdate("backup to " + dest.toAbsolutePath());
+    } catch (SQLException e) {
+      throw unreadable("cannot back up to " + dest, e);
+    }
+  }
+
   /** Reads every table, column, constraint, index, foreign key, view and trigger. */
   public SourceSchema readSchema() {
     try (Connection c = connect()) {

@@ -1,0 +1,111 @@
+package dev.ferry.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.target.TargetUrl;
+import dev.ferry.testing.Ferry;
+import dev.ferry.testing.Sqlite;
+import dev.ferry.testing.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run reads one consistent backup copy, even while an application keeps writing. */
+class BackupTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aWriterDuringTheRunStillGivesOneConsistentSnapshot() throws Exception {
+    Path db =
+        Sqlite.create(
+            tmp.resolve("live.db"),
+            "CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT);\n"
+                + "CREATE TABLE lines (id INTEGER PRIMARY KEY, order_id INTEGER, note TEXT)");
+    try (Connection c = Sqlite.open(db);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode = WAL");
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong written = new AtomicLong();
+    Thread writer =
+        new Thread(
+            () -> {
+              try (Connection c = Sqlite.open(db);
+                  Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 5000");
+                while (!stop.get()) { // every order comes with exactly one line, in one transaction
+                  st.execute("BEGIN IMMEDIATE");
+                  st.execute("INSERT INTO orders (note) VALUES ('" + "x".repeat(200) + "')");
+                  st.execute(
+                      "INSERT INTO lines (order_id, note) VALUES (last_insert_rowid(), 'y')");
+                  st.execute("COMMIT");
+                  written.incrementAndGet();
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    writer.start();
+    while (written.get() < 2000) {
+      Thread.sleep(10);
+    }
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result r =
+        Ferry.run(
+            "migrate", db, "--target", url.display(), "-q", "--backup-dir", tmp.resolve("backups"));
+    stop.set(true);
+    writer.join();
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    Path runDir;
+    try (Stream<Path> dirs = Files.list(tmp.resolve("backups"))) {
+      runDir = dirs.findFirst().orElseThrow();
+    }
+    Path copy = runDir.resolve("live.db");
+    try (Connection c = Sqlite.open(copy);
+        Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("ok");
+      }
+      long orders = one(st, "SELECT count(*) FROM orders");
+      assertThat(one(st, "SELECT count(*) FROM lines"))
+          .as("one snapshot: every order has its line")
+          .isEqualTo(orders);
+      assertThat(TestPostgres.count(url, "SELECT count(*) FROM orders"))
+          .as("the run read the copy")
+          .isEqualTo(orders);
+      assertThat(TestPostgres.count(url, "SELECT count(*) FROM lines")).isEqualTo(orders);
+      assertThat(written.get()).as("the writer went on meanwhile").isGreaterThan(orders);
+    }
+    JsonNode manifest = new ObjectMapper().readTree(runDir.resolve("manifest.json").toFile());
+    assertThat(manifest.get("copy_sha256").asText()).isEqualTo(Backup.sha256(copy));
+    assertThat(manifest.get("source").asText()).endsWith("live.db");
+    assertThat(runDir.getFileName().toString()).isEqualTo(manifest.get("run_id").asText());
+  }
+
+  @Test
+  void noBackupReadsTheSourceAndKeepsNothing() {
+    Path db =
+        Sqlite.create(tmp.resolve("s.db"), "CREATE TABLE t (v TEXT);\nINSERT INTO t VALUES ('a')");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result r = Ferry.run("migrate", db, "--target", url.display(), "-q", "--no-backup");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(tmp.resolve("backups")).doesNotExist();
+  }
+
+  private static long one(Statement st, String sql) throws Exception {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
