@@ -3,7 +3,6 @@ package dev.ferry.cli;
 import dev.ferry.run.Inspection;
 import dev.ferry.run.RunOptions;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,9 +44,7 @@ final class InspectCommand implements Callable<Integer> {
             false,
             null,
             Paths.get("").toAbsolutePath());
-    PrintStream out =
-        new PrintStream(
-            new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+    PrintStream out = WriterOutputStream.printStream(spec);
     new Inspection(options, out).run(json);
     return 0;
   }

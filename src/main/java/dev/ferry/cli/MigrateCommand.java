@@ -3,11 +3,9 @@ package dev.ferry.cli;
 import dev.ferry.run.Migration;
 import dev.ferry.run.RunOptions;
 import dev.ferry.run.RunReport;
-import dev.ferry.target.BadValuePolicy;
 import dev.ferry.target.IfExists;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
@@ -37,12 +35,9 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Mixin SourceOptions from;
 
-  @Option(
-      names = "--target",
-      paramLabel = "URL",
-      description =
-          "postgresql://user:pass@host:port/db or jdbc:postgresql://…; default: DATABASE_URL, PG* variables, else the embedded server")
-  String target;
+  @Mixin TargetOption to;
+
+  @Mixin BadValueOption badValues;
 
   @Option(
       names = "--if-exists",
@@ -61,17 +56,6 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "print the plan and the DDL; touch nothing")
   boolean dryRun;
-
-  @Option(
-      names = "--on-bad-value",
-      defaultValue = "fix",
-      paramLabel = "fix|set-aside|fail",
-      converter = BadValuePolicyConverter.class,
-      description =
-          "a value PostgreSQL cannot hold as stored (NUL byte, invalid UTF-8, \\u0000 in JSON): load it"
-              + " repaired and keep the original in ferry.fixups (default), set its row aside in"
-              + " ferry.rejects, or fail")
-  BadValuePolicy badValues;
 
   @Option(
       names = "--verify",
@@ -111,7 +95,7 @@ final class MigrateCommand implements Callable<Integer> {
     RunOptions options =
         new RunOptions(
             from.source,
-            target,
+            to.target,
             from.schema,
             ifExists,
             from.only,
@@ -120,15 +104,13 @@ final class MigrateCommand implements Callable<Integer> {
             dryRun,
             from.keepCase,
             verify,
-            badValues,
+            badValues.policy,
             from.loadConfig(),
             backupDir,
             !noBackup,
             report,
             Paths.get("").toAbsolutePath());
-    PrintStream out =
-        new PrintStream(
-            new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+    PrintStream out = WriterOutputStream.printStream(spec);
     RunReport r = new Migration(options, out, System.getenv(), quiet).run();
     out.flush();
     return r.exitCode();

@@ -2,12 +2,11 @@ package dev.ferry.cli;
 
 import dev.ferry.run.RunHistory;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,24 +20,18 @@ import picocli.CommandLine.Spec;
 final class RollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin TargetOption to;
+
   @Parameters(
       index = "0",
       paramLabel = "RUN-ID",
       description = "the run to undo (`ferry runs` lists them)")
   String run;
 
-  @Option(
-      names = "--target",
-      paramLabel = "URL",
-      description = "the PostgreSQL (default as for migrate)")
-  String target;
-
   @Override
   public Integer call() {
-    PrintStream out =
-        new PrintStream(
-            new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
-    return new RunHistory(target, Paths.get("").toAbsolutePath(), System.getenv(), out)
+    PrintStream out = WriterOutputStream.printStream(spec);
+    return new RunHistory(to.target, Paths.get("").toAbsolutePath(), System.getenv(), out)
         .rollback(run);
   }
 }

@@ -2,12 +2,11 @@ package dev.ferry.cli;
 
 import dev.ferry.run.RunHistory;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -18,17 +17,11 @@ import picocli.CommandLine.Spec;
 final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--target",
-      paramLabel = "URL",
-      description = "the PostgreSQL (default as for migrate)")
-  String target;
+  @Mixin TargetOption to;
 
   @Override
   public Integer call() {
-    PrintStream out =
-        new PrintStream(
-            new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
-    return new RunHistory(target, Paths.get("").toAbsolutePath(), System.getenv(), out).list();
+    PrintStream out = WriterOutputStream.printStream(spec);
+    return new RunHistory(to.target, Paths.get("").toAbsolutePath(), System.getenv(), out).list();
   }
 }

@@ -2,10 +2,8 @@ package dev.ferry.cli;
 
 import dev.ferry.run.Recheck;
 import dev.ferry.run.RunOptions;
-import dev.ferry.target.BadValuePolicy;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,22 +22,9 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin SourceOptions from;
 
-  @Option(
-      names = "--target",
-      paramLabel = "URL",
-      description = "the PostgreSQL it was migrated to (default as for migrate)")
-  String target;
+  @Mixin TargetOption to;
 
-  @Option(
-      names = "--on-bad-value",
-      defaultValue = "fix",
-      paramLabel = "fix|set-aside|fail",
-      converter = BadValuePolicyConverter.class,
-      description =
-          "a value PostgreSQL cannot hold as stored (NUL byte, invalid UTF-8, \\u0000 in JSON): load it"
-              + " repaired and keep the original in ferry.fixups (default), set its row aside in"
-              + " ferry.rejects, or fail")
-  BadValuePolicy badValues;
+  @Mixin BadValueOption badValues;
 
   @Option(
       names = "--verify",
@@ -54,7 +39,7 @@ final class VerifyCommand implements Callable<Integer> {
     RunOptions options =
         new RunOptions(
             from.source,
-            target,
+            to.target,
             from.schema,
             null,
             from.only,
@@ -63,15 +48,13 @@ final class VerifyCommand implements Callable<Integer> {
             false,
             from.keepCase,
             verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
-            badValues,
+            badValues.policy,
             from.loadConfig(),
             null,
             false,
             null,
             Paths.get("").toAbsolutePath());
-    PrintStream out =
-        new PrintStream(
-            new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+    PrintStream out = WriterOutputStream.printStream(spec);
     return new Recheck(options, out, System.getenv()).run().exitCode();
   }
 }

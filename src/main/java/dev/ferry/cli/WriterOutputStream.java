@@ -10,6 +10,12 @@ final class WriterOutputStream extends OutputStream {
   private final PrintWriter writer;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
+  /** A UTF-8 PrintStream onto the command's output, for code that prints reports. */
+  static java.io.PrintStream printStream(picocli.CommandLine.Model.CommandSpec spec) {
+    return new java.io.PrintStream(
+        new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+  }
+
   WriterOutputStream(PrintWriter writer) {
     this.writer = writer;
   }
