@@ -28,7 +28,7 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() {
     RunOptions options =
         new RunOptions(
-            from.source,
+            from.single("inspect"),
             null,
             from.schema,
             null,
@@ -42,6 +42,7 @@ final class InspectCommand implements Callable<Integer> {
             from.loadConfig(),
             null,
             false,
+            null,
             null,
             Paths.get("").toAbsolutePath());
     PrintStream out = WriterOutputStream.printStream(spec);

@@ -1,13 +1,18 @@
 package dev.ferry.cli;
 
+import dev.ferry.ErrorCode;
+import dev.ferry.config.FerryConfig;
 import dev.ferry.run.Migration;
 import dev.ferry.run.RunOptions;
-import dev.ferry.run.RunReport;
 import dev.ferry.target.IfExists;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,6 +73,19 @@ final class MigrateCommand implements Callable<Integer> {
   Verifier.Mode verify;
 
   @Option(
+      names = "--schema-per-source",
+      description =
+          "each source in a schema of its own, named after the file (ferry.yaml schemas: overrides)")
+  boolean schemaPerSource;
+
+  @Option(
+      names = "--priority",
+      paramLabel = "P0|P1|P2",
+      description =
+          "move only sources and tables of this priority (ferry.yaml priorities:; unnamed is P1)")
+  String priority;
+
+  @Option(
       names = "--backup-dir",
       paramLabel = "DIR",
       description = "where to keep the backup (DIR/RUN-ID; default .ferry/backups/RUN-ID)")
@@ -92,27 +110,65 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunOptions options =
-        new RunOptions(
-            from.source,
-            to.target,
-            from.schema,
-            ifExists,
-            from.only,
-            from.exclude,
-            jobs != null ? jobs : RunOptions.defaultJobs(),
-            dryRun,
-            from.keepCase,
-            verify,
-            badValues.policy,
-            from.loadConfig(),
-            backupDir,
-            !noBackup,
-            report,
-            Paths.get("").toAbsolutePath());
+    FerryConfig config = from.loadConfig();
+    List<Path> sources = new ArrayList<>(from.sources);
+    // many stores: the most urgent sources first (stable for equal priority)
+    sources.sort(
+        Comparator.comparingInt(
+            f -> FerryConfig.LEVELS.indexOf(config.priority(RunOptions.sourceName(f), null))));
     PrintStream out = WriterOutputStream.printStream(spec);
-    RunReport r = new Migration(options, out, System.getenv(), quiet).run();
+    int exit = 0;
+    for (int k = 0; k < sources.size(); k++) {
+      Path source = sources.get(k);
+      String name = RunOptions.sourceName(source);
+      String schema =
+          schemaPerSource ? config.schemas().getOrDefault(name, schemaName(name)) : from.schema;
+      if (sources.size() > 1) {
+        out.printf("%n== %s (%s, schema %s) ==%n", source, config.priority(name, null), schema);
+      }
+      RunOptions options =
+          new RunOptions(
+              source,
+              to.target,
+              schema,
+              ifExists,
+              from.only,
+              from.exclude,
+              jobs != null ? jobs : RunOptions.defaultJobs(),
+              dryRun,
+              from.keepCase,
+              verify,
+              badValues.policy,
+              config,
+              backupDir,
+              !noBackup,
+              priority == null ? null : priority.toUpperCase(Locale.ROOT),
+              report == null || sources.size() == 1
+                  ? report
+                  : report.resolveSibling(name + "-" + report.getFileName()),
+              Paths.get("").toAbsolutePath());
+      int code = new Migration(options, out, System.getenv(), quiet).run().exitCode();
+      if (code != 0 && code != ErrorCode.ROWS_SET_ASIDE.exitCode()) {
+        if (k + 1 < sources.size()) {
+          out.println(
+              "Stopped: not migrated: "
+                  + String.join(
+                      ", ",
+                      sources.subList(k + 1, sources.size()).stream()
+                          .map(Path::toString)
+                          .toList()));
+        }
+        return code;
+      }
+      exit = Math.max(exit, code);
+    }
     out.flush();
-    return r.exitCode();
+    return exit;
+  }
+
+  /** A schema name from a file name: lower case letters, digits and _. */
+  static String schemaName(String sourceName) {
+    String s = sourceName.replaceAll("[^a-z0-9_]", "_");
+    return s.isEmpty() || Character.isDigit(s.charAt(0)) ? "s_" + s : s;
   }
 }

@@ -9,8 +9,18 @@ import picocli.CommandLine.Parameters;
 
 /** What to read and how to name it in the target: shared by migrate, inspect and verify. */
 final class SourceOptions {
-  @Parameters(index = "0", paramLabel = "SOURCE.db", description = "the SQLite database")
-  Path source;
+  @Parameters(arity = "1..*", paramLabel = "SOURCE.db", description = "the SQLite database(s)")
+  List<Path> sources = new ArrayList<>();
+
+  /** The one source of a command that takes one. */
+  Path single(String command) {
+    if (sources.size() != 1) {
+      throw new dev.ferry.FerryException(
+          dev.ferry.ErrorCode.USAGE,
+          "ferry " + command + " takes one SOURCE.db (got " + sources.size() + ")");
+    }
+    return sources.get(0);
+  }
 
   @Option(
       names = "--schema",

@@ -38,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     RunOptions options =
         new RunOptions(
-            from.source,
+            from.single("verify"),
             to.target,
             from.schema,
             null,
@@ -52,6 +52,7 @@ final class VerifyCommand implements Callable<Integer> {
             from.loadConfig(),
             null,
             false,
+            null,
             null,
             Paths.get("").toAbsolutePath());
     PrintStream out = WriterOutputStream.printStream(spec);

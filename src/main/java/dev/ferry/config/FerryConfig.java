@@ -29,7 +29,13 @@ import java.util.regex.Pattern;
  * Every error names the file and line and says how to fix it; whether tables and columns exist is
  * checked against the source by the planner, with the same line.
  */
-public record FerryConfig(Path file, List<Cast> casts) {
+public record FerryConfig(
+    Path file, List<Cast> casts, Map<String, String> priorities, Map<String, String> schemas) {
+  /** Priority levels, most urgent first; what nothing names is P1. */
+  public static final List<String> LEVELS = List.of("P0", "P1", "P2");
+
+  public static final String DEFAULT_PRIORITY = "P1";
+
   private static final Pattern VARCHAR = Pattern.compile("varchar\\((\\d+)\\)");
   private static final Map<String, PgType> TYPES =
       Map.ofEntries(
@@ -49,7 +55,19 @@ public record FerryConfig(Path file, List<Cast> casts) {
 
   /** No config: every choice is Ferry's. */
   public static FerryConfig none() {
-    return new FerryConfig(null, List.of());
+    return new FerryConfig(null, List.of(), Map.of(), Map.of());
+  }
+
+  /** The priority of a source (its file name without extension), or of one of its tables. */
+  public String priority(String source, String table) {
+    String s = source.toLowerCase(Locale.ROOT);
+    if (table != null) {
+      String t = priorities.get(s + "." + table.toLowerCase(Locale.ROOT));
+      if (t != null) {
+        return t;
+      }
+    }
+    return priorities.getOrDefault(s, DEFAULT_PRIORITY);
   }
 
   /** Reads and checks {@code file}. */
@@ -59,10 +77,12 @@ public record FerryConfig(Path file, List<Cast> casts) {
           ErrorCode.USAGE, file + ": no such config file (--config FILE names a ferry.yaml)");
     }
     List<Cast> casts = new ArrayList<>();
+    Map<String, String> priorities = new java.util.LinkedHashMap<>();
+    Map<String, String> schemas = new java.util.LinkedHashMap<>();
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
       if (t == null) {
-        return new FerryConfig(file, List.of());
+        return new FerryConfig(file, List.of(), Map.of(), Map.of());
       }
       if (t != JsonToken.START_OBJECT) {
         throw error(file, p, "the top level must be a mapping (casts: …)");
@@ -71,10 +91,19 @@ public record FerryConfig(Path file, List<Cast> casts) {
         String key = p.currentName();
         int line = line(p);
         p.nextToken();
+        if (key.equals("priorities") || key.equals("schemas")) {
+          readMap(file, p, key, key.equals("priorities") ? priorities : schemas);
+          continue;
+        }
         if (!key.equals("casts")) {
           throw new FerryException(
               ErrorCode.USAGE,
-              file + ":" + line + ": unknown key '" + key + "'; ferry.yaml knows: casts");
+              file
+                  + ":"
+                  + line
+                  + ": unknown key '"
+                  + key
+                  + "'; ferry.yaml knows: casts, priorities, schemas");
         }
         if (p.currentToken() != JsonToken.START_OBJECT) {
           throw error(
@@ -107,7 +136,49 @@ public record FerryConfig(Path file, List<Cast> casts) {
           file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""),
           e);
     }
-    return new FerryConfig(file, List.copyOf(casts));
+    return new FerryConfig(file, List.copyOf(casts), Map.copyOf(priorities), Map.copyOf(schemas));
+  }
+
+  private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+
+  /** priorities: {source or source.table: P0|P1|P2}, schemas: {source: schema}. */
+  private static void readMap(Path file, JsonParser p, String key, Map<String, String> into)
+      throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw error(
+          file,
+          p,
+          key
+              + ": must be a mapping, e.g. '"
+              + key
+              + ": {memory: "
+              + (key.equals("priorities") ? "P0" : "mem")
+              + "}'");
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName().toLowerCase(Locale.ROOT);
+      int at = line(p);
+      p.nextToken();
+      String value = p.currentToken().isScalarValue() ? p.getText().trim() : "";
+      if (key.equals("priorities") && !LEVELS.contains(value.toUpperCase(Locale.ROOT))) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            file + ":" + at + ": priority of '" + name + "' is '" + value + "'; use P0, P1 or P2");
+      }
+      if (key.equals("schemas") && !SCHEMA.matcher(value).matches()) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            file
+                + ":"
+                + at
+                + ": schema for '"
+                + name
+                + "' is '"
+                + value
+                + "'; use a plain name: letters, digits and _, at most 63");
+      }
+      into.put(name, key.equals("priorities") ? value.toUpperCase(Locale.ROOT) : value);
+    }
   }
 
   private static Cast cast(Path file, int line, String target, String typeName) {

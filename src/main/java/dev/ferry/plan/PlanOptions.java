@@ -11,6 +11,8 @@ import java.util.List;
  * @param keepCase keep names' letter case instead of lower-casing ASCII letters
  * @param jobs tables profiled in parallel
  * @param casts column types chosen by the user (ferry.yaml)
+ * @param priority the priority (P0, P1, P2) of a table, by its source name
+ * @param onlyPriority move only tables of this priority, or null for all
  */
 public record PlanOptions(
     String schema,
@@ -18,7 +20,9 @@ public record PlanOptions(
     List<String> exclude,
     boolean keepCase,
     int jobs,
-    List<dev.ferry.config.Cast> casts) {
+    List<dev.ferry.config.Cast> casts,
+    java.util.function.Function<String, String> priority,
+    String onlyPriority) {
 
   /** Defaults: schema public, every table, lower-case names, one job per core. */
   public static PlanOptions defaults() {
@@ -28,12 +32,16 @@ public record PlanOptions(
         List.of(),
         false,
         Runtime.getRuntime().availableProcessors(),
-        List.of());
+        List.of(),
+        table -> dev.ferry.config.FerryConfig.DEFAULT_PRIORITY,
+        null);
   }
 
   boolean includes(String table) {
     boolean in = only.isEmpty() || only.stream().anyMatch(p -> glob(p, table));
-    return in && exclude.stream().noneMatch(p -> glob(p, table));
+    return in
+        && exclude.stream().noneMatch(p -> glob(p, table))
+        && (onlyPriority == null || priority.apply(table).equals(onlyPriority));
   }
 
   static boolean glob(String pattern, String name) {

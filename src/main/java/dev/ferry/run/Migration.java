@@ -87,6 +87,28 @@ public final class Migration {
     if (options.dryRun()) {
       return dryRun(plan, started);
     }
+    if (plan.tables().isEmpty() && options.priority() != null) {
+      String message =
+          "Nothing of priority "
+              + options.priority()
+              + " in "
+              + sourceName()
+              + ": nothing was changed.";
+      say("%s", message);
+      return new RunReport(
+          runId.toString(),
+          sourceName(),
+          null,
+          plan.schema(),
+          false,
+          (System.nanoTime() - started) / 1e9,
+          phases,
+          "none",
+          List.of(),
+          List.of(),
+          0,
+          message);
+    }
     TargetUrl url = TargetUrl.resolve(options.target(), env);
     if (url == null) {
       EmbeddedServer server = EmbeddedServer.in(options.workDir());
@@ -132,43 +154,52 @@ public final class Migration {
     String failedTable = null;
     ExecutorService pool = Executors.newFixedThreadPool(options.jobs());
     try (Progress progress = Progress.forConsole(out, quiet)) {
-      Map<TablePlan, Future<LoadResult>> futures = new LinkedHashMap<>();
-      for (TablePlan t : plan.tables()) {
-        futures.put(
-            t,
-            pool.submit(
-                () -> {
-                  progress.start(t.source().name(), t.rowCount());
-                  try {
-                    return target.load(
-                        t,
-                        new LoadOptions(
-                            options.ifExists(),
-                            options.verify() != Verifier.Mode.COUNT
-                                && options.ifExists() != IfExists.APPEND,
-                            options.badValues(),
-                            runId),
-                        source,
-                        rows -> progress.update(t.source().name(), rows));
-                  } finally {
-                    progress.done(t.source().name());
-                  }
-                }));
-      }
-      for (var e : futures.entrySet()) {
-        try {
-          loaded.put(e.getKey(), e.getValue().get());
-        } catch (ExecutionException ex) {
-          if (failure == null) {
-            failure = asFerry(ex.getCause());
-            failedTable = e.getKey().source().name();
-            futures.values().forEach(f -> f.cancel(false));
+      // priority groups in order: every P0 table is loaded before any P1 table starts
+      for (String level : dev.ferry.config.FerryConfig.LEVELS) {
+        if (failure != null) {
+          break;
+        }
+        Map<TablePlan, Future<LoadResult>> futures = new LinkedHashMap<>();
+        for (TablePlan t : plan.tables()) {
+          if (!options.planOptions().priority().apply(t.source().name()).equals(level)) {
+            continue;
           }
-        } catch (java.util.concurrent.CancellationException ex) {
-          // not started after an earlier failure
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          failure = new FerryException(ErrorCode.INTERNAL, "interrupted", ex);
+          futures.put(
+              t,
+              pool.submit(
+                  () -> {
+                    progress.start(t.source().name(), t.rowCount());
+                    try {
+                      return target.load(
+                          t,
+                          new LoadOptions(
+                              options.ifExists(),
+                              options.verify() != Verifier.Mode.COUNT
+                                  && options.ifExists() != IfExists.APPEND,
+                              options.badValues(),
+                              runId),
+                          source,
+                          rows -> progress.update(t.source().name(), rows));
+                    } finally {
+                      progress.done(t.source().name());
+                    }
+                  }));
+        }
+        for (var e : futures.entrySet()) {
+          try {
+            loaded.put(e.getKey(), e.getValue().get());
+          } catch (ExecutionException ex) {
+            if (failure == null) {
+              failure = asFerry(ex.getCause());
+              failedTable = e.getKey().source().name();
+              futures.values().forEach(f -> f.cancel(false));
+            }
+          } catch (java.util.concurrent.CancellationException ex) {
+            // not started after an earlier failure
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            failure = new FerryException(ErrorCode.INTERNAL, "interrupted", ex);
+          }
         }
       }
     } finally {

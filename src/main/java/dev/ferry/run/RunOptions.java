@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param config ferry.yaml, checked (FerryConfig.none() when there is none)
  * @param backupDir where the backup goes (null: .ferry/backups/RUN-ID under workDir)
  * @param backup take a backup and read from it (false: --no-backup, read the source directly)
+ * @param priority move only tables of this priority (P0, P1, P2), or null for all
  * @param report JSON report file, or null
  * @param workDir where .ferry/ lives
  */
@@ -43,6 +44,7 @@ public record RunOptions(
     dev.ferry.config.FerryConfig config,
     Path backupDir,
     boolean backup,
+    String priority,
     Path report,
     Path workDir) {
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
@@ -70,6 +72,9 @@ public record RunOptions(
     verify = verify == null ? dev.ferry.verify.Verifier.Mode.CHECKSUM : verify;
     badValues = badValues == null ? dev.ferry.target.BadValuePolicy.FIX : badValues;
     config = config == null ? dev.ferry.config.FerryConfig.none() : config;
+    if (priority != null && !dev.ferry.config.FerryConfig.LEVELS.contains(priority)) {
+      throw new FerryException(ErrorCode.USAGE, "--priority " + priority + ": use P0, P1 or P2");
+    }
     if ("ferry".equals(schema)) {
       throw new FerryException(
           ErrorCode.USAGE, "--schema ferry is Ferry's own metadata schema: choose another name");
@@ -77,7 +82,28 @@ public record RunOptions(
   }
 
   PlanOptions planOptions() {
-    return new PlanOptions(schema, only, exclude, keepCase, jobs, config.casts());
+    String name = sourceName();
+    return new PlanOptions(
+        schema,
+        only,
+        exclude,
+        keepCase,
+        jobs,
+        config.casts(),
+        t -> config.priority(name, t),
+        priority);
+  }
+
+  /** The source's name for priorities and schemas: its file name without extension, lower case. */
+  public String sourceName() {
+    return sourceName(source);
+  }
+
+  /** A file's name without extension, lower case. */
+  public static String sourceName(Path file) {
+    String f = file.getFileName().toString();
+    int dot = f.lastIndexOf('.');
+    return (dot > 0 ? f.substring(0, dot) : f).toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The default number of parallel jobs: one per core. */

@@ -86,7 +86,7 @@ class CastsTest {
                     "--config",
                     yaml("cast:\n  jobs.priority: bigint\n"))
                 .err())
-        .contains("ferry.yaml:1: unknown key 'cast'; ferry.yaml knows: casts");
+        .contains("ferry.yaml:1: unknown key 'cast'; ferry.yaml knows: casts, priorities, schemas");
     assertThat(
             Ferry.run(
                     "migrate",
