@@ -12,6 +12,7 @@ import picocli.CommandLine.IVersionProvider;
         "Moves SQLite databases to PostgreSQL: faithful types and constraints, verified row by row.",
     subcommands = {
       MigrateCommand.class,
+      PlanCommand.class,
       InspectCommand.class,
       VerifyCommand.class,
       PgCommand.class,

@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  * checked against the source by the planner, with the same line.
  */
 public record FerryConfig(
-    Path file, List<Cast> casts, Map<String, String> priorities, Map<String, String> schemas) {
+    Path file,
+    List<Cast> casts,
+    Map<String, String> priorities,
+    Map<String, String> schemas,
+    List<String> keep) {
   /** Priority levels, most urgent first; what nothing names is P1. */
   public static final List<String> LEVELS = List.of("P0", "P1", "P2");
 
@@ -55,7 +59,17 @@ public record FerryConfig(
 
   /** No config: every choice is Ferry's. */
   public static FerryConfig none() {
-    return new FerryConfig(null, List.of(), Map.of(), Map.of());
+    return new FerryConfig(null, List.of(), Map.of(), Map.of(), List.of());
+  }
+
+  /** The tables of {@code source} that stay in SQLite (keep: lists table or source.table). */
+  public List<String> kept(String source) {
+    String s = source.toLowerCase(Locale.ROOT) + ".";
+    List<String> out = new ArrayList<>();
+    for (String k : keep) {
+      out.add(k.startsWith(s) ? k.substring(s.length()) : k);
+    }
+    return out;
   }
 
   /** The priority of a source (its file name without extension), or of one of its tables. */
@@ -79,10 +93,11 @@ public record FerryConfig(
     List<Cast> casts = new ArrayList<>();
     Map<String, String> priorities = new java.util.LinkedHashMap<>();
     Map<String, String> schemas = new java.util.LinkedHashMap<>();
+    List<String> keep = new ArrayList<>();
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
       if (t == null) {
-        return new FerryConfig(file, List.of(), Map.of(), Map.of());
+        return new FerryConfig(file, List.of(), Map.of(), Map.of(), List.of());
       }
       if (t != JsonToken.START_OBJECT) {
         throw error(file, p, "the top level must be a mapping (casts: …)");
@@ -91,6 +106,18 @@ public record FerryConfig(
         String key = p.currentName();
         int line = line(p);
         p.nextToken();
+        if (key.equals("keep")) {
+          if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw error(
+                file,
+                p,
+                "keep: must be a list of tables that stay in SQLite, e.g. 'keep: [settings, auth_tokens]'");
+          }
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            keep.add(p.getText().trim().toLowerCase(Locale.ROOT));
+          }
+          continue;
+        }
         if (key.equals("priorities") || key.equals("schemas")) {
           readMap(file, p, key, key.equals("priorities") ? priorities : schemas);
           continue;
@@ -103,7 +130,7 @@ public record FerryConfig(
                   + line
                   + ": unknown key '"
                   + key
-                  + "'; ferry.yaml knows: casts, priorities, schemas");
+                  + "'; ferry.yaml knows: casts, priorities, schemas, keep");
         }
         if (p.currentToken() != JsonToken.START_OBJECT) {
           throw error(
@@ -136,7 +163,8 @@ public record FerryConfig(
           file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""),
           e);
     }
-    return new FerryConfig(file, List.copyOf(casts), Map.copyOf(priorities), Map.copyOf(schemas));
+    return new FerryConfig(
+        file, List.copyOf(casts), Map.copyOf(priorities), Map.copyOf(schemas), List.copyOf(keep));
   }
 
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");

@@ -39,7 +39,7 @@ public final class Planner {
               + String.join(", ", schema.tables().stream().map(SourceTable::name).toList())
               + ")");
     }
-    checkCasts(schema, tables, options);
+    checkCasts(schema, options);
     Map<String, TableProfiler.TableProfile> profiles = profileAll(source, tables, options.jobs());
     Names names = new Names(options.keepCase());
     Map<String, String> tableNames = new HashMap<>();
@@ -101,8 +101,7 @@ public final class Planner {
   /**
    * Every cast must name a migrated table and an existing column (ferry.yaml's line in the error).
    */
-  private static void checkCasts(
-      SourceSchema schema, List<SourceTable> tables, PlanOptions options) {
+  private static void checkCasts(SourceSchema schema, PlanOptions options) {
     for (dev.ferry.config.Cast cast : options.casts()) {
       String where =
           "ferry.yaml:" + cast.line() + ": cast of " + cast.table() + "." + cast.column() + ": ";
@@ -123,10 +122,6 @@ public final class Planner {
                               + String.join(
                                   ", ", schema.tables().stream().map(SourceTable::name).toList())
                               + ")"));
-      if (!tables.contains(table)) {
-        throw new FerryException(
-            ErrorCode.USAGE, where + "table " + table.name() + " is left out by --only/--exclude");
-      }
       if (table.column(cast.column()).isEmpty()) {
         throw new FerryException(
             ErrorCode.USAGE,

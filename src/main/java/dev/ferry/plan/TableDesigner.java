@@ -104,6 +104,9 @@ final class TableDesigner {
    */
   private TypeChoice forced(SourceColumn c, TypeChoice chosen, ColumnProfile p) {
     for (dev.ferry.config.Cast cast : casts) {
+      if (cast.column().equalsIgnoreCase(c.name()) && cast.type().equals(chosen.type())) {
+        return chosen; // the plan confirms Ferry's own choice: nothing is forced
+      }
       if (cast.column().equalsIgnoreCase(c.name())) {
         EpochUnit epoch = EpochUnit.NONE;
         if (cast.type().kind() == PgType.Kind.TIMESTAMPTZ) {

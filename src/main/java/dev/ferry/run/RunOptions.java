@@ -83,15 +83,22 @@ public record RunOptions(
 
   PlanOptions planOptions() {
     String name = sourceName();
+    List<String> left = new java.util.ArrayList<>(exclude);
+    left.addAll(config.kept(name)); // keep: tables stay in SQLite
+    List<dev.ferry.config.Cast> casts = new java.util.ArrayList<>();
+    for (dev.ferry.config.Cast c :
+        config.casts()) { // source.table.column applies to that source only
+      int dot = c.table().indexOf('.');
+      if (dot < 0) {
+        casts.add(c);
+      } else if (c.table().substring(0, dot).equalsIgnoreCase(name)) {
+        casts.add(
+            new dev.ferry.config.Cast(
+                c.table().substring(dot + 1), c.column(), c.type(), c.line()));
+      }
+    }
     return new PlanOptions(
-        schema,
-        only,
-        exclude,
-        keepCase,
-        jobs,
-        config.casts(),
-        t -> config.priority(name, t),
-        priority);
+        schema, only, left, keepCase, jobs, casts, t -> config.priority(name, t), priority);
   }
 
   /** The source's name for priorities and schemas: its file name without extension, lower case. */

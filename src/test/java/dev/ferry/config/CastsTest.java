@@ -86,7 +86,8 @@ class CastsTest {
                     "--config",
                     yaml("cast:\n  jobs.priority: bigint\n"))
                 .err())
-        .contains("ferry.yaml:1: unknown key 'cast'; ferry.yaml knows: casts, priorities, schemas");
+        .contains(
+            "ferry.yaml:1: unknown key 'cast'; ferry.yaml knows: casts, priorities, schemas, keep");
     assertThat(
             Ferry.run(
                     "migrate",

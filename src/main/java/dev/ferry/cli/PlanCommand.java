@@ -1,0 +1,85 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.run.PlanWriter;
+import dev.ferry.run.RunOptions;
+import dev.ferry.target.TargetUrl;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description =
+        "Writes the complete plan as a commented ferry.yaml that `ferry migrate --config` runs exactly"
+            + " (every column's type and why, schemas, priorities, keep), the target schema as"
+            + " V1__ferry_initial.sql for Flyway or Liquibase, and ferry-routing.json (which tables live in"
+            + " PostgreSQL and which stay in SQLite). Reads the sources only.")
+final class PlanCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin SourceOptions from;
+
+  @Mixin TargetOption to;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "ferry.yaml",
+      paramLabel = "FILE",
+      description =
+          "where to write the plan (default: ${DEFAULT-VALUE}; the SQL and routing files go beside it)")
+  Path output;
+
+  @Option(
+      names = "--schema-per-source",
+      description = "each source in a schema of its own, named after the file")
+  boolean schemaPerSource;
+
+  @Override
+  public Integer call() {
+    FerryConfig config = from.loadConfig();
+    List<RunOptions> sources = new ArrayList<>();
+    for (Path source : from.sources) {
+      String name = RunOptions.sourceName(source);
+      String schema =
+          schemaPerSource || from.sources.size() > 1
+              ? config.schemas().getOrDefault(name, MigrateCommand.schemaName(name))
+              : from.schema;
+      sources.add(
+          new RunOptions(
+              source,
+              to.target,
+              schema,
+              null,
+              from.only,
+              from.exclude,
+              RunOptions.defaultJobs(),
+              true,
+              from.keepCase,
+              null,
+              null,
+              config,
+              null,
+              false,
+              null,
+              null,
+              Paths.get("").toAbsolutePath()));
+    }
+    TargetUrl url = TargetUrl.resolve(to.target, System.getenv());
+    return new PlanWriter(
+            sources,
+            config,
+            output,
+            url == null ? null : url.display(),
+            WriterOutputStream.printStream(spec))
+        .run();
+  }
+}

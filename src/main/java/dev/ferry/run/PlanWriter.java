@@ -1,0 +1,197 @@
+package dev.ferry.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.plan.ColumnPlan;
+import dev.ferry.plan.Ddl;
+import dev.ferry.plan.MigrationPlan;
+import dev.ferry.plan.Planner;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.source.SourceSchema;
+import dev.ferry.source.SourceTable;
+import dev.ferry.source.sqlite.SqliteSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code ferry plan}: writes the complete plan as a commented ferry.yaml that {@code ferry migrate
+ * --config} runs exactly (every column's type as a cast, with the reason; schemas; priorities;
+ * keep), the target schema as a Flyway-style {@code V1__ferry_initial.sql} so the application can
+ * take its schema over with Flyway or Liquibase, and {@code ferry-routing.json}, which says for
+ * each table whether it lives in PostgreSQL or stays in SQLite (keep:).
+ */
+public final class PlanWriter {
+  private static final String SQL_HEADER =
+      """
+      -- Ferry's target schema, as `ferry migrate` creates it (tables, keys, indexes,
+      -- foreign keys, views). A Flyway or Liquibase baseline for the application.
+
+      """;
+
+  private final List<RunOptions> sources;
+  private final FerryConfig config;
+  private final Path out;
+  private final String target;
+  private final PrintStream console;
+
+  public PlanWriter(
+      List<RunOptions> sources, FerryConfig config, Path out, String target, PrintStream console) {
+    this.sources = sources;
+    this.config = config;
+    this.out = out.toAbsolutePath();
+    this.target = target;
+    this.console = console;
+  }
+
+  public int run() {
+    boolean many = sources.size() > 1;
+    StringBuilder yaml = new StringBuilder();
+    StringBuilder sql = new StringBuilder(SQL_HEADER);
+    List<Map<String, Object>> routes = new ArrayList<>();
+    StringBuilder casts = new StringBuilder();
+    StringBuilder schemas = new StringBuilder();
+    StringBuilder priorities = new StringBuilder();
+    for (RunOptions o : sources) {
+      String name = o.sourceName();
+      SqliteSource source = SqliteSource.open(o.source());
+      SourceSchema schema = source.readSchema();
+      MigrationPlan plan = Planner.plan(source, schema, o.planOptions());
+      schemas.append("  ").append(key(name)).append(": ").append(plan.schema()).append('\n');
+      priorities
+          .append("  ")
+          .append(key(name))
+          .append(": ")
+          .append(config.priority(name, null))
+          .append('\n');
+      for (TablePlan t : plan.tables()) {
+        casts.append(
+            String.format(
+                Locale.ROOT,
+                "  # %s: %s (%,d rows) → %s.%s%n",
+                o.source().getFileName(),
+                t.source().name(),
+                t.rowCount(),
+                plan.schema(),
+                t.name()));
+        for (ColumnPlan c : t.columns()) {
+          String k = (many ? name + "." : "") + t.source().name() + "." + c.source().name();
+          casts
+              .append("  ")
+              .append(key(k))
+              .append(": ")
+              .append(c.type().sql())
+              .append("  # ")
+              .append(c.choice().reason().replace('\n', ' '))
+              .append('\n');
+        }
+        t.notes()
+            .forEach(
+                n ->
+                    casts
+                        .append("  #   not carried exactly: ")
+                        .append(n.toString().replace('\n', ' '))
+                        .append('\n'));
+        routes.add(route(o, t.source().name(), "postgresql", plan.schema(), t.name()));
+      }
+      for (SourceTable kept : schema.tables()) {
+        if (config.kept(name).contains(kept.name().toLowerCase(Locale.ROOT))) {
+          routes.add(route(o, kept.name(), "sqlite", null, null));
+        }
+      }
+      sql.append("-- from ")
+          .append(o.source().getFileName())
+          .append('\n')
+          .append(Ddl.script(plan))
+          .append('\n');
+    }
+    String files = String.join(" ", sources.stream().map(o -> o.source().toString()).toList());
+    yaml.append("# Ferry plan, written ")
+        .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+        .append(" by ferry ")
+        .append(Version.current())
+        .append(".\n")
+        .append("# Run exactly this plan:  ferry migrate --config ")
+        .append(out.getFileName())
+        .append(many ? " --schema-per-source " : " ")
+        .append(files)
+        .append('\n')
+        .append(
+            "# Every column's type is written below as a cast, with the reason it was chosen. Edit a type to\n")
+        .append(
+            "# force another (values that do not fit follow --on-bad-value); delete a line to let Ferry\n")
+        .append(
+            "# choose again from the data. The same schema as SQL: V1__ferry_initial.sql beside this file.\n\n")
+        .append("schemas:      # each source's schema (with --schema-per-source)\n")
+        .append(schemas)
+        .append("priorities:   # P0 moves before P1 before P2; a source.table can have its own\n")
+        .append(priorities)
+        .append("keep:         # tables that stay in SQLite (see ferry-routing.json)\n");
+    config.keep().forEach(k -> yaml.append("  - ").append(key(k)).append('\n'));
+    if (config.keep().isEmpty()) {
+      yaml.setLength(yaml.length() - 1);
+      yaml.append(" []\n");
+    }
+    yaml.append("casts:\n").append(casts);
+    Path dir = out.getParent();
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(out, yaml, StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("V1__ferry_initial.sql"), sql, StandardCharsets.UTF_8);
+      Map<String, Object> routing = new LinkedHashMap<>();
+      routing.put("postgresql", target == null ? "the target given to ferry migrate" : target);
+      routing.put("tables", routes);
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(dir.resolve("ferry-routing.json").toFile(), routing);
+    } catch (IOException e) {
+      throw new FerryException(
+          ErrorCode.USAGE, "cannot write the plan to " + dir + ": " + e.getMessage(), e);
+    }
+    console.println(
+        "Wrote "
+            + out
+            + ", "
+            + dir.resolve("V1__ferry_initial.sql")
+            + " and "
+            + dir.resolve("ferry-routing.json"));
+    console.println(
+        "Review it, then: ferry migrate --config "
+            + out
+            + (many ? " --schema-per-source " : " ")
+            + files);
+    return 0;
+  }
+
+  private static Map<String, Object> route(
+      RunOptions o, String table, String store, String schema, String name) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("source", o.source().toAbsolutePath().normalize().toString());
+    r.put("table", table);
+    r.put("store", store);
+    if (schema != null) {
+      r.put("schema", schema);
+      r.put("name", name);
+    }
+    return r;
+  }
+
+  /** A YAML key, double-quoted when it is not a plain word. */
+  private static String key(String k) {
+    return k.matches("[A-Za-z0-9_.$-]+")
+        ? k
+        : '"' + k.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+}
