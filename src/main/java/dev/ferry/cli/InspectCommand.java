@@ -3,7 +3,6 @@ package dev.ferry.cli;
 import dev.ferry.run.Inspection;
 import dev.ferry.run.RunOptions;
 import java.io.PrintStream;
-import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,24 +26,7 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RunOptions options =
-        new RunOptions(
-            from.single("inspect"),
-            null,
-            from.schema,
-            null,
-            from.only,
-            from.exclude,
-            RunOptions.defaultJobs(),
-            true,
-            from.keepCase,
-            null,
-            null,
-            from.loadConfig(),
-            null,
-            false,
-            null,
-            null,
-            Paths.get("").toAbsolutePath());
+        from.reading(from.single("inspect"), null, from.schema, from.loadConfig(), null, null);
     PrintStream out = WriterOutputStream.printStream(spec);
     new Inspection(options, out).run(json);
     return 0;

@@ -5,7 +5,6 @@ import dev.ferry.run.PlanWriter;
 import dev.ferry.run.RunOptions;
 import dev.ferry.target.TargetUrl;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,25 +52,7 @@ final class PlanCommand implements Callable<Integer> {
           schemaPerSource || from.sources.size() > 1
               ? config.schemas().getOrDefault(name, MigrateCommand.schemaName(name))
               : from.schema;
-      sources.add(
-          new RunOptions(
-              source,
-              to.target,
-              schema,
-              null,
-              from.only,
-              from.exclude,
-              RunOptions.defaultJobs(),
-              true,
-              from.keepCase,
-              null,
-              null,
-              config,
-              null,
-              false,
-              null,
-              null,
-              Paths.get("").toAbsolutePath()));
+      sources.add(from.reading(source, to.target, schema, config, null, null));
     }
     TargetUrl url = TargetUrl.resolve(to.target, System.getenv());
     return new PlanWriter(

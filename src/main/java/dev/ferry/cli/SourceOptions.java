@@ -54,6 +54,34 @@ final class SourceOptions {
       description = "per-column casts (casts: {table.column: type}), checked at start")
   Path config;
 
+  /** Options for a command that only reads (inspect, verify, plan): no load, no backup. */
+  dev.ferry.run.RunOptions reading(
+      Path source,
+      String target,
+      String schemaName,
+      FerryConfig loaded,
+      dev.ferry.verify.Verifier.Mode verify,
+      dev.ferry.target.BadValuePolicy policy) {
+    return new dev.ferry.run.RunOptions(
+        source,
+        target,
+        schemaName,
+        null,
+        only,
+        exclude,
+        dev.ferry.run.RunOptions.defaultJobs(),
+        true,
+        keepCase,
+        verify,
+        policy,
+        loaded,
+        null,
+        false,
+        null,
+        null,
+        java.nio.file.Paths.get("").toAbsolutePath());
+  }
+
   FerryConfig loadConfig() {
     return config == null ? FerryConfig.none() : FerryConfig.load(config);
   }

@@ -4,7 +4,6 @@ import dev.ferry.run.Recheck;
 import dev.ferry.run.RunOptions;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
-import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,24 +36,13 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RunOptions options =
-        new RunOptions(
+        from.reading(
             from.single("verify"),
             to.target,
             from.schema,
-            null,
-            from.only,
-            from.exclude,
-            RunOptions.defaultJobs(),
-            false,
-            from.keepCase,
-            verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
-            badValues.policy,
             from.loadConfig(),
-            null,
-            false,
-            null,
-            null,
-            Paths.get("").toAbsolutePath());
+            verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
+            badValues.policy);
     PrintStream out = WriterOutputStream.printStream(spec);
     return new Recheck(options, out, System.getenv()).run().exitCode();
   }
