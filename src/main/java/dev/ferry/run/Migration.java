@@ -142,7 +142,7 @@ public final class Migration {
                 + "; nothing was changed. Use --if-exists drop|truncate|append, or --schema NAME for another schema");
       }
     }
-    RunStore store = new RunStore(target.dataSource());
+    RunStore store = new RunStore(target);
     store.begin(runId, sourceName(), plan.schema(), Version.current(), optionsForRecord());
     say(
         "Run %s: loading %d tables into %s (schema %s), %d at a time",

@@ -5,7 +5,6 @@ import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -20,9 +19,11 @@ final class RunStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DataSource dataSource;
+  private final dev.ferry.target.PostgresTarget target;
 
-  RunStore(DataSource dataSource) {
-    this.dataSource = dataSource;
+  RunStore(dev.ferry.target.PostgresTarget target) {
+    this.target = target;
+    this.dataSource = target.dataSource();
     try {
       Flyway.configure(RunStore.class.getClassLoader())
           .dataSource(dataSource)
@@ -80,13 +81,22 @@ final class RunStore {
   }
 
   private void update(String sql, Object... args) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
+    try {
+      target.withRetry(
+          "recording the run in ferry.runs",
+          () -> {
+            try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+              for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+              }
+              return ps.executeUpdate();
+            }
+          });
+    } catch (RuntimeException e) {
+      if (e instanceof FerryException) {
+        throw e;
       }
-      ps.executeUpdate();
-    } catch (SQLException e) {
       throw new FerryException(
           ErrorCode.TARGET_UNREACHABLE,
           "cannot record the run in ferry.runs: " + e.getMessage(),

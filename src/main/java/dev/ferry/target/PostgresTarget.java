@@ -138,22 +138,27 @@ public final class PostgresTarget implements AutoCloseable {
   /** Creates a view and records it as {@code run}'s, together; false (and a note) when rejected. */
   public Note createView(
       String object, String sql, java.util.UUID run, String schema, String name) {
-    try (Connection c = pool.getConnection();
-        Statement st = c.createStatement()) {
-      c.setAutoCommit(false);
-      try {
-        st.execute(sql);
-        record(c, run, "view", schema, name, false);
-        c.commit();
-        return null;
-      } catch (SQLException e) {
-        c.rollback();
-        return new Note(
-            object, "not created: " + firstLine(e.getMessage()).replaceFirst("^ERROR: ", ""));
-      }
-    } catch (SQLException e) {
-      throw failure("cannot create " + object, e);
-    }
+    return withRetry(
+        object,
+        () -> {
+          try (Connection c = pool.getConnection();
+              Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+              st.execute(sql);
+              record(c, run, "view", schema, name, false);
+              c.commit();
+              return null;
+            } catch (SQLException e) {
+              if (Retry.connectionLost(e)) {
+                throw e;
+              }
+              c.rollback();
+              return new Note(
+                  object, "not created: " + firstLine(e.getMessage()).replaceFirst("^ERROR: ", ""));
+            }
+          }
+        });
   }
 
   /** Which of {@code names} already exist as tables, views or other relations in {@code schema}. */
@@ -192,41 +197,56 @@ public final class PostgresTarget implements AutoCloseable {
    */
   public List<Note> runSteps(String object, List<DdlStep> steps) {
     List<Note> notes = new ArrayList<>();
+    for (DdlStep step : steps) {
+      try {
+        Note n = Retry.withBackoff(object + ", " + step.what(), () -> step(object, step));
+        if (n != null) {
+          notes.add(n);
+        }
+      } catch (SQLException e) {
+        throw failure("cannot run DDL for " + object, e);
+      }
+    }
+    return notes;
+  }
+
+  /** One DDL step on a connection of its own; a note when it was weakened or not created. */
+  private Note step(String object, DdlStep step) throws SQLException {
     try (Connection c = pool.getConnection();
         Statement st = c.createStatement()) {
       st.execute("SET maintenance_work_mem = '256MB'");
-      for (DdlStep step : steps) {
-        try {
-          st.execute(step.sql());
-        } catch (SQLException e) {
-          String why = firstLine(e.getMessage()).replaceFirst("^ERROR: ", "");
-          if (step.offendersSql() != null) {
-            why += offenders(st, step.offendersSql());
-          }
-          if (step.fallbackSql() != null) {
-            try {
-              st.execute(step.fallbackSql());
-              notes.add(
-                  new Note(
-                      object + ", " + step.what(),
-                      (step.fallbackSql().endsWith("NOT VALID")
-                              ? "created NOT VALID (enforced for new rows only): "
-                              : "created as "
-                                  + step.fallbackSql().replaceFirst(".* ADD ", "")
-                                  + " instead: ")
-                          + why));
-              continue;
-            } catch (SQLException again) {
-              why = firstLine(again.getMessage()).replaceFirst("^ERROR: ", "");
-            }
-          }
-          notes.add(new Note(object + ", " + step.what(), "not created: " + why));
+      try {
+        st.execute(step.sql());
+        return null;
+      } catch (SQLException e) {
+        if (Retry.connectionLost(e)) {
+          throw e;
         }
+        String why = firstLine(e.getMessage()).replaceFirst("^ERROR: ", "");
+        if (step.offendersSql() != null) {
+          why += offenders(st, step.offendersSql());
+        }
+        if (step.fallbackSql() != null) {
+          try {
+            st.execute(step.fallbackSql());
+            return new Note(
+                object + ", " + step.what(),
+                (step.fallbackSql().endsWith("NOT VALID")
+                        ? "created NOT VALID (enforced for new rows only): "
+                        : "created as "
+                            + step.fallbackSql().replaceFirst(".* ADD ", "")
+                            + " instead: ")
+                    + why);
+          } catch (SQLException again) {
+            if (Retry.connectionLost(again)) {
+              throw again;
+            }
+            why = firstLine(again.getMessage()).replaceFirst("^ERROR: ", "");
+          }
+        }
+        return new Note(object + ", " + step.what(), "not created: " + why);
       }
-    } catch (SQLException e) {
-      throw failure("cannot run DDL for " + object, e);
     }
-    return notes;
   }
 
   /** "; offending rows: duplicate (x) ×2, NULL in the key ×1" (the data is kept as it is). */
@@ -246,11 +266,17 @@ public final class PostgresTarget implements AutoCloseable {
 
   /** Rows in a table now. */
   public long count(String qualified) {
-    try (Connection c = pool.getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + qualified)) {
-      rs.next();
-      return rs.getLong(1);
+    try {
+      return Retry.withBackoff(
+          "counting " + qualified,
+          () -> {
+            try (Connection c = pool.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + qualified)) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          });
     } catch (SQLException e) {
       throw failure("cannot count " + qualified, e);
     }
@@ -262,6 +288,18 @@ public final class PostgresTarget implements AutoCloseable {
       st.execute(sql);
     } catch (SQLException e) {
       throw failure("statement failed: " + sql, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} on a connection of the pool, retried with backoff when the connection to the
+   * server is lost: for statements that are safe to repeat.
+   */
+  public <T> T withRetry(String what, Retry.Work<T> work) {
+    try {
+      return Retry.withBackoff(what, work);
+    } catch (SQLException e) {
+      throw failure(what, e);
     }
   }
 

@@ -56,6 +56,37 @@ final class TableLoader {
 
   LoadResult run() {
     long start = System.nanoTime();
+    TablePlan planned = table;
+    LoadResult data;
+    try {
+      data =
+          Retry.withBackoff(
+              "loading table " + table.source().name(),
+              () -> {
+                table = planned; // every attempt starts from the plan: the failed one left nothing
+                // behind
+                notes.clear();
+                return loadData(start);
+              });
+    } catch (SQLException e) {
+      throw target.failure(
+          "loading table " + table.source().name() + " into " + table.qualified(), e);
+    }
+    notes.addAll(target.runSteps("table " + table.source().name(), table.constraints()));
+    return new LoadResult(
+        data.rowsRead(),
+        data.rowsWritten(),
+        data.rowsBefore(),
+        data.fixed(),
+        data.setAside(),
+        data.bytes(),
+        System.nanoTime() - start,
+        data.sourceChecksum(),
+        List.copyOf(notes));
+  }
+
+  /** Creates (or empties, or keeps) the table and loads it, in one transaction. */
+  private LoadResult loadData(long start) throws SQLException {
     long read;
     long written;
     long before = 0;
@@ -161,11 +192,7 @@ final class TableLoader {
         }
       }
       c.commit();
-    } catch (SQLException e) {
-      throw target.failure(
-          "loading table " + table.source().name() + " into " + table.qualified(), e);
     }
-    notes.addAll(target.runSteps("table " + table.source().name(), table.constraints()));
     return new LoadResult(
         read,
         written,

@@ -50,12 +50,21 @@ public final class Verifier {
 
   /** The target table's checksum, computed by the server. */
   public static TableChecksum checksum(PostgresTarget target, TablePlan table) {
-    try (Connection c = target.dataSource().getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(ChecksumSql.table(table))) {
-      rs.next();
-      return new TableChecksum(rs.getLong(1), rs.getBigDecimal(2).toBigIntegerExact());
-    } catch (SQLException e) {
+    try {
+      return target.withRetry(
+          "checksum of " + table.qualified(),
+          () -> {
+            try (Connection c = target.dataSource().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(ChecksumSql.table(table))) {
+              rs.next();
+              return new TableChecksum(rs.getLong(1), rs.getBigDecimal(2).toBigIntegerExact());
+            }
+          });
+    } catch (RuntimeException e) {
+      if (e instanceof FerryException) {
+        throw e;
+      }
       throw new FerryException(
           ErrorCode.TARGET_UNREACHABLE,
           "cannot compute the checksum of " + table.qualified() + ": " + e.getMessage(),

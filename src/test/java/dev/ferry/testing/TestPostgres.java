@@ -55,6 +55,13 @@ public final class TestPostgres {
     }
   }
 
+  /** Stops and starts the server (fast shutdown: every connection is cut), as an outage would. */
+  public static synchronized void restart() {
+    start();
+    server.stop();
+    server.start();
+  }
+
   public static int port() {
     start();
     return server.port();
