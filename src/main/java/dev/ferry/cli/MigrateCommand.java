@@ -86,6 +86,12 @@ final class MigrateCommand implements Callable<Integer> {
   String priority;
 
   @Option(
+      names = "--resume",
+      description =
+          "continue the interrupted run of this source (a plain re-run does too); fail if there is none")
+  boolean resume;
+
+  @Option(
       names = "--backup-dir",
       paramLabel = "DIR",
       description = "where to keep the backup (DIR/RUN-ID; default .ferry/backups/RUN-ID)")
@@ -143,6 +149,7 @@ final class MigrateCommand implements Callable<Integer> {
               backupDir,
               !noBackup,
               priority == null ? null : priority.toUpperCase(Locale.ROOT),
+              resume,
               report == null || sources.size() == 1
                   ? report
                   : report.resolveSibling(name + "-" + report.getFileName()),

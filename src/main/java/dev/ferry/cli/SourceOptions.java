@@ -78,6 +78,7 @@ final class SourceOptions {
         null,
         false,
         null,
+        false,
         null,
         java.nio.file.Paths.get("").toAbsolutePath());
   }

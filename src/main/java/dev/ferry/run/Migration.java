@@ -54,29 +54,95 @@ public final class Migration {
 
   public RunReport run() {
     long started = System.nanoTime();
-    UUID runId = UUID.randomUUID();
     SqliteSource source = SqliteSource.open(options.source());
-    Backup backup = null;
-    if (!options.dryRun() && options.backup()) {
-      Path dir =
-          options.backupDir() != null
-              ? options.backupDir().resolve(runId.toString())
-              : options.workDir().resolve(".ferry").resolve("backups").resolve(runId.toString());
-      backup = Backup.take(source, dir);
-      say("Backup: %s (one consistent snapshot; the run reads this copy)", backup.copy());
-      source = SqliteSource.open(backup.copy());
-      phases.put("backup", (System.nanoTime() - started) / 1e9);
+    if (options.dryRun()) {
+      return planned(source, UUID.randomUUID(), started, null, null, null);
     }
-    try {
-      return run(source, runId, started);
-    } finally {
-      if (backup != null) {
-        backup.writeManifest(runId);
+    TargetUrl url = TargetUrl.resolve(options.target(), env);
+    if (url == null) {
+      EmbeddedServer server = EmbeddedServer.in(options.workDir());
+      url = server.start();
+      say(
+          "Target: embedded PostgreSQL %s (data in %s)",
+          EmbeddedServer.postgresVersion(), server.dataDirectory());
+    }
+    try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1)) {
+      RunStore.Interrupted previous =
+          options.ifExists() == IfExists.FAIL
+              ? RunStore.interrupted(target, sourceName(), options.schema())
+              : null;
+      if (options.resume() && previous == null) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            "nothing to resume: the last run of "
+                + sourceName()
+                + " into schema "
+                + options.schema()
+                + " finished (ferry runs lists them)");
+      }
+      UUID runId = previous != null ? previous.run() : UUID.randomUUID();
+      Backup backup = null;
+      SqliteSource reading = source;
+      String copy = null;
+      if (previous != null) {
+        say(
+            "Resuming run %s (%s since %s UTC): tables it finished are kept, the others loaded",
+            runId, previous.state(), previous.startedAt());
+        if (previous.backupCopy() != null) {
+          Path old = Path.of(previous.backupCopy());
+          if (!java.nio.file.Files.exists(old)) {
+            throw new FerryException(
+                ErrorCode.USAGE,
+                "run "
+                    + runId
+                    + " read the backup "
+                    + old
+                    + ", which is gone: resuming from another snapshot could mix data; start over with"
+                    + " --if-exists drop");
+          }
+          reading = SqliteSource.open(old);
+          copy = old.toString();
+        } else if (!sourceStamp().equals(previous.sourceStamp())) {
+          throw new FerryException(
+              ErrorCode.USAGE,
+              sourceName()
+                  + " changed since run "
+                  + runId
+                  + " was interrupted ("
+                  + previous.sourceStamp()
+                  + ", now "
+                  + sourceStamp()
+                  + ") and that run"
+                  + " read it directly (--no-backup): resuming would mix two versions; start over with --if-exists drop");
+        }
+      } else if (options.backup()) {
+        Path dir =
+            options.backupDir() != null
+                ? options.backupDir().resolve(runId.toString())
+                : options.workDir().resolve(".ferry").resolve("backups").resolve(runId.toString());
+        backup = Backup.take(source, dir);
+        say("Backup: %s (one consistent snapshot; the run reads this copy)", backup.copy());
+        reading = SqliteSource.open(backup.copy());
+        copy = backup.copy().toString();
+        phases.put("backup", (System.nanoTime() - started) / 1e9);
+      }
+      try {
+        return planned(reading, runId, started, target, previous, copy);
+      } finally {
+        if (backup != null) {
+          backup.writeManifest(runId);
+        }
       }
     }
   }
 
-  private RunReport run(SqliteSource source, UUID runId, long started) {
+  private RunReport planned(
+      SqliteSource source,
+      UUID runId,
+      long started,
+      PostgresTarget target,
+      RunStore.Interrupted previous,
+      String copy) {
     SourceSchema schema = source.readSchema();
     say(
         "Planning %s: %d tables, %d views",
@@ -109,27 +175,26 @@ public final class Migration {
           0,
           message);
     }
-    TargetUrl url = TargetUrl.resolve(options.target(), env);
-    if (url == null) {
-      EmbeddedServer server = EmbeddedServer.in(options.workDir());
-      url = server.start();
-      say(
-          "Target: embedded PostgreSQL %s (data in %s)",
-          EmbeddedServer.postgresVersion(), server.dataDirectory());
-    }
-    try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1)) {
-      return load(source, plan, target, started, runId);
-    }
+    return load(source, plan, target, started, runId, previous, copy);
   }
 
   private RunReport load(
-      SqliteSource source, MigrationPlan plan, PostgresTarget target, long started, UUID runId) {
+      SqliteSource source,
+      MigrationPlan plan,
+      PostgresTarget target,
+      long started,
+      UUID runId,
+      RunStore.Interrupted previous,
+      String copy) {
     long loadStarted = System.nanoTime();
+    java.util.Set<String> finished =
+        previous != null ? RunStore.objects(target, runId) : java.util.Set.of();
     if (options.ifExists() == IfExists.FAIL) {
       List<String> names = new ArrayList<>();
       plan.tables().forEach(t -> names.add(t.name()));
       plan.views().forEach(v -> names.add(v.name()));
-      List<String> existing = target.existing(plan.schema(), names);
+      List<String> existing = new ArrayList<>(target.existing(plan.schema(), names));
+      existing.removeAll(finished); // the interrupted run's own tables and views
       if (!existing.isEmpty()) {
         throw new FerryException(
             ErrorCode.TARGET_CONFLICT,
@@ -143,7 +208,11 @@ public final class Migration {
       }
     }
     RunStore store = new RunStore(target);
-    store.begin(runId, sourceName(), plan.schema(), Version.current(), optionsForRecord());
+    if (previous != null) {
+      store.resume(runId);
+    } else {
+      store.begin(runId, sourceName(), plan.schema(), Version.current(), optionsForRecord(copy));
+    }
     say(
         "Run %s: loading %d tables into %s (schema %s), %d at a time",
         runId, plan.tables().size(), target.url().display(), plan.schema(), options.jobs());
@@ -162,6 +231,10 @@ public final class Migration {
         Map<TablePlan, Future<LoadResult>> futures = new LinkedHashMap<>();
         for (TablePlan t : plan.tables()) {
           if (!options.planOptions().priority().apply(t.source().name()).equals(level)) {
+            continue;
+          }
+          if (finished.contains(t.name())) {
+            futures.put(t, pool.submit(() -> resumed(t, source, target, store, runId)));
             continue;
           }
           futures.put(
@@ -213,7 +286,8 @@ public final class Migration {
     Map<TablePlan, List<Note>> keyNotes = new LinkedHashMap<>();
     if (failure == null) {
       for (TablePlan t : plan.tables()) {
-        keyNotes.put(t, target.runSteps("table " + t.source().name(), t.foreignKeys()));
+        keyNotes.put(
+            t, target.runSteps("table " + t.source().name(), t.foreignKeys(), previous != null));
       }
       runNotes.addAll(createViews(target, plan, runId));
     }
@@ -327,6 +401,33 @@ public final class Migration {
       say("Connect: psql %s", target.url().display());
     }
     return report;
+  }
+
+  /**
+   * A table whose data the interrupted run committed: not loaded again. Its steps run again (those
+   * the interrupted run finished count as done), its source side is read again from the same backup
+   * copy for the checksum, and its fixups and rejects are those already recorded.
+   */
+  private LoadResult resumed(
+      TablePlan t, SqliteSource source, PostgresTarget target, RunStore store, UUID runId) {
+    long t0 = System.nanoTime();
+    long[] issues = store.issues(runId, t.source().name());
+    TableChecksum sum =
+        options.verify() != Verifier.Mode.COUNT
+            ? Verifier.checksum(source, t, options.badValues())
+            : null;
+    List<Note> notes =
+        new ArrayList<>(target.runSteps("table " + t.source().name(), t.constraints(), true));
+    return new LoadResult(
+        t.rowCount(),
+        target.count(t.qualified()),
+        0,
+        issues[0],
+        issues[1],
+        0,
+        System.nanoTime() - t0,
+        sum,
+        notes);
   }
 
   /** VERIFIED, or what was done to make the data fit: FIXED n, SET ASIDE n. */
@@ -474,6 +575,17 @@ public final class Migration {
     return report;
   }
 
+  /** The source file's size and modification time, to notice a change between attempts. */
+  private String sourceStamp() {
+    try {
+      return java.nio.file.Files.size(options.source())
+          + " bytes, modified "
+          + java.nio.file.Files.getLastModifiedTime(options.source());
+    } catch (java.io.IOException e) {
+      return "unreadable";
+    }
+  }
+
   /** The source as the user named it (the run may read a backup copy of it). */
   private String sourceName() {
     return options.source().toAbsolutePath().normalize().toString();
@@ -508,8 +620,10 @@ public final class Migration {
     }
   }
 
-  private Map<String, Object> optionsForRecord() {
+  private Map<String, Object> optionsForRecord(String copy) {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("backup_copy", copy);
+    m.put("source_stamp", sourceStamp());
     m.put("if_exists", options.ifExists().name().toLowerCase(java.util.Locale.ROOT));
     m.put("only", options.only());
     m.put("exclude", options.exclude());

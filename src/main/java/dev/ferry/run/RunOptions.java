@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param backupDir where the backup goes (null: .ferry/backups/RUN-ID under workDir)
  * @param backup take a backup and read from it (false: --no-backup, read the source directly)
  * @param priority move only tables of this priority (P0, P1, P2), or null for all
+ * @param resume require an interrupted run to resume (a plain re-run resumes one anyway)
  * @param report JSON report file, or null
  * @param workDir where .ferry/ lives
  */
@@ -45,6 +46,7 @@ public record RunOptions(
     Path backupDir,
     boolean backup,
     String priority,
+    boolean resume,
     Path report,
     Path workDir) {
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");

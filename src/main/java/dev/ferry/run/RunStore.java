@@ -41,6 +41,104 @@ final class RunStore {
     }
   }
 
+  /**
+   * A run that did not finish: resumable by a plain re-run of the same source into the same schema.
+   */
+  record Interrupted(
+      UUID run, String state, String startedAt, String backupCopy, String sourceStamp) {}
+
+  /**
+   * The latest run of {@code source} into {@code schema}, when it did not finish (killed: still
+   * running; or failed); null otherwise, or when no run was ever recorded (nothing is created).
+   */
+  static Interrupted interrupted(
+      dev.ferry.target.PostgresTarget target, String source, String schema) {
+    return target.withRetry(
+        "looking for an interrupted run",
+        () -> {
+          try (Connection c = target.dataSource().getConnection();
+              PreparedStatement has =
+                  c.prepareStatement("SELECT to_regclass('ferry.objects') IS NOT NULL");
+              java.sql.ResultSet h = has.executeQuery()) {
+            h.next();
+            if (!h.getBoolean(1)) {
+              return null;
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT run_id, state, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'),"
+                        + " options->>'backup_copy', options->>'source_stamp' FROM ferry.runs WHERE source = ? AND target_schema = ?"
+                        + " ORDER BY started_at DESC LIMIT 1")) {
+              ps.setString(1, source);
+              ps.setString(2, schema);
+              try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()
+                    || !(rs.getString(2).equals("running") || rs.getString(2).equals("failed"))) {
+                  return null;
+                }
+                return new Interrupted(
+                    rs.getObject(1, UUID.class),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5));
+              }
+            }
+          }
+        });
+  }
+
+  /** Tables and views the run created (their data committed with the record). */
+  static java.util.Set<String> objects(dev.ferry.target.PostgresTarget target, UUID run) {
+    return target.withRetry(
+        "reading what the run created",
+        () -> {
+          java.util.Set<String> out = new java.util.HashSet<>();
+          try (Connection c = target.dataSource().getConnection();
+              PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT object_name FROM ferry.objects WHERE run_id = ? AND kind IN ('table', 'view')")) {
+            ps.setObject(1, run);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Values repaired (fixups) and rows set aside (rejects) of a table in a run. */
+  long[] issues(UUID run, String sourceTable) {
+    return target.withRetry(
+        "counting fixups and rejects",
+        () -> {
+          try (Connection c = dataSource.getConnection();
+              PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT (SELECT count(*) FROM ferry.fixups WHERE run_id = ? AND"
+                          + " source_table = ?), (SELECT count(*) FROM ferry.rejects WHERE run_id = ? AND source_table = ?)")) {
+            ps.setObject(1, run);
+            ps.setString(2, sourceTable);
+            ps.setObject(3, run);
+            ps.setString(4, sourceTable);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+          }
+        });
+  }
+
+  /** Marks an interrupted run as running again. */
+  void resume(UUID run) {
+    update(
+        "UPDATE ferry.runs SET state = 'running', finished_at = NULL, exit_code = NULL,"
+            + " message = coalesce(message, '') || ' [resumed ' || now() || ']' WHERE run_id = ?",
+        run);
+  }
+
   void begin(UUID run, String source, String schema, String version, Map<String, Object> options) {
     update(
         "INSERT INTO ferry.runs (run_id, source, target_schema, state, ferry_version, options)"

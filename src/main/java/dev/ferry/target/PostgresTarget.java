@@ -161,6 +161,21 @@ public final class PostgresTarget implements AutoCloseable {
         });
   }
 
+  private boolean existsAsOwn(java.util.UUID run, String schema, String name) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT 1 FROM ferry.objects WHERE run_id = ? AND kind = 'view'"
+                    + " AND schema_name = ? AND object_name = ?")) {
+      ps.setObject(1, run);
+      ps.setString(2, schema);
+      ps.setString(3, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /** Which of {@code names} already exist as tables, views or other relations in {@code schema}. */
   public List<String> existing(String schema, Collection<String> names) {
     List<String> found = new ArrayList<>();
@@ -196,10 +211,18 @@ public final class PostgresTarget implements AutoCloseable {
    * one, else recorded as a note. The notes say what was not created or created weaker.
    */
   public List<Note> runSteps(String object, List<DdlStep> steps) {
+    return runSteps(object, steps, false);
+  }
+
+  /**
+   * As {@link #runSteps(String, List)}; with {@code resuming}, a step whose object already exists
+   * (an interrupted run created it) counts as done.
+   */
+  public List<Note> runSteps(String object, List<DdlStep> steps, boolean resuming) {
     List<Note> notes = new ArrayList<>();
     for (DdlStep step : steps) {
       try {
-        Note n = Retry.withBackoff(object + ", " + step.what(), () -> step(object, step));
+        Note n = Retry.withBackoff(object + ", " + step.what(), () -> step(object, step, resuming));
         if (n != null) {
           notes.add(n);
         }
@@ -211,7 +234,10 @@ public final class PostgresTarget implements AutoCloseable {
   }
 
   /** One DDL step on a connection of its own; a note when it was weakened or not created. */
-  private Note step(String object, DdlStep step) throws SQLException {
+  private static final java.util.Set<String> ALREADY_THERE =
+      java.util.Set.of("42P07", "42710", "42P16");
+
+  private Note step(String object, DdlStep step, boolean resuming) throws SQLException {
     try (Connection c = pool.getConnection();
         Statement st = c.createStatement()) {
       st.execute("SET maintenance_work_mem = '256MB'");
@@ -221,6 +247,9 @@ public final class PostgresTarget implements AutoCloseable {
       } catch (SQLException e) {
         if (Retry.connectionLost(e)) {
           throw e;
+        }
+        if (resuming && ALREADY_THERE.contains(e.getSQLState())) {
+          return null; // made by the interrupted run
         }
         String why = firstLine(e.getMessage()).replaceFirst("^ERROR: ", "");
         if (step.offendersSql() != null) {
