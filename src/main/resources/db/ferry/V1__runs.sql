@@ -1,6 +1,8 @@
+-- Idempotent on purpose (here and in every later script): a run killed between a script's DDL
+-- and Flyway's history row must not leave the next run unable to migrate.
 -- Every ferry run and what it did per table. Written at the start of a run (state 'running')
 -- and completed at its end, so a run that crashed stays visibly unfinished.
-CREATE TABLE runs (
+CREATE TABLE IF NOT EXISTS runs (
   run_id        uuid PRIMARY KEY,
   started_at    timestamptz NOT NULL DEFAULT now(),
   finished_at   timestamptz,
@@ -13,7 +15,7 @@ CREATE TABLE runs (
   message       text
 );
 
-CREATE TABLE table_results (
+CREATE TABLE IF NOT EXISTS table_results (
   run_id         uuid NOT NULL REFERENCES runs ON DELETE CASCADE,
   source_table   text NOT NULL,
   target_table   text NOT NULL,

@@ -112,6 +112,24 @@ class KillResumeTest {
         .isEqualTo(3);
   }
 
+  @Test
+  void aRunKilledBetweenMetadataDdlAndItsHistoryRowLeavesNothingBroken() throws Exception {
+    Path db =
+        dev.ferry.testing.Sqlite.create(
+            tmp.resolve("m.db"), "CREATE TABLE a (v TEXT);\nINSERT INTO a VALUES ('x')");
+    TargetUrl url = TestPostgres.newDatabase();
+    assertThat(Ferry.run("migrate", db, "--target", url.display(), "-q").exitCode()).isZero();
+    try (var c = TestPostgres.connect(url);
+        var st = c.createStatement()) { // as a kill at the wrong moment leaves it
+      st.execute("DELETE FROM ferry.schema_history WHERE version IS NOT NULL");
+    }
+    Ferry.Result r = Ferry.run("migrate", db, "--target", url.display(), "-q", "--schema", "again");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(count(url, "SELECT count(*) FROM ferry.schema_history WHERE version IS NOT NULL"))
+        .isEqualTo(3);
+    assertThat(count(url, "SELECT count(*) FROM ferry.runs")).isEqualTo(2);
+  }
+
   /** `ferry migrate` in a JVM of its own, so it can be killed for real. */
   private Process ferry(Path db, TargetUrl url) throws Exception {
     List<String> cmd =
