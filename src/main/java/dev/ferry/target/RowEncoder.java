@@ -16,13 +16,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Encodes a source row as the fields of a binary COPY tuple, applying the bad-value policy, and
- * hashes its canonical encoding. The canonical encoding of a row is the sequence of its loaded
- * fields in PostgreSQL's binary send format, each prefixed by its int32 length (-1 for NULL):
- * exactly the COPY fields, except that a jsonb field is PostgreSQL's canonical jsonb text (what
- * jsonb_send returns) rather than the source text. {@code verify.ChecksumSql} builds the same bytes
- * on the server. Repaired values are hashed as loaded, so checksums agree and the originals are
- * accounted for in ferry.fixups.
+ * Encodes a source row as the fields of a binary COPY tuple, applying the bad-value policy. The
+ * encoded fields are what {@link RowHasher} hashes (as the server hashes the stored row) and what
+ * key hashes for the row-by-row comparison are made of. Repaired values are encoded, and so hashed,
+ * as loaded: checksums agree, and the originals are accounted for in ferry.fixups.
  */
 public final class RowEncoder {
   /** A value loaded in repaired form: the original bytes are kept verbatim. */
@@ -68,10 +65,6 @@ public final class RowEncoder {
       }
     }
     return -1;
-  }
-
-  public int width() {
-    return encoders.length;
   }
 
   public List<ColumnPlan> columns() {

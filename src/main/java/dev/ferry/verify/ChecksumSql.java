@@ -6,23 +6,19 @@ import dev.ferry.plan.TablePlan;
 import java.util.List;
 
 /**
- * The server side of the canonical row encoding (see target.RowEncoder): each loaded column through
- * its type's binary send function, length-prefixed, NULL as -1; the row hash is the first 64 bits
- * of the MD5 of the concatenation, summed over the table as numeric.
+ * The server side of verification: the row hash (the XOR of each field's seeded PostgreSQL hash;
+ * target.RowHasher computes the same from the source) summed over a table, and the canonical field
+ * encoding that keys rows in the row-by-row comparison.
  */
 final class ChecksumSql {
   private ChecksumSql() {}
 
   /**
-   * The expression of one row's canonical encoding (bytea), over a relation that has each column as
-   * itself and each variable-length column's send() output as {@code s_<i>} (see {@link #sends}),
-   * so that no send() is computed twice.
+   * The canonical encoding (bytea) of the fields at {@code positions} of the loaded columns: each
+   * through its type's send function, length-prefixed, NULL as -1, over a relation that has each
+   * variable-length column's send() output as {@code s_<i>} (see {@link #sends}). Used to key rows
+   * in the row-by-row comparison.
    */
-  static String rowBytes(List<ColumnPlan> columns) {
-    return fieldBytes(columns, java.util.stream.IntStream.range(0, columns.size()).toArray());
-  }
-
-  /** The canonical encoding of the fields at {@code positions} of the loaded columns. */
   static String fieldBytes(List<ColumnPlan> columns, int[] positions) {
     if (positions.length == 0) {
       return "'\\x'::bytea";

@@ -3,9 +3,9 @@ package dev.ferry.verify;
 import java.math.BigInteger;
 
 /**
- * An order-independent checksum of a table: its row count and the sum of each row's hash (the first
- * 64 bits of the MD5 of its canonical encoding, as a signed big-endian integer). Both sides compute
- * it, the source while streaming rows, PostgreSQL in one query.
+ * An order-independent checksum of a table: its row count and the sum of each row's 64-bit hash
+ * (the XOR of each field's seeded PostgreSQL hash, see verify.ChecksumSql and target.RowHasher).
+ * Both sides compute it, the source while streaming rows, PostgreSQL in one query.
  */
 public record TableChecksum(long rows, BigInteger sum) {
 
@@ -30,14 +30,5 @@ public record TableChecksum(long rows, BigInteger sum) {
   /** The hash standing for NULL at a (0-based) column position in a row hash. */
   public static long nullHash(int position) {
     return dev.ferry.value.PgHash.int8(position + 1, 0x6e756c6cL);
-  }
-
-  /** The 64-bit row hash of a 16-byte MD5 digest: its first 8 bytes, big-endian, signed. */
-  public static long rowHash(byte[] md5) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (md5[i] & 0xff);
-    }
-    return v;
   }
 }
