@@ -86,6 +86,15 @@ final class MigrateCommand implements Callable<Integer> {
   String priority;
 
   @Option(
+      names = "--chunk-rows",
+      defaultValue = "1000000",
+      paramLabel = "N",
+      description =
+          "a big table loads in chunks of about N rows, each committed with a checkpoint that"
+              + " an interrupted run resumes from (default ${DEFAULT-VALUE}; 0: whole tables)")
+  long chunkRows;
+
+  @Option(
       names = "--resume",
       description =
           "continue the interrupted run of this source (a plain re-run does too); fail if there is none")
@@ -150,6 +159,7 @@ final class MigrateCommand implements Callable<Integer> {
               !noBackup,
               priority == null ? null : priority.toUpperCase(Locale.ROOT),
               resume,
+              chunkRows,
               report == null || sources.size() == 1
                   ? report
                   : report.resolveSibling(name + "-" + report.getFileName()),

@@ -79,6 +79,7 @@ final class SourceOptions {
         false,
         null,
         false,
+        0,
         null,
         java.nio.file.Paths.get("").toAbsolutePath());
   }

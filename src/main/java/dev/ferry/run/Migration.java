@@ -189,6 +189,8 @@ public final class Migration {
     long loadStarted = System.nanoTime();
     java.util.Set<String> finished =
         previous != null ? RunStore.objects(target, runId) : java.util.Set.of();
+    Map<String, dev.ferry.target.LoadedSoFar> committed =
+        previous != null ? RunStore.checkpoints(target, runId) : Map.of();
     if (options.ifExists() == IfExists.FAIL) {
       List<String> names = new ArrayList<>();
       plan.tables().forEach(t -> names.add(t.name()));
@@ -233,8 +235,9 @@ public final class Migration {
           if (!options.planOptions().priority().apply(t.source().name()).equals(level)) {
             continue;
           }
-          if (finished.contains(t.name())) {
-            futures.put(t, pool.submit(() -> resumed(t, source, target, store, runId)));
+          dev.ferry.target.LoadedSoFar soFar = committed.get(t.source().name());
+          if (soFar != null && soFar.last()) {
+            futures.put(t, pool.submit(() -> resumed(t, source, target, soFar)));
             continue;
           }
           futures.put(
@@ -243,16 +246,23 @@ public final class Migration {
                   () -> {
                     progress.start(t.source().name(), t.rowCount());
                     try {
-                      return target.load(
-                          t,
+                      LoadOptions how =
                           new LoadOptions(
                               options.ifExists(),
                               options.verify() != Verifier.Mode.COUNT
                                   && options.ifExists() != IfExists.APPEND,
                               options.badValues(),
-                              runId),
-                          source,
-                          rows -> progress.update(t.source().name(), rows));
+                              runId,
+                              options.chunkRows());
+                      return soFar != null
+                          ? target.resume(
+                              t,
+                              how,
+                              source,
+                              rows -> progress.update(t.source().name(), rows),
+                              soFar)
+                          : target.load(
+                              t, how, source, rows -> progress.update(t.source().name(), rows));
                     } finally {
                       progress.done(t.source().name());
                     }
@@ -409,22 +419,22 @@ public final class Migration {
    * copy for the checksum, and its fixups and rejects are those already recorded.
    */
   private LoadResult resumed(
-      TablePlan t, SqliteSource source, PostgresTarget target, RunStore store, UUID runId) {
+      TablePlan t, SqliteSource source, PostgresTarget target, dev.ferry.target.LoadedSoFar soFar) {
     long t0 = System.nanoTime();
-    long[] issues = store.issues(runId, t.source().name());
-    TableChecksum sum =
-        options.verify() != Verifier.Mode.COUNT
-            ? Verifier.checksum(source, t, options.badValues())
-            : null;
+    TableChecksum sum = soFar.checksum();
+    if (sum == null
+        && options.verify() != Verifier.Mode.COUNT) { // loaded without one: read the copy again
+      sum = Verifier.checksum(source, t, options.badValues());
+    }
     List<Note> notes =
         new ArrayList<>(target.runSteps("table " + t.source().name(), t.constraints(), true));
     return new LoadResult(
-        t.rowCount(),
-        target.count(t.qualified()),
+        soFar.read(),
+        soFar.written(),
         0,
-        issues[0],
-        issues[1],
-        0,
+        soFar.fixed(),
+        soFar.setAside(),
+        soFar.bytes(),
         System.nanoTime() - t0,
         sum,
         notes);
@@ -472,13 +482,19 @@ public final class Migration {
     if (mode == Verifier.Mode.COUNT) {
       return new VerifiedTable(ok, "VERIFIED (count)", inTarget, notes);
     }
-    if (r.sourceChecksum() == null) {
+    TableChecksum here = r.sourceChecksum();
+    if (here == null && r.rowsBefore() == 0 && options.ifExists() != IfExists.APPEND) {
+      here =
+          Verifier.checksum(
+              source, t, options.badValues()); // not computed while loading: read the copy
+    }
+    if (here == null) {
       notes.add(
           "checksum not compared: the table held rows before this run (--if-exists append); counts compared");
       return new VerifiedTable(ok, "VERIFIED (count)", inTarget, notes);
     }
     TableChecksum there = Verifier.checksum(target, t);
-    boolean same = there.equals(r.sourceChecksum());
+    boolean same = there.equals(here);
     if (!same && ok) {
       notes.add("checksum mismatch: the rows' values differ between source and target");
     }

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param backup take a backup and read from it (false: --no-backup, read the source directly)
  * @param priority move only tables of this priority (P0, P1, P2), or null for all
  * @param resume require an interrupted run to resume (a plain re-run resumes one anyway)
+ * @param chunkRows rows per committed chunk of a big table, the unit of resume (0: whole tables)
  * @param report JSON report file, or null
  * @param workDir where .ferry/ lives
  */
@@ -47,6 +48,7 @@ public record RunOptions(
     boolean backup,
     String priority,
     boolean resume,
+    long chunkRows,
     Path report,
     Path workDir) {
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
@@ -76,6 +78,10 @@ public record RunOptions(
     config = config == null ? dev.ferry.config.FerryConfig.none() : config;
     if (priority != null && !dev.ferry.config.FerryConfig.LEVELS.contains(priority)) {
       throw new FerryException(ErrorCode.USAGE, "--priority " + priority + ": use P0, P1 or P2");
+    }
+    if (chunkRows < 0) {
+      throw new FerryException(
+          ErrorCode.USAGE, "--chunk-rows " + chunkRows + ": use 0 (whole tables) or more");
     }
     if ("ferry".equals(schema)) {
       throw new FerryException(

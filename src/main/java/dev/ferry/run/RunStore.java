@@ -109,6 +109,51 @@ final class RunStore {
         });
   }
 
+  /**
+   * What the run's committed chunks hold, per source table (ferry.checkpoints). A table whose
+   * chunks were loaded without a checksum (count-only verification) has a null checksum.
+   */
+  static Map<String, dev.ferry.target.LoadedSoFar> checkpoints(
+      dev.ferry.target.PostgresTarget target, UUID run) {
+    return target.withRetry(
+        "reading the run's checkpoints",
+        () -> {
+          Map<String, dev.ferry.target.LoadedSoFar> out = new java.util.HashMap<>();
+          try (Connection c = target.dataSource().getConnection();
+              PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT source_table, count(*), max(upto_rowid), bool_or(last),"
+                          + " sum(rows_read), sum(rows_written), sum(bytes), sum(sum_rows), sum(sum_value), sum(fixed),"
+                          + " sum(set_aside), bool_and(sum_rows = rows_written - 0 OR rows_written = 0)"
+                          + " FROM ferry.checkpoints WHERE run_id = ? GROUP BY source_table")) {
+            ps.setObject(1, run);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                Long upto = rs.getObject(3) == null ? null : rs.getLong(3);
+                dev.ferry.verify.TableChecksum sum =
+                    rs.getBoolean(12)
+                        ? new dev.ferry.verify.TableChecksum(
+                            rs.getLong(8), rs.getBigDecimal(9).toBigIntegerExact())
+                        : null;
+                out.put(
+                    rs.getString(1),
+                    new dev.ferry.target.LoadedSoFar(
+                        rs.getInt(2),
+                        upto,
+                        rs.getBoolean(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        sum,
+                        rs.getLong(10),
+                        rs.getLong(11)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
   /** Values repaired (fixups) and rows set aside (rejects) of a table in a run. */
   long[] issues(UUID run, String sourceTable) {
     return target.withRetry(

@@ -203,7 +203,17 @@ public final class PostgresTarget implements AutoCloseable {
    */
   public LoadResult load(
       TablePlan table, LoadOptions options, SqliteSource source, LongConsumer progress) {
-    return new TableLoader(this, table, options, source, progress).run();
+    return new TableLoader(this, table, options, source, progress, null).run();
+  }
+
+  /** Goes on with a table whose first chunks an interrupted run committed. */
+  public LoadResult resume(
+      TablePlan table,
+      LoadOptions options,
+      SqliteSource source,
+      LongConsumer progress,
+      LoadedSoFar soFar) {
+    return new TableLoader(this, table, options, source, progress, soFar).run();
   }
 
   /**

@@ -37,6 +37,9 @@ final class TableLoader {
   private final SqliteSource source;
   private final LongConsumer progress;
   private final LoadOptions options;
+  private final LoadedSoFar soFar;
+  private boolean ours;
+  private long before;
   private final List<Note> notes = new ArrayList<>();
   private TablePlan table;
 
@@ -45,7 +48,9 @@ final class TableLoader {
       TablePlan table,
       LoadOptions options,
       SqliteSource source,
-      LongConsumer progress) {
+      LongConsumer progress,
+      LoadedSoFar soFar) {
+    this.soFar = soFar;
     this.options = options;
     this.mode = options.ifExists();
     this.target = target;
@@ -57,36 +62,125 @@ final class TableLoader {
   LoadResult run() {
     long start = System.nanoTime();
     TablePlan planned = table;
-    LoadResult data;
-    try {
-      data =
-          Retry.withBackoff(
-              "loading table " + table.source().name(),
-              () -> {
-                table = planned; // every attempt starts from the plan: the failed one left nothing
-                // behind
-                notes.clear();
-                return loadData(start);
-              });
-    } catch (SQLException e) {
-      throw target.failure(
-          "loading table " + table.source().name() + " into " + table.qualified(), e);
+    List<long[]> ranges = chunks();
+    long read = soFar == null ? 0 : soFar.read();
+    long written = soFar == null ? 0 : soFar.written();
+    long bytes = soFar == null ? 0 : soFar.bytes();
+    long fixed = soFar == null ? 0 : soFar.fixed();
+    long setAside = soFar == null ? 0 : soFar.setAside();
+    TableChecksum.Accumulator sums = new TableChecksum.Accumulator();
+    java.math.BigInteger sum =
+        soFar == null || soFar.checksum() == null
+            ? java.math.BigInteger.ZERO
+            : soFar.checksum().sum();
+    long sumRows = soFar == null || soFar.checksum() == null ? 0 : soFar.checksum().rows();
+    int firstChunk = soFar == null ? 0 : soFar.chunks();
+    for (int k = 0; k < ranges.size(); k++) {
+      boolean first = soFar == null && k == 0;
+      boolean last = k == ranges.size() - 1;
+      long[] range = ranges.get(k);
+      int chunk = firstChunk + k;
+      long readBefore = read;
+      LoadResult part;
+      try {
+        part =
+            Retry.withBackoff(
+                "loading table "
+                    + table.source().name()
+                    + (ranges.size() > 1 ? " (chunk " + chunk + ")" : ""),
+                () -> {
+                  if (first) {
+                    table =
+                        planned; // every attempt starts from the plan: the failed one left nothing
+                    // behind
+                    notes.clear();
+                  }
+                  return loadChunk(first, last, chunk, range, readBefore);
+                });
+      } catch (SQLException e) {
+        throw target.failure(
+            "loading table " + table.source().name() + " into " + table.qualified(), e);
+      }
+      read += part.rowsRead();
+      written += part.rowsWritten();
+      bytes += part.bytes();
+      fixed += part.fixed();
+      setAside += part.setAside();
+      if (first) {
+        before = part.rowsBefore();
+      }
+      if (part.sourceChecksum() != null) {
+        sum = sum.add(part.sourceChecksum().sum());
+        sumRows += part.sourceChecksum().rows();
+      }
     }
-    notes.addAll(target.runSteps("table " + table.source().name(), table.constraints()));
+    progress.accept(read);
+    // chunks committed without a checksum leave the sum incomplete: then there is none
+    TableChecksum checksum =
+        options.checksum() && (soFar == null || soFar.checksum() != null)
+            ? new TableChecksum(sumRows, sum)
+            : null;
+    notes.addAll(
+        target.runSteps("table " + table.source().name(), table.constraints(), soFar != null));
     return new LoadResult(
-        data.rowsRead(),
-        data.rowsWritten(),
-        data.rowsBefore(),
-        data.fixed(),
-        data.setAside(),
-        data.bytes(),
+        read,
+        written,
+        before,
+        fixed,
+        setAside,
+        bytes,
         System.nanoTime() - start,
-        data.sourceChecksum(),
+        checksum,
         List.copyOf(notes));
   }
 
-  /** Creates (or empties, or keeps) the table and loads it, in one transaction. */
-  private LoadResult loadData(long start) throws SQLException {
+  /**
+   * The rowid ranges to load, each committed with its checkpoint: the whole table when it is small,
+   * has no rowid, or chunking is off; for a resumed load, what is left after the last committed
+   * rowid.
+   */
+  private List<long[]> chunks() {
+    List<long[]> out = new ArrayList<>();
+    long[] whole = {Long.MIN_VALUE, Long.MAX_VALUE};
+    long rows = table.rowCount();
+    long[] span =
+        table.source().withoutRowid() || options.chunkRows() <= 0 || rows <= options.chunkRows()
+            ? new long[0]
+            : source.rowidRange(table.source());
+    if (span.length == 0) {
+      out.add(
+          soFar != null && soFar.uptoRowid() != null
+              ? new long[] {soFar.uptoRowid() + 1, Long.MAX_VALUE}
+              : whole);
+      return out;
+    }
+    long n = (rows + options.chunkRows() - 1) / options.chunkRows();
+    long width = Math.max(1, (span[1] - span[0]) / n + 1);
+    for (long from = span[0]; from <= span[1]; from += width) {
+      long to = from + width - 1 >= span[1] ? Long.MAX_VALUE : from + width - 1;
+      if (soFar != null && soFar.uptoRowid() != null) {
+        if (to <= soFar.uptoRowid()) {
+          continue;
+        }
+        from = Math.max(from, soFar.uptoRowid() + 1);
+      }
+      out.add(new long[] {from, to});
+      if (to == Long.MAX_VALUE) {
+        break;
+      }
+    }
+    if (out.isEmpty()) {
+      out.add(new long[] {soFar.uptoRowid() + 1, Long.MAX_VALUE});
+    }
+    return out;
+  }
+
+  /**
+   * Loads one chunk (rowids in {@code range}) in one transaction, with its checkpoint; the first
+   * chunk also creates (or empties, or keeps) the table, the last restarts its identity.
+   */
+  private LoadResult loadChunk(
+      boolean first, boolean last, int chunk, long[] range, long readBefore) throws SQLException {
     long read;
     long written;
     long before = 0;
@@ -96,32 +190,35 @@ final class TableLoader {
     long setAside;
     try (Connection c = target.connection()) {
       c.setAutoCommit(false);
-      boolean fresh;
-      try (Statement st = c.createStatement()) {
-        boolean exists = exists(st);
-        boolean replaced = false;
-        if (mode == IfExists.DROP && exists) {
-          st.execute("DROP TABLE " + table.qualified() + " CASCADE");
-          exists = false;
-          replaced = true;
+      boolean fresh = false;
+      if (first) {
+        try (Statement st = c.createStatement()) {
+          boolean exists = exists(st);
+          boolean replaced = false;
+          if (mode == IfExists.DROP && exists) {
+            st.execute("DROP TABLE " + table.qualified() + " CASCADE");
+            exists = false;
+            replaced = true;
+          }
+          if (!exists) {
+            create(st);
+            target.record(c, options.run(), "table", table.schema(), table.name(), replaced);
+            fresh = true;
+          } else if (mode == IfExists.TRUNCATE) {
+            st.execute("TRUNCATE " + table.qualified());
+            fresh = true;
+          } else if (mode == IfExists.APPEND) {
+            before = count(st);
+            fresh = false;
+          } else {
+            throw new FerryException(
+                ErrorCode.TARGET_CONFLICT,
+                "table "
+                    + table.qualified()
+                    + " already exists; choose --if-exists drop|truncate|append");
+          }
         }
-        if (!exists) {
-          create(st);
-          target.record(c, options.run(), "table", table.schema(), table.name(), replaced);
-          fresh = true;
-        } else if (mode == IfExists.TRUNCATE) {
-          st.execute("TRUNCATE " + table.qualified());
-          fresh = true;
-        } else if (mode == IfExists.APPEND) {
-          before = count(st);
-          fresh = false;
-        } else {
-          throw new FerryException(
-              ErrorCode.TARGET_CONFLICT,
-              "table "
-                  + table.qualified()
-                  + " already exists; choose --if-exists drop|truncate|append");
-        }
+        ours = fresh;
       }
       List<ColumnPlan> columns = table.loadedColumns();
       String copySql =
@@ -138,13 +235,17 @@ final class TableLoader {
       List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
       CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
       read = 0;
-      try (RowCursor rows = source.openRows(table.source(), sourceColumns);
+      boolean ranged = range[0] != Long.MIN_VALUE || range[1] != Long.MAX_VALUE;
+      try (RowCursor rows =
+              ranged
+                  ? source.openRows(table.source(), sourceColumns, range[0], range[1])
+                  : source.openRows(table.source(), sourceColumns);
           IssueLog issues = new IssueLog(options.run(), table, encoder);
           HashPipeline hashes = options.checksum() ? new HashPipeline(encoder.hasher()) : null) {
         CopyStream out = new CopyStream(copy, BUFFER_BYTES);
         while (rows.next()) {
           if (++read % PROGRESS_EVERY == 0) {
-            progress.accept(read);
+            progress.accept(readBefore + read);
           }
           if (!encoder.encode(rows)) {
             issues.reject(rows, encoder.rejectReason());
@@ -164,6 +265,17 @@ final class TableLoader {
         issues.copyInto(c);
         fixed = issues.fixed();
         setAside = issues.setAside();
+        checkpoint(
+            c,
+            chunk,
+            ranged ? range[1] : null,
+            last,
+            read,
+            written,
+            bytes,
+            sourceChecksum,
+            fixed,
+            setAside);
       } catch (ValueEncoder.BadValue e) {
         cancel(copy);
         throw new FerryException(
@@ -184,25 +296,50 @@ final class TableLoader {
             "cannot record fixups or rejects of " + table.source().name() + ": " + e.getMessage(),
             e);
       }
-      progress.accept(read);
       String restart = Ddl.restartIdentity(table);
-      if (restart != null && fresh) {
+      if (restart != null && last && (ours || soFar != null)) {
         try (Statement st = c.createStatement()) {
           st.execute(restart);
         }
       }
       c.commit();
     }
-    return new LoadResult(
-        read,
-        written,
-        before,
-        fixed,
-        setAside,
-        bytes,
-        System.nanoTime() - start,
-        sourceChecksum,
-        notes);
+    return new LoadResult(read, written, before, fixed, setAside, bytes, 0, sourceChecksum, notes);
+  }
+
+  /** The chunk's checkpoint, on the chunk's transaction: committed with its rows or not at all. */
+  private void checkpoint(
+      Connection c,
+      int chunk,
+      Long upto,
+      boolean last,
+      long read,
+      long written,
+      long bytes,
+      TableChecksum sum,
+      long fixed,
+      long setAside)
+      throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO ferry.checkpoints (run_id, source_table,"
+                + " chunk, upto_rowid, last, rows_read, rows_written, bytes, sum_rows, sum_value, fixed, set_aside)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setObject(1, options.run());
+      ps.setString(2, table.source().name());
+      ps.setInt(3, chunk);
+      ps.setObject(4, upto == null || upto == Long.MAX_VALUE ? null : upto);
+      ps.setBoolean(5, last);
+      ps.setLong(6, read);
+      ps.setLong(7, written);
+      ps.setLong(8, bytes);
+      ps.setLong(9, sum == null ? 0 : sum.rows());
+      ps.setBigDecimal(
+          10, new java.math.BigDecimal(sum == null ? java.math.BigInteger.ZERO : sum.sum()));
+      ps.setLong(11, fixed);
+      ps.setLong(12, setAside);
+      ps.executeUpdate();
+    }
   }
 
   private boolean exists(Statement st) throws SQLException {

@@ -64,6 +64,14 @@ class KillResumeTest {
     Ferry.Result verify = Ferry.run("verify", db, "--target", url.display(), "--verify", "full");
     assertThat(verify.exitCode()).as(verify.all()).isZero();
     assertThat(count(url, "SELECT count(*) FROM tweets")).isEqualTo(120_000);
+    assertThat(count(url, "SELECT count(*) FROM ferry.checkpoints WHERE source_table = 'tweets'"))
+        .as("tweets was loaded in chunks, each committed once")
+        .isEqualTo(6);
+    assertThat(
+            count(
+                url,
+                "SELECT sum(rows_written) FROM ferry.checkpoints WHERE source_table = 'tweets'"))
+        .isEqualTo(120_000);
     assertThat(count(url, "SELECT count(*) FROM ferry.runs WHERE state = 'succeeded'")).isOne();
     assertThat(count(url, "SELECT count(*) FROM ferry.runs WHERE state <> 'succeeded'")).isZero();
   }
@@ -126,7 +134,7 @@ class KillResumeTest {
     Ferry.Result r = Ferry.run("migrate", db, "--target", url.display(), "-q", "--schema", "again");
     assertThat(r.exitCode()).as(r.all()).isZero();
     assertThat(count(url, "SELECT count(*) FROM ferry.schema_history WHERE version IS NOT NULL"))
-        .isEqualTo(3);
+        .isEqualTo(4);
     assertThat(count(url, "SELECT count(*) FROM ferry.runs")).isEqualTo(2);
   }
 
@@ -146,7 +154,9 @@ class KillResumeTest {
                 url.display(),
                 "-q",
                 "--backup-dir",
-                tmp.resolve("backups").toString()));
+                tmp.resolve("backups").toString(),
+                "--chunk-rows",
+                "20000"));
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 }
