@@ -154,28 +154,6 @@ final class RunStore {
         });
   }
 
-  /** Values repaired (fixups) and rows set aside (rejects) of a table in a run. */
-  long[] issues(UUID run, String sourceTable) {
-    return target.withRetry(
-        "counting fixups and rejects",
-        () -> {
-          try (Connection c = dataSource.getConnection();
-              PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT (SELECT count(*) FROM ferry.fixups WHERE run_id = ? AND"
-                          + " source_table = ?), (SELECT count(*) FROM ferry.rejects WHERE run_id = ? AND source_table = ?)")) {
-            ps.setObject(1, run);
-            ps.setString(2, sourceTable);
-            ps.setObject(3, run);
-            ps.setString(4, sourceTable);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return new long[] {rs.getLong(1), rs.getLong(2)};
-            }
-          }
-        });
-  }
-
   /** Marks an interrupted run as running again. */
   void resume(UUID run) {
     update(
@@ -199,7 +177,13 @@ final class RunStore {
     update(
         "INSERT INTO ferry.table_results (run_id, source_table, target_table, rows_read, rows_written,"
             + " rows_in_target, rows_fixed, rows_set_aside, bytes, seconds, verdict, notes)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
+            // a resumed run writes its results again: the latest attempt's stand
+            + " ON CONFLICT (run_id, source_table) DO UPDATE SET target_table = EXCLUDED.target_table,"
+            + " rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written,"
+            + " rows_in_target = EXCLUDED.rows_in_target, rows_fixed = EXCLUDED.rows_fixed,"
+            + " rows_set_aside = EXCLUDED.rows_set_aside, bytes = EXCLUDED.bytes, seconds = EXCLUDED.seconds,"
+            + " verdict = EXCLUDED.verdict, notes = EXCLUDED.notes",
         run,
         t.source(),
         t.target(),

@@ -154,6 +154,9 @@ public final class PostgresTarget implements AutoCloseable {
                 throw e;
               }
               c.rollback();
+              if ("42P07".equals(e.getSQLState()) && existsAsOwn(run, schema, name)) {
+                return null; // made by the interrupted run this one resumes
+              }
               return new Note(
                   object, "not created: " + firstLine(e.getMessage()).replaceFirst("^ERROR: ", ""));
             }
@@ -318,15 +321,6 @@ public final class PostgresTarget implements AutoCloseable {
           });
     } catch (SQLException e) {
       throw failure("cannot count " + qualified, e);
-    }
-  }
-
-  void execute(String sql) {
-    try (Connection c = pool.getConnection();
-        Statement st = c.createStatement()) {
-      st.execute(sql);
-    } catch (SQLException e) {
-      throw failure("statement failed: " + sql, e);
     }
   }
 

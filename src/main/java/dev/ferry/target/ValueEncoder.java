@@ -170,10 +170,13 @@ interface ValueEncoder {
     };
   }
 
+  /** Digits with an optional minus sign: an integer written as text. */
+  java.util.regex.Pattern INTEGER_TEXT = java.util.regex.Pattern.compile("-?\\d{1,19}");
+
   /** An integer written as text, under a forced cast: digits with an optional minus sign. */
   private static long parseLong(RowCursor r, int i) {
     String s = new String(r.bytes(i), StandardCharsets.UTF_8).trim();
-    if (!s.matches("-?\\d{1,19}")) {
+    if (!INTEGER_TEXT.matcher(s).matches()) {
       throw bad(r, i, "not an integer");
     }
     try {

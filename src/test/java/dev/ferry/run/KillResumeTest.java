@@ -138,6 +138,29 @@ class KillResumeTest {
     assertThat(count(url, "SELECT count(*) FROM ferry.runs")).isEqualTo(2);
   }
 
+  @Test
+  void resumingAfterEverythingWasCreatedKeepsItAndNotesNothing() throws Exception {
+    Path db =
+        dev.ferry.testing.Sqlite.create(
+            tmp.resolve("v.db"),
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT UNIQUE);\nINSERT INTO a (v) VALUES ('x'), ('y');\n"
+                + "CREATE VIEW av AS SELECT v FROM a");
+    TargetUrl url = TestPostgres.newDatabase();
+    assertThat(Ferry.run("migrate", db, "--target", url.display(), "-q").exitCode()).isZero();
+    try (var c = TestPostgres.connect(url);
+        var st = c.createStatement()) { // as if killed at the very end
+      st.execute("UPDATE ferry.runs SET state = 'running', finished_at = NULL");
+    }
+    Ferry.Result r = Ferry.run("migrate", db, "--target", url.display());
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out())
+        .contains("Resuming run")
+        .doesNotContain("Not carried exactly")
+        .doesNotContain("not created");
+    assertThat(count(url, "SELECT count(*) FROM av")).isEqualTo(2);
+    assertThat(count(url, "SELECT count(*) FROM ferry.runs")).isOne();
+  }
+
   /** `ferry migrate` in a JVM of its own, so it can be killed for real. */
   private Process ferry(Path db, TargetUrl url) throws Exception {
     List<String> cmd =
