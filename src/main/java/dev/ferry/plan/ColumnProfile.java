@@ -38,6 +38,7 @@ public final class ColumnProfile {
   boolean textTimestamp = true;
   boolean textDateOnly = true;
   boolean textBoolean = true;
+  boolean textNumeric = true;
   int maxChars;
   String firstText;
   String firstBadText;
@@ -63,6 +64,7 @@ public final class ColumnProfile {
     textTimestamp &= o.textTimestamp;
     textDateOnly &= o.textDateOnly;
     textBoolean &= o.textBoolean;
+    textNumeric &= o.textNumeric;
     maxChars = Math.max(maxChars, o.maxChars);
     firstText = firstText != null ? firstText : o.firstText;
     firstBadText = firstBadText != null ? firstBadText : o.firstBadText;
@@ -139,9 +141,51 @@ public final class ColumnProfile {
         textDateOnly = false;
       }
     }
+    if (textNumeric && !decimalLiteral(b)) {
+      textNumeric = false;
+    }
     if (textBoolean && Booleans.parse(b) == Booleans.INVALID) {
       textBoolean = false;
     }
+  }
+
+  /** A JSON number: -?digits(.digits)?([eE][+-]?digits)?. */
+  static boolean decimalLiteral(byte[] b) {
+    int i = 0;
+    int n = b.length;
+    if (i < n && b[i] == '-') {
+      i++;
+    }
+    int digits = i;
+    while (i < n && b[i] >= '0' && b[i] <= '9') {
+      i++;
+    }
+    if (i == digits) {
+      return false;
+    }
+    if (i < n && b[i] == '.') {
+      int f = ++i;
+      while (i < n && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == f) {
+        return false;
+      }
+    }
+    if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < n && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int e = i;
+      while (i < n && b[i] >= '0' && b[i] <= '9') {
+        i++;
+      }
+      if (i == e) {
+        return false;
+      }
+    }
+    return i == n;
   }
 
   private void noteBad(byte[] b) {

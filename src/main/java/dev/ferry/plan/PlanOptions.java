@@ -22,7 +22,8 @@ public record PlanOptions(
     int jobs,
     List<dev.ferry.config.Cast> casts,
     java.util.function.Function<String, String> priority,
-    String onlyPriority) {
+    String onlyPriority,
+    List<dev.ferry.config.ExtraIndex> indexes) {
 
   /** Defaults: schema public, every table, lower-case names, one job per core. */
   public static PlanOptions defaults() {
@@ -34,7 +35,8 @@ public record PlanOptions(
         Runtime.getRuntime().availableProcessors(),
         List.of(),
         table -> dev.ferry.config.FerryConfig.DEFAULT_PRIORITY,
-        null);
+        null,
+        List.of());
   }
 
   boolean includes(String table) {

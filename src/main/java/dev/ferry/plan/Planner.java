@@ -57,7 +57,8 @@ public final class Planner {
                   tableNames,
                   options.casts().stream()
                       .filter(c -> c.table().equalsIgnoreCase(t.name()))
-                      .toList())
+                      .toList(),
+                  options.indexes())
               .design());
     }
     Map<String, TablePlan> byKey = new HashMap<>();

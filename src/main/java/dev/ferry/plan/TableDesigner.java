@@ -21,6 +21,7 @@ final class TableDesigner {
   private final List<Note> notes = new ArrayList<>();
   private final List<ColumnPlan> columns = new ArrayList<>();
   private final List<dev.ferry.config.Cast> casts;
+  private final List<dev.ferry.config.ExtraIndex> extraIndexes;
 
   TableDesigner(
       SourceTable table,
@@ -28,8 +29,10 @@ final class TableDesigner {
       String schema,
       Names names,
       Map<String, String> tableNames,
-      List<dev.ferry.config.Cast> casts) {
+      List<dev.ferry.config.Cast> casts,
+      List<dev.ferry.config.ExtraIndex> extraIndexes) {
     this.casts = casts;
+    this.extraIndexes = extraIndexes;
     this.table = table;
     this.profile = profile;
     this.schema = schema;
@@ -65,6 +68,11 @@ final class TableDesigner {
     for (SourceIndex index : table.indexes()) {
       if (!index.fromConstraint()) {
         index(qualified, index, steps);
+      }
+    }
+    for (dev.ferry.config.ExtraIndex x : extraIndexes) {
+      if (x.table().equalsIgnoreCase(name) || x.table().equalsIgnoreCase(table.name())) {
+        extraIndex(qualified, x, steps);
       }
     }
     long restart = 0;
@@ -341,6 +349,41 @@ final class TableDesigner {
                 + String.join(", ", parts)
                 + ")"
                 + where,
+            null));
+  }
+
+  /** An index ferry.yaml asks for (GIN on jsonb, trigram, full text, btree). */
+  private void extraIndex(String qualified, dev.ferry.config.ExtraIndex x, List<DdlStep> steps) {
+    String expr = x.expression();
+    ColumnPlan column =
+        columns.stream().filter(c -> c.name().equalsIgnoreCase(expr)).findFirst().orElse(null);
+    String operand = column != null ? Names.quote(column.name()) : "(" + expr + ")";
+    String slug = expr.replaceAll("[^A-Za-z0-9_]+", "_").replaceAll("^_+|_+$", "");
+    String idx = names.reserve(names.target(name + "_" + slug + "_" + x.kind()));
+    String using =
+        switch (x.kind()) {
+          case "gin" ->
+              " USING gin ("
+                  + operand
+                  + (column != null && column.type().kind() == PgType.Kind.JSONB
+                      ? " jsonb_path_ops"
+                      : "")
+                  + ")";
+          case "trigram" -> " USING gin (" + operand + " gin_trgm_ops)";
+          case "fulltext" -> " USING gin (to_tsvector('simple', " + operand + "))";
+          default -> " (" + operand + ")";
+        };
+    if (x.kind().equals("trigram")) {
+      steps.add(
+          new DdlStep(
+              "extension pg_trgm (for index " + idx + ")",
+              "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+              null));
+    }
+    steps.add(
+        new DdlStep(
+            "index " + idx + " (ferry.yaml line " + x.line() + ")",
+            "CREATE INDEX " + Names.quote(idx) + " ON " + qualified + using,
             null));
   }
 

@@ -154,6 +154,14 @@ final class TypeChooser {
     if (onlyTexts && p.textJsonContainer && !p.textTimestamp) {
       return choice(PgType.JSONB, why + "jsonb (every value is a JSON object or array)");
     }
+    if (p.texts > 0
+        && p.textNumeric
+        && p.realsFinite
+        && (declared.contains("NUMERIC") || declared.contains("DECIMAL"))) {
+      return choice(
+          PgType.NUMERIC,
+          why + "numeric (every value is a number; some are exact only as written)");
+    }
     if (onlyNumbers) {
       return numeric(declared, affinity, p, why);
     }

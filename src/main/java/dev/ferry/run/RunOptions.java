@@ -106,7 +106,15 @@ public record RunOptions(
       }
     }
     return new PlanOptions(
-        schema, only, left, keepCase, jobs, casts, t -> config.priority(name, t), priority);
+        schema,
+        only,
+        left,
+        keepCase,
+        jobs,
+        casts,
+        t -> config.priority(name, t),
+        priority,
+        config.indexes());
   }
 
   /** The source's name for priorities and schemas: its file name without extension, lower case. */
