@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
 final class ExampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "OUT.db", description = "file to create")
+  @Parameters(
+      index = "0",
+      paramLabel = "OUT",
+      description = "file (or, for knowledge-base and bot, directory) to create")
   Path out;
 
   @Option(
@@ -30,9 +33,11 @@ final class ExampleCommand implements Callable<Integer> {
   @Option(
       names = "--kind",
       defaultValue = "twitter",
-      paramLabel = "twitter|dirty",
+      paramLabel = "twitter|dirty|knowledge-base|bot",
       description =
-          "twitter: seed 001's shape (default); dirty: every kind of value PostgreSQL cannot take as is")
+          "twitter: seed 001's SQLite shape (default); dirty: every kind of value PostgreSQL cannot"
+              + " take as is; knowledge-base: seed 000's JSON files (a directory); bot: seed 003's"
+              + " drafts/ and logs/ (a directory)")
   String kind;
 
   @Option(
@@ -47,8 +52,13 @@ final class ExampleCommand implements Callable<Integer> {
     switch (kind) {
       case "twitter" -> TwitterExample.write(out, tweets, seed);
       case "dirty" -> DirtyExample.write(out, Math.max(30, tweets / 100));
+      case "knowledge-base" ->
+          dev.ferry.examples.FileStoresExample.knowledgeBase(out, tweets, seed);
+      case "bot" -> dev.ferry.examples.FileStoresExample.bot(out, Math.max(1, tweets / 10), seed);
       default -> {
-        spec.commandLine().getErr().println("ferry example: --kind must be twitter or dirty");
+        spec.commandLine()
+            .getErr()
+            .println("ferry example: --kind must be twitter, dirty, knowledge-base or bot");
         return 1;
       }
     }

@@ -25,8 +25,15 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    dev.ferry.config.FerryConfig config = from.loadConfig();
     RunOptions options =
-        from.reading(from.single("inspect"), null, from.schema, from.loadConfig(), null, null);
+        from.reading(
+            from.single("inspect", config, WriterOutputStream.errStream(spec)),
+            null,
+            from.schema,
+            config,
+            null,
+            null);
     PrintStream out = WriterOutputStream.printStream(spec);
     new Inspection(options, out).run(json);
     return 0;

@@ -126,12 +126,14 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FerryConfig config = from.loadConfig();
-    List<Path> sources = new ArrayList<>(from.sources);
+    PrintStream out = WriterOutputStream.printStream(spec);
+    java.util.Set<Path> staged = new java.util.HashSet<>();
+    List<Path> sources =
+        new ArrayList<>(from.expand(config, badValues.policy, backupDir, out, staged));
     // many stores: the most urgent sources first (stable for equal priority)
     sources.sort(
         Comparator.comparingInt(
             f -> FerryConfig.LEVELS.indexOf(config.priority(RunOptions.sourceName(f), null))));
-    PrintStream out = WriterOutputStream.printStream(spec);
     int exit = 0;
     for (int k = 0; k < sources.size(); k++) {
       Path source = sources.get(k);
@@ -156,7 +158,7 @@ final class MigrateCommand implements Callable<Integer> {
               badValues.policy,
               config,
               backupDir,
-              !noBackup,
+              !noBackup && !staged.contains(source), // a staged copy is already a snapshot
               priority == null ? null : priority.toUpperCase(Locale.ROOT),
               resume,
               chunkRows,

@@ -46,10 +46,17 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     FerryConfig config = from.loadConfig();
     List<RunOptions> sources = new ArrayList<>();
-    for (Path source : from.sources) {
+    List<Path> expanded =
+        from.expand(
+            config,
+            dev.ferry.target.BadValuePolicy.FIX,
+            null,
+            WriterOutputStream.errStream(spec),
+            new java.util.HashSet<>());
+    for (Path source : expanded) {
       String name = RunOptions.sourceName(source);
       String schema =
-          schemaPerSource || from.sources.size() > 1
+          schemaPerSource || expanded.size() > 1
               ? config.schemas().getOrDefault(name, MigrateCommand.schemaName(name))
               : from.schema;
       sources.add(from.reading(source, to.target, schema, config, null, null));

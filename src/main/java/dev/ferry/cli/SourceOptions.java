@@ -9,17 +9,86 @@ import picocli.CommandLine.Parameters;
 
 /** What to read and how to name it in the target: shared by migrate, inspect and verify. */
 final class SourceOptions {
-  @Parameters(arity = "1..*", paramLabel = "SOURCE.db", description = "the SQLite database(s)")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "SOURCE",
+      description = "SQLite databases, .json/.ndjson/.jsonl/.txt files, or directories mixing them")
   List<Path> sources = new ArrayList<>();
 
-  /** The one source of a command that takes one. */
-  Path single(String command) {
+  @Option(
+      names = "--unnest",
+      description =
+          "JSON: arrays of objects in records' fields become child tables (ferry.yaml files.unnest"
+              + " names single fields)")
+  boolean unnest;
+
+  @Option(
+      names = "--staging-dir",
+      paramLabel = "DIR",
+      description =
+          "JSON/text files are staged here before the load (default: .ferry/staging, or"
+              + " BACKUP-DIR/staging with --backup-dir)")
+  Path stagingDir;
+
+  /**
+   * The sources as SQLite files: JSON and text files and directories staged into databases (listed
+   * in {@code staged}), SQLite files as they are.
+   */
+  List<Path> expand(
+      FerryConfig config,
+      dev.ferry.target.BadValuePolicy policy,
+      Path backupDir,
+      java.io.PrintStream out,
+      java.util.Set<Path> staged) {
+    Path root =
+        stagingDir != null
+            ? stagingDir
+            : backupDir != null
+                ? backupDir.resolve("staging")
+                : java.nio.file.Paths.get("").toAbsolutePath().resolve(".ferry").resolve("staging");
+    List<Path> all = new ArrayList<>();
+    for (Path p : sources) {
+      if (!dev.ferry.source.files.FileStores.handles(p)) {
+        all.add(p);
+        continue;
+      }
+      dev.ferry.source.files.FileStores.Expanded e =
+          dev.ferry.source.files.FileStores.expand(
+              p, config.files().withUnnestAll(unnest), policy, root, out);
+      e.skipped().forEach(s -> out.println("Skipped: " + s));
+      if (e.sources().isEmpty()) {
+        throw new dev.ferry.FerryException(
+            dev.ferry.ErrorCode.SOURCE_UNREADABLE,
+            p + ": no SQLite database, JSON, NDJSON or text file in it");
+      }
+      for (Path s : e.sources()) {
+        if (dev.ferry.source.files.FileStores.origin(s) != null) {
+          staged.add(s);
+        }
+        all.add(s);
+      }
+    }
+    return all;
+  }
+
+  /** The one source of a command that takes one (a file or directory staged into one). */
+  Path single(String command, FerryConfig config, java.io.PrintStream out) {
     if (sources.size() != 1) {
       throw new dev.ferry.FerryException(
           dev.ferry.ErrorCode.USAGE,
-          "ferry " + command + " takes one SOURCE.db (got " + sources.size() + ")");
+          "ferry " + command + " takes one SOURCE (got " + sources.size() + ")");
     }
-    return sources.get(0);
+    List<Path> all =
+        expand(config, dev.ferry.target.BadValuePolicy.FIX, null, out, new java.util.HashSet<>());
+    if (all.size() != 1) {
+      throw new dev.ferry.FerryException(
+          dev.ferry.ErrorCode.USAGE,
+          sources.get(0)
+              + " holds "
+              + all.size()
+              + " sources (a staged database and SQLite files): name one of them");
+    }
+    return all.get(0);
   }
 
   @Option(

@@ -35,12 +35,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    dev.ferry.config.FerryConfig config = from.loadConfig();
     RunOptions options =
         from.reading(
-            from.single("verify"),
+            from.single("verify", config, WriterOutputStream.errStream(spec)),
             to.target,
             from.schema,
-            from.loadConfig(),
+            config,
             verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
             badValues.policy);
     PrintStream out = WriterOutputStream.printStream(spec);

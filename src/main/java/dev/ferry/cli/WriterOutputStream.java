@@ -11,6 +11,12 @@ final class WriterOutputStream extends OutputStream {
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
   /** A UTF-8 PrintStream onto the command's output, for code that prints reports. */
+  /** The command's error stream (messages that must not mix with machine output). */
+  static java.io.PrintStream errStream(picocli.CommandLine.Model.CommandSpec spec) {
+    return new java.io.PrintStream(
+        new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+  }
+
   static java.io.PrintStream printStream(picocli.CommandLine.Model.CommandSpec spec) {
     return new java.io.PrintStream(
         new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);

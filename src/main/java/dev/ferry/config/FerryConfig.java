@@ -34,7 +34,9 @@ public record FerryConfig(
     List<Cast> casts,
     Map<String, String> priorities,
     Map<String, String> schemas,
-    List<String> keep) {
+    List<String> keep,
+    FileRules files,
+    List<ExtraIndex> indexes) {
   /** Priority levels, most urgent first; what nothing names is P1. */
   public static final List<String> LEVELS = List.of("P0", "P1", "P2");
 
@@ -59,7 +61,8 @@ public record FerryConfig(
 
   /** No config: every choice is Ferry's. */
   public static FerryConfig none() {
-    return new FerryConfig(null, List.of(), Map.of(), Map.of(), List.of());
+    return new FerryConfig(
+        null, List.of(), Map.of(), Map.of(), List.of(), FileRules.DEFAULT, List.of());
   }
 
   /** The tables of {@code source} that stay in SQLite (keep: lists table or source.table). */
@@ -94,10 +97,13 @@ public record FerryConfig(
     Map<String, String> priorities = new java.util.LinkedHashMap<>();
     Map<String, String> schemas = new java.util.LinkedHashMap<>();
     List<String> keep = new ArrayList<>();
+    FileRules files = FileRules.DEFAULT;
+    List<ExtraIndex> indexes = new ArrayList<>();
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
       if (t == null) {
-        return new FerryConfig(file, List.of(), Map.of(), Map.of(), List.of());
+        return new FerryConfig(
+            file, List.of(), Map.of(), Map.of(), List.of(), FileRules.DEFAULT, List.of());
       }
       if (t != JsonToken.START_OBJECT) {
         throw error(file, p, "the top level must be a mapping (casts: …)");
@@ -118,6 +124,14 @@ public record FerryConfig(
           }
           continue;
         }
+        if (key.equals("files")) {
+          files = readFiles(file, p);
+          continue;
+        }
+        if (key.equals("indexes")) {
+          readIndexes(file, p, indexes);
+          continue;
+        }
         if (key.equals("priorities") || key.equals("schemas")) {
           readMap(file, p, key, key.equals("priorities") ? priorities : schemas);
           continue;
@@ -130,7 +144,7 @@ public record FerryConfig(
                   + line
                   + ": unknown key '"
                   + key
-                  + "'; ferry.yaml knows: casts, priorities, schemas, keep");
+                  + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes");
         }
         if (p.currentToken() != JsonToken.START_OBJECT) {
           throw error(
@@ -164,7 +178,13 @@ public record FerryConfig(
           e);
     }
     return new FerryConfig(
-        file, List.copyOf(casts), Map.copyOf(priorities), Map.copyOf(schemas), List.copyOf(keep));
+        file,
+        List.copyOf(casts),
+        Map.copyOf(priorities),
+        Map.copyOf(schemas),
+        List.copyOf(keep),
+        files,
+        List.copyOf(indexes));
   }
 
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
@@ -206,6 +226,103 @@ public record FerryConfig(
                 + "'; use a plain name: letters, digits and _, at most 63");
       }
       into.put(name, key.equals("priorities") ? value.toUpperCase(Locale.ROOT) : value);
+    }
+  }
+
+  /** files: {doc: bool, unnest: [table.field], keyed: {table: key column}, records: [table]}. */
+  private static FileRules readFiles(Path file, JsonParser p) throws IOException {
+    String example =
+        "files: {doc: true, unnest: [tweet_cache.media], keyed: {tweet_cache: tweet_id}}";
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw error(file, p, "files: must be a mapping, e.g. '" + example + "'");
+    }
+    boolean doc = true;
+    java.util.Set<String> unnest = new java.util.LinkedHashSet<>();
+    Map<String, String> keyed = new java.util.LinkedHashMap<>();
+    java.util.Set<String> records = new java.util.LinkedHashSet<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      p.nextToken();
+      switch (key) {
+        case "doc" -> {
+          if (!p.currentToken().isBoolean()) {
+            throw error(file, p, "files.doc must be true or false");
+          }
+          doc = p.getBooleanValue();
+        }
+        case "unnest", "records" -> {
+          if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw error(file, p, "files." + key + " must be a list, e.g. '" + example + "'");
+          }
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            String v = p.getText().trim().toLowerCase(Locale.ROOT);
+            if (key.equals("unnest") && v.indexOf('.') <= 0) {
+              throw error(
+                  file, p, "files.unnest entries name table.field, e.g. 'tweet_cache.media'");
+            }
+            (key.equals("unnest") ? unnest : records).add(v);
+          }
+        }
+        case "keyed" -> {
+          if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw error(
+                file, p, "files.keyed must map table: key column, e.g. '{tweet_cache: tweet_id}'");
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String t = p.currentName().toLowerCase(Locale.ROOT);
+            p.nextToken();
+            keyed.put(t, p.getText().trim());
+          }
+        }
+        default ->
+            throw error(
+                file, p, "unknown key files." + key + "; files: knows doc, unnest, keyed, records");
+      }
+    }
+    return new FileRules(
+        doc, false, java.util.Set.copyOf(unnest), Map.copyOf(keyed), java.util.Set.copyOf(records));
+  }
+
+  /** indexes: {table: [{gin: doc}, {trigram: expr}, {fulltext: expr}, {btree: expr}]}. */
+  private static void readIndexes(Path file, JsonParser p, List<ExtraIndex> into)
+      throws IOException {
+    String example = "indexes: {tweet_cache: [{gin: doc}, {trigram: \"content_data->>'text'\"}]}";
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw error(file, p, "indexes: must be a mapping of table: list, e.g. '" + example + "'");
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String table = p.currentName();
+      p.nextToken();
+      if (p.currentToken() != JsonToken.START_ARRAY) {
+        throw error(file, p, "indexes." + table + " must be a list, e.g. '" + example + "'");
+      }
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        int at = line(p);
+        if (p.currentToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME) {
+          throw error(file, p, "each index is kind: expression, e.g. '- gin: doc'");
+        }
+        String kind = p.currentName().toLowerCase(Locale.ROOT);
+        p.nextToken();
+        String expr = p.currentToken().isScalarValue() ? p.getText().trim() : "";
+        if (!ExtraIndex.KINDS.contains(kind) || expr.isEmpty()) {
+          throw new FerryException(
+              ErrorCode.USAGE,
+              file
+                  + ":"
+                  + at
+                  + ": index '"
+                  + kind
+                  + ": "
+                  + expr
+                  + "' on "
+                  + table
+                  + ": use gin, trigram, fulltext or btree with a column or expression");
+        }
+        if (p.nextToken() != JsonToken.END_OBJECT) {
+          throw error(file, p, "each index is one kind: expression pair, e.g. '- gin: doc'");
+        }
+        into.add(new ExtraIndex(table, kind, expr, at));
+      }
     }
   }
 

@@ -44,12 +44,14 @@ public final class Migration {
   private final Map<String, String> env;
   private final boolean quiet;
   private final Map<String, Double> phases = new LinkedHashMap<>();
+  private final StagedInputs staged;
 
   public Migration(RunOptions options, PrintStream out, Map<String, String> env, boolean quiet) {
     this.options = options;
     this.out = out;
     this.env = env;
     this.quiet = quiet;
+    this.staged = StagedInputs.of(options.source());
   }
 
   public RunReport run() {
@@ -291,13 +293,22 @@ public final class Migration {
 
     long keysStarted = System.nanoTime();
     phases.put("load", (keysStarted - loadStarted) / 1e9);
-    List<String> runNotes = new ArrayList<>();
+    List<String> runNotes = new ArrayList<>(staged.notes);
     plan.notes().forEach(n -> runNotes.add(n.toString()));
     Map<TablePlan, List<Note>> keyNotes = new LinkedHashMap<>();
     if (failure == null) {
       for (TablePlan t : plan.tables()) {
-        keyNotes.put(
-            t, target.runSteps("table " + t.source().name(), t.foreignKeys(), previous != null));
+        List<dev.ferry.plan.DdlStep> steps = new ArrayList<>(t.foreignKeys());
+        // fresh statistics: the first queries on the new tables get sane plans
+        steps.add(
+            new dev.ferry.plan.DdlStep(
+                "statistics (ANALYZE)",
+                "ANALYZE "
+                    + dev.ferry.plan.Names.quote(plan.schema())
+                    + "."
+                    + dev.ferry.plan.Names.quote(t.name()),
+                null));
+        keyNotes.put(t, target.runSteps("table " + t.source().name(), steps, previous != null));
       }
       runNotes.addAll(createViews(target, plan, runId));
     }
@@ -329,6 +340,14 @@ public final class Migration {
       VerifiedTable v = verify(source, target, t, r);
       mismatch |= !v.ok;
       List<String> notes = new ArrayList<>();
+      long early = staged.setAside(t.source().name());
+      if (early > 0) {
+        notes.add(
+            String.format(
+                "%,d lines set aside while reading the file (not valid JSON or a repeated key);"
+                    + " originals in ferry.rejects",
+                early));
+      }
       t.notes().forEach(n -> notes.add(n.toString()));
       r.notes().forEach(n -> notes.add(n.toString()));
       keyNotes.getOrDefault(t, List.of()).forEach(n -> notes.add(n.toString()));
@@ -337,16 +356,16 @@ public final class Migration {
           new TableResult(
               t.source().name(),
               plan.schema() + "." + t.name(),
-              r.rowsRead(),
+              r.rowsRead() + early,
               r.rowsWritten(),
               v.inTarget,
               r.fixed(),
-              r.setAside(),
+              r.setAside() + early,
               r.bytes(),
               r.nanos() / 1e9,
-              v.ok ? verdict(v.verdict, r) : "MISMATCH",
+              v.ok ? verdict(v.verdict, r, early) : "MISMATCH",
               notes));
-      repaired |= r.fixed() > 0 || r.setAside() > 0;
+      repaired |= r.fixed() > 0 || r.setAside() > 0 || early > 0;
     }
     phases.put("verify", (System.nanoTime() - verifyStarted) / 1e9);
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -390,6 +409,9 @@ public final class Migration {
     }
     for (TableResult r : results) {
       store.table(runId, r);
+    }
+    if (previous == null) {
+      staged.record(store, runId);
     }
     store.finish(runId, state, exit, message);
     RunReport report =
@@ -441,13 +463,13 @@ public final class Migration {
   }
 
   /** VERIFIED, or what was done to make the data fit: FIXED n, SET ASIDE n. */
-  private static String verdict(String verified, LoadResult r) {
+  private static String verdict(String verified, LoadResult r, long early) {
     List<String> parts = new ArrayList<>();
     if (r.fixed() > 0) {
       parts.add(String.format("FIXED %,d", r.fixed()));
     }
-    if (r.setAside() > 0) {
-      parts.add(String.format("SET ASIDE %,d", r.setAside()));
+    if (r.setAside() + early > 0) {
+      parts.add(String.format("SET ASIDE %,d", r.setAside() + early));
     }
     return parts.isEmpty() ? verified : String.join(", ", parts);
   }
@@ -604,7 +626,9 @@ public final class Migration {
 
   /** The source as the user named it (the run may read a backup copy of it). */
   private String sourceName() {
-    return options.source().toAbsolutePath().normalize().toString();
+    return staged.origin != null
+        ? staged.origin
+        : options.source().toAbsolutePath().normalize().toString();
   }
 
   private String verifiedWhat() {

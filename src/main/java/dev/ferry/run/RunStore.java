@@ -198,6 +198,19 @@ final class RunStore {
         json(t.notes()));
   }
 
+  /** A row set aside before the load (a bad NDJSON line, a repeated key), kept verbatim. */
+  void reject(
+      UUID run, String table, Map<String, Object> key, Map<String, Object> row, String why) {
+    update(
+        "INSERT INTO ferry.rejects (run_id, source_table, row_key, original_row, reason)"
+            + " VALUES (?, ?, ?::jsonb, ?::jsonb, ?)",
+        run,
+        table,
+        json(key),
+        json(row),
+        why);
+  }
+
   void finish(UUID run, String state, int exitCode, String message) {
     update(
         "UPDATE ferry.runs SET finished_at = now(), state = ?, exit_code = ?, message = ? WHERE run_id = ?",

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Golden scenarios: each folder under src/test/resources/scenarios holds source.sql (the SQLite
- * database, built fresh), optionally args.txt (extra `ferry migrate` arguments), and expected.txt:
- * the target catalog, then the notes the run reported, then the exit code. Run with
- * -Dferry.golden.update=true to rewrite expected.txt after a deliberate change, and review the diff
- * like code.
+ * database, built fresh) or a source/ directory of JSON, NDJSON and text files, optionally args.txt
+ * (extra `ferry migrate` arguments), and expected.txt: the target catalog, then the notes the run
+ * reported, then the exit code. Run with -Dferry.golden.update=true to rewrite expected.txt after a
+ * deliberate change, and review the diff like code.
  */
 class GoldenScenariosTest {
   private static final Path ROOT = Paths.get("src/test/resources/scenarios");
@@ -43,8 +43,11 @@ class GoldenScenariosTest {
 
   private void run(Path dir) throws Exception {
     Path db =
-        Sqlite.create(
-            tmp.resolve(dir.getFileName() + ".db"), Files.readString(dir.resolve("source.sql")));
+        Files.isDirectory(dir.resolve("source"))
+            ? dir.resolve("source") // JSON, NDJSON and text files
+            : Sqlite.create(
+                tmp.resolve(dir.getFileName() + ".db"),
+                Files.readString(dir.resolve("source.sql")));
     TargetUrl url = TestPostgres.newDatabase();
     Path report = tmp.resolve(dir.getFileName() + ".json");
     List<Object> args =

@@ -27,6 +27,7 @@ import java.util.Map;
 final class SqliteSchemaReader {
   private final Path file;
   private final Connection connection;
+  private StagedColumns overlay = StagedColumns.NONE;
 
   SqliteSchemaReader(Path file, Connection connection) {
     this.file = file;
@@ -38,11 +39,13 @@ final class SqliteSchemaReader {
     List<SourceView> views = new ArrayList<>();
     List<String> triggers = new ArrayList<>();
     Map<String, Long> sequences = sequences();
+    overlay = StagedColumns.read(connection);
     try (Statement st = connection.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT type, name, sql FROM sqlite_master"
-                    + " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid")) {
+                    + " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                    + " AND name NOT LIKE '\\_ferry\\_%' ESCAPE '\\' ORDER BY rowid")) {
       while (rs.next()) {
         String type = rs.getString(1);
         String name = rs.getString(2);
@@ -134,7 +137,7 @@ final class SqliteSchemaReader {
     }
     return new SourceTable(
         name,
-        complete,
+        overlay.apply(name, complete),
         parsed.primaryKeyName(),
         List.copyOf(parsed.checks()),
         indexes(name, parsed),

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# JSON stores: Ferry on a seed-000-shaped directory (tweet_cache.json keyed by id with nested
+# content, plus queue, categories and stats) against the raw-landing baseline measured in the same
+# run: `psql \copy` of the same tweets as NDJSON lines into one jsonb column (what pgfutter does:
+# no types, no columns, no verification). Both into Ferry's embedded PostgreSQL, -Xmx256m for Ferry.
+#
+#   bench/json.sh [TWEETS] [ROUNDS]        defaults: 1000000 tweets (~500 MB of JSON), 2 rounds
+#
+# Prints wall time, MB/s of JSON and peak RSS per run, then medians and the ratio.
+set -euo pipefail
+tweets="${1:-1000000}"
+rounds="${2:-2}"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+work="$here/bench/work"
+mkdir -p "$work"
+cd "$work"
+ferry="$here/bin/ferry"
+data="$work/kb-$tweets"
+[ -d "$data" ] || "$ferry" example "$data" --kind knowledge-base --tweets "$tweets"
+ndjson="$work/kb-$tweets.ndjson"
+if [ ! -f "$ndjson" ]; then # the baseline's input, prepared untimed
+  python3 - "$data/tweet_cache.json" "$ndjson" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f, open(sys.argv[2], "w") as o:
+    for k, v in json.load(f).items():
+        o.write(json.dumps(v, ensure_ascii=False) + "\n")
+PY
+fi
+bytes=$(du -cb "$data"/*.json | tail -1 | cut -f1)
+mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1e6}')
+"$ferry" pg start >/dev/null
+url="$("$ferry" pg url)"
+port="${url##*:}"; port="${port%%/*}"
+export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGTZ=UTC
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(psql -qXAt -d postgres -c 'SHOW server_version'); $(java -version 2>&1 | head -1)"
+echo "source: $data ($mb MB of JSON, $tweets tweets)"
+cat > "$work/kb.yaml" <<'YAML'
+files:
+  keyed: {tweet_cache: tweet_id}
+YAML
+
+fresh() { psql -qX -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
+timed() { # prints "seconds peak_rss_mb"
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || { cat "$work/out.txt"; exit 1; }
+  awk '{printf "%s %.0f\n", $1, $2/1024}' "$work/time.txt"
+}
+declare -a F S B
+for round in $(seq 1 "$rounds"); do
+  fresh bench_json
+  rm -rf "$work/staging"
+  read -r t rss < <(timed "$ferry" migrate "$data" --config "$work/kb.yaml" -q \
+    --target "postgresql://postgres@127.0.0.1:$port/bench_json" --staging-dir "$work/staging")
+  staged=$(awk '/^Staged:/ {for (i = 1; i < NF; i++) if ($i == "in") {print $(i+1); exit}}' "$work/out.txt")
+  F+=("$t"); S+=("$staged")
+  printf "round %d  ferry           %7.2f s  %6.1f MB/s  (staging %s s)  peak RSS %s MB\n" "$round" "$t" "$(awk -v m="$mb" -v t="$t" 'BEGIN{print m/t}')" "$staged" "$rss"
+  fresh bench_json
+  psql -qX -d bench_json -c "CREATE TABLE raw (doc jsonb)"
+  read -r t rss < <(timed psql -qX -d bench_json -c "\\copy raw (doc) FROM '$ndjson' WITH (FORMAT text)")
+  B+=("$t")
+  printf "round %d  psql \\\\copy raw  %7.2f s  %6.1f MB/s  peak RSS %s MB\n" "$round" "$t" "$(awk -v m="$mb" -v t="$t" 'BEGIN{print m/t}')" "$rss"
+done
+median() { printf "%s\n" "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+f=$(median "${F[@]}"); b=$(median "${B[@]}")
+echo "median: ferry $f s ($(awk -v m="$mb" -v t="$f" 'BEGIN{printf "%.1f", m/t}') MB/s of JSON, staging $(median "${S[@]}") s), raw landing $b s ($(awk -v m="$mb" -v t="$b" 'BEGIN{printf "%.1f", m/t}') MB/s); ferry/raw = $(awk -v a="$f" -v b="$b" 'BEGIN{printf "%.2f", a/b}')"

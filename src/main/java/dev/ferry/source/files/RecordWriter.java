@@ -1,0 +1,296 @@
+package dev.ferry.source.files;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+
+/**
+ * Writes one JSON record into a staged row: each top-level field into its column with the storage
+ * class of its JSON value, objects and arrays as their JSON text, and the whole record as doc.
+ * Numbers are copied as their literal, never through a double: integers beyond 64 bits and decimals
+ * a double cannot hold exactly stay text (the planner makes them numeric).
+ */
+final class RecordWriter {
+  /** Makes (once) the child table of an unnested field. */
+  interface Children {
+    StagingTable child(StagingTable parent, String field) throws SQLException;
+
+    boolean unnests(StagingTable parent, String field);
+  }
+
+  private final JsonFactory factory;
+  private final StringBuilder text = new StringBuilder(1 << 12);
+  private JsonGenerator gen;
+  private final Children children;
+
+  RecordWriter(JsonFactory factory, Children children) throws IOException {
+    this.factory = factory;
+    this.children = children;
+    this.gen = factory.createGenerator(new BuilderWriter(text));
+    this.gen.setRootValueSeparator(null);
+  }
+
+  /**
+   * Fills the fields and doc of the current row of {@code t} from the value at {@code p}'s current
+   * token, leaving {@code p} on the value's last token. The caller has started the row and set its
+   * key columns, and ends it.
+   *
+   * @param key the row's key, for child rows of unnested fields
+   */
+  void record(JsonParser p, StagingTable t, Object key) throws IOException, SQLException {
+    text.setLength(0);
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      copy(p); // not an object: it lives in doc alone
+      finishDoc(t);
+      return;
+    }
+    gen.writeStartObject();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      gen.writeFieldName(field);
+      JsonToken v = p.nextToken();
+      if (v == JsonToken.START_ARRAY && children.unnests(t, field)) {
+        gen.flush();
+        int from = text.length();
+        copy(p);
+        gen.flush();
+        if (unnest(t, field, key, slice(from))) {
+          continue;
+        }
+        scalarOrContainer(t, field, slice(from), true);
+        continue;
+      }
+      int i = t.field(field);
+      if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+        gen.flush();
+        int from = text.length();
+        copy(p);
+        gen.flush();
+        if (i >= 0) {
+          scalarOrContainer(t, field, slice(from), true);
+        }
+      } else {
+        scalar(p, v, t, i);
+      }
+    }
+    gen.writeEndObject();
+    finishDoc(t);
+  }
+
+  /** The value written since {@code from}: the generator puts the ':' before a field's value. */
+  private String slice(int from) {
+    return text.charAt(from) == ':' ? text.substring(from + 1) : text.substring(from);
+  }
+
+  private void scalarOrContainer(StagingTable t, String field, String json, boolean container)
+      throws SQLException {
+    int i = t.field(field);
+    if (i >= 0 && container) {
+      t.setText(i, json);
+      t.columns.get(i).containers++;
+    }
+  }
+
+  private void finishDoc(StagingTable t) throws IOException {
+    gen.flush();
+    if (t.docColumn() >= 0) {
+      t.setText(t.docColumn(), text.toString());
+    }
+  }
+
+  /** Rows of the child table from an array of objects; false when it is not one. */
+  private boolean unnest(StagingTable parent, String field, Object key, String array)
+      throws IOException, SQLException {
+    try (JsonParser q = factory.createParser(array)) {
+      q.nextToken();
+      JsonToken first = q.nextToken();
+      if (first == JsonToken.END_ARRAY) {
+        return true; // no child rows; doc keeps the empty array
+      }
+      if (first != JsonToken.START_OBJECT) {
+        return false;
+      }
+      StagingTable child = children.child(parent, field);
+      RecordWriter inner = new RecordWriter(factory, NO_CHILDREN);
+      long index = 0;
+      for (JsonToken tok = first; tok != JsonToken.END_ARRAY; tok = q.nextToken()) {
+        child.startRow();
+        if (key instanceof Long l) {
+          child.setLong(0, l);
+        } else {
+          child.setText(0, (String) key);
+        }
+        child.setLong(1, index++);
+        inner.record(q, child, null);
+        child.endRow();
+      }
+      return true;
+    }
+  }
+
+  private static final Children NO_CHILDREN =
+      new Children() {
+        @Override
+        public StagingTable child(StagingTable parent, String field) {
+          throw new IllegalStateException("no children");
+        }
+
+        @Override
+        public boolean unnests(StagingTable parent, String field) {
+          return false;
+        }
+      };
+
+  private void scalar(JsonParser p, JsonToken v, StagingTable t, int i) throws IOException {
+    StagedColumn c = i >= 0 ? t.columns.get(i) : null;
+    switch (v) {
+      case VALUE_STRING -> {
+        String s = p.getText();
+        gen.writeString(s);
+        if (c != null) {
+          t.setText(i, s);
+          c.strings++;
+        }
+      }
+      case VALUE_NUMBER_INT -> {
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          String literal = p.getText();
+          gen.writeNumber(literal);
+          if (c != null) {
+            t.setText(i, literal);
+            c.exactNumbers++;
+          }
+        } else {
+          long n = p.getLongValue();
+          gen.writeNumber(n);
+          if (c != null) {
+            t.setLong(i, n);
+            c.integers++;
+          }
+        }
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        String literal = p.getText();
+        gen.writeNumber(literal);
+        if (c != null) {
+          double d = Double.parseDouble(literal);
+          if (exactDouble(literal, d)) {
+            t.setDouble(i, d);
+            c.reals++;
+          } else {
+            t.setText(i, literal);
+            c.exactNumbers++;
+          }
+        }
+      }
+      case VALUE_TRUE, VALUE_FALSE -> {
+        boolean b = v == JsonToken.VALUE_TRUE;
+        gen.writeBoolean(b);
+        if (c != null) {
+          t.setText(i, b ? "true" : "false");
+          c.booleans++;
+        }
+      }
+      default -> {
+        gen.writeNull();
+        if (c != null) {
+          c.nulls++;
+        }
+      }
+    }
+  }
+
+  /** True when the double is the literal's value, so a double precision column holds it. */
+  static boolean exactDouble(String literal, double d) {
+    if (!Double.isFinite(d)) {
+      return false;
+    }
+    if (literal.length() <= 16 && literal.indexOf('e') < 0 && literal.indexOf('E') < 0) {
+      return true; // at most 15 significant digits: a double round-trips them
+    }
+    return new BigDecimal(literal).compareTo(new BigDecimal(Double.toString(d))) == 0;
+  }
+
+  /** Copies the value at the parser's current token, numbers as their literal. */
+  void copy(JsonParser p) throws IOException {
+    int depth = 0;
+    do {
+      JsonToken t = p.currentToken();
+      switch (t) {
+        case START_OBJECT -> {
+          gen.writeStartObject();
+          depth++;
+        }
+        case END_OBJECT -> {
+          gen.writeEndObject();
+          depth--;
+        }
+        case START_ARRAY -> {
+          gen.writeStartArray();
+          depth++;
+        }
+        case END_ARRAY -> {
+          gen.writeEndArray();
+          depth--;
+        }
+        case FIELD_NAME -> gen.writeFieldName(p.currentName());
+        case VALUE_STRING ->
+            gen.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.writeNumber(p.getText());
+        case VALUE_TRUE -> gen.writeBoolean(true);
+        case VALUE_FALSE -> gen.writeBoolean(false);
+        default -> gen.writeNull();
+      }
+    } while (depth > 0 && p.nextToken() != null);
+  }
+
+  /** Starts afresh after a record that failed half-way (the generator is mid-object). */
+  void reset() throws IOException {
+    gen = factory.createGenerator(new BuilderWriter(text));
+    gen.setRootValueSeparator(null);
+    text.setLength(0);
+  }
+
+  /** The JSON text of the last record written. */
+  String lastJson() {
+    return text.toString();
+  }
+
+  /** The whole value at the parser's current token as JSON text. */
+  String json(JsonParser p) throws IOException {
+    text.setLength(0);
+    copy(p);
+    gen.flush();
+    return text.toString();
+  }
+
+  /** A Writer appending to a StringBuilder, unsynchronized. */
+  private static final class BuilderWriter extends Writer {
+    private final StringBuilder b;
+
+    BuilderWriter(StringBuilder b) {
+      this.b = b;
+    }
+
+    @Override
+    public void write(char[] cbuf, int off, int len) {
+      b.append(cbuf, off, len);
+    }
+
+    @Override
+    public void write(String s, int off, int len) {
+      b.append(s, off, off + len);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+}

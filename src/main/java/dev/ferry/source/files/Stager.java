@@ -1,0 +1,503 @@
+package dev.ferry.source.files;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.config.FileRules;
+import dev.ferry.target.BadValuePolicy;
+import dev.ferry.value.Utf8;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes JSON, NDJSON and text files into one staging SQLite database, one table per store, which
+ * the SQLite pipeline then migrates like any other: same inference, lossless rules, checksums and
+ * resume. The database is written under a temporary name and renamed when complete, so a failed
+ * staging never leaves a database that looks finished.
+ */
+final class Stager implements AutoCloseable, RecordWriter.Children {
+  static final String STATE_TABLE = "file_state";
+
+  private final Path root;
+  private final FileRules rules;
+  private final BadValuePolicy policy;
+  private final JsonFactory factory;
+  private final Connection db;
+  private final RecordWriter writer;
+  private final List<String> notes = new ArrayList<>();
+  private final ColumnNames tableNames;
+  private final List<StagingTable> tables = new ArrayList<>();
+  private final Map<String, StagingTable> children = new HashMap<>();
+  private StagingTable state;
+  private long rejects;
+
+  Stager(Path file, Path root, FileRules rules, BadValuePolicy policy, JsonFactory factory)
+      throws SQLException, IOException {
+    this.root = root;
+    this.rules = rules;
+    this.policy = policy;
+    this.factory = factory;
+    this.db = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement st = db.createStatement()) {
+      st.executeUpdate("PRAGMA journal_mode = OFF");
+      st.executeUpdate("PRAGMA synchronous = OFF");
+      st.executeUpdate("PRAGMA cache_size = -65536");
+      st.executeUpdate("PRAGMA foreign_keys = OFF");
+    }
+    db.setAutoCommit(false);
+    try (Statement st = db.createStatement()) {
+      st.executeUpdate(
+          "CREATE TABLE _ferry_columns (tbl TEXT, col TEXT, position INTEGER, declared TEXT)");
+      st.executeUpdate(
+          "CREATE TABLE _ferry_rejects (tbl TEXT, file TEXT, line INTEGER, reason TEXT, text TEXT)");
+      st.executeUpdate("CREATE TABLE _ferry_inputs (path TEXT, size INTEGER, modified TEXT)");
+      st.executeUpdate("CREATE TABLE _ferry_meta (k TEXT PRIMARY KEY, v TEXT)");
+    }
+    this.tableNames = new ColumnNames("(tables)", List.of(STATE_TABLE), notes);
+    this.writer = new RecordWriter(factory, this);
+  }
+
+  List<String> notes() {
+    return notes;
+  }
+
+  long rejects() {
+    return rejects;
+  }
+
+  private String shown(Path file) {
+    Path rel = root.relativize(file);
+    return rel.toString().isEmpty() ? file.getFileName().toString() : rel.toString();
+  }
+
+  private static String stem(Path file) {
+    String f = file.getFileName().toString();
+    int dot = f.lastIndexOf('.');
+    return dot > 0 ? f.substring(0, dot) : f;
+  }
+
+  private StagingTable table(String wanted, Map<String, String[]> fixed, String pk, boolean doc)
+      throws SQLException {
+    String name = tableNames.of(wanted);
+    StagingTable t = new StagingTable(db, name, fixed, pk, null, doc, notes);
+    tables.add(t);
+    return t;
+  }
+
+  private static Map<String, String[]> fixed(String... nameDdlHint) {
+    Map<String, String[]> m = new LinkedHashMap<>();
+    for (int i = 0; i < nameDdlHint.length; i += 3) {
+      m.put(nameDdlHint[i], new String[] {nameDdlHint[i + 1], nameDdlHint[i + 2]});
+    }
+    return m;
+  }
+
+  private StagingTable ordinalTable(String name) throws SQLException {
+    return table(name, fixed("ordinal", "INTEGER PRIMARY KEY", "INTEGER"), null, rules.doc());
+  }
+
+  /** A .json file, in whichever shape it has. */
+  void json(Path file) {
+    input(file);
+    String name = ColumnNames.snake(stem(file));
+    try {
+      JsonShape.Judged judged = JsonShape.judge(factory, file);
+      JsonShape shape = judged.shape();
+      if (rules.keyed().containsKey(name)) {
+        shape = JsonShape.KEYED;
+      } else if (rules.records().contains(name) && shape == JsonShape.KEYED) {
+        shape = JsonShape.RECORD;
+      }
+      try (JsonParser p = factory.createParser(file.toFile())) {
+        p.nextToken();
+        switch (shape) {
+          case ARRAY -> array(p, ordinalTable(name));
+          case KEYED -> keyed(p, file, name, rules.keyed().getOrDefault(name, "key"));
+          case WRAPPER -> wrapper(p, file, name, judged.arrayFields());
+          case RECORD -> {
+            StagingTable t = ordinalTable(name);
+            t.startRow();
+            t.setLong(0, 1);
+            writer.record(p, t, 1L);
+            t.endRow();
+          }
+        }
+        trailing(p, file);
+      }
+    } catch (JsonProcessingException e) {
+      throw syntax(file, e);
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    } catch (SQLException e) {
+      throw staging(file, e);
+    }
+  }
+
+  private void trailing(JsonParser p, Path file) throws IOException {
+    if (p.nextToken() != null) {
+      JsonLocation at = p.currentTokenLocation();
+      throw new FerryException(
+          ErrorCode.SOURCE_UNREADABLE,
+          String.format(
+              "%s:%d:%d: more JSON after the end of the document (one value per .json file; use"
+                  + " .ndjson for one value per line)",
+              shown(file), at.getLineNr(), at.getColumnNr()));
+    }
+  }
+
+  private void array(JsonParser p, StagingTable t) throws IOException, SQLException {
+    long ordinal = 0;
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == null) {
+        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of the file");
+      }
+      ordinal++;
+      t.startRow();
+      t.setLong(0, ordinal);
+      writer.record(p, t, ordinal);
+      t.endRow();
+    }
+  }
+
+  private void keyed(JsonParser p, Path file, String name, String keyColumn)
+      throws IOException, SQLException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          shown(file) + ": ferry.yaml files.keyed names it, but it does not hold a JSON object");
+    }
+    StagingTable t =
+        table(
+            name,
+            fixed(ColumnNames.snake(keyColumn), "TEXT NOT NULL PRIMARY KEY", ""),
+            null,
+            rules.doc());
+    Map<String, Long> seen = new HashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      long line = p.currentTokenLocation().getLineNr();
+      p.nextToken();
+      Long before = seen.putIfAbsent(key, line);
+      t.startRow();
+      t.setText(0, key);
+      writer.record(p, t, key);
+      if (before != null) {
+        String why =
+            String.format("key \"%s\" appears again (first at line %d)", abbreviate(key), before);
+        if (policy != BadValuePolicy.SET_ASIDE) {
+          throw new FerryException(
+              ErrorCode.SOURCE_UNREADABLE,
+              String.format(
+                  "%s:%d: %s; JSON keeps only one of them: remove one, or run with --on-bad-value"
+                      + " set-aside to load the first and keep the later one in ferry.rejects",
+                  shown(file), line, why));
+        }
+        reject(t.name, file, line, why, writer.lastJson());
+        continue;
+      }
+      t.endRow();
+    }
+  }
+
+  private void wrapper(JsonParser p, Path file, String name, Set<String> arrayFields)
+      throws IOException, SQLException {
+    boolean one = arrayFields.size() == 1;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      if (v == JsonToken.START_ARRAY && arrayFields.contains(field)) {
+        array(p, ordinalTable(one ? name : name + "_" + ColumnNames.snake(field)));
+      } else {
+        stateRow(file, field, writer.json(p));
+      }
+    }
+  }
+
+  /** An NDJSON / JSON Lines file: one record per line, blank lines skipped. */
+  void ndjson(Path file) {
+    input(file);
+    String name = ColumnNames.snake(stem(file));
+    try (InputStream in = Files.newInputStream(file);
+        LineReader lines = new LineReader(in)) {
+      StagingTable t =
+          table(name, fixed("line", "INTEGER PRIMARY KEY", "INTEGER"), null, rules.doc());
+      while (lines.next()) {
+        if (lines.blank()) {
+          continue;
+        }
+        try (JsonParser p = factory.createParser(lines.line, lines.from, lines.length)) {
+          p.nextToken();
+          t.startRow();
+          t.setLong(0, lines.number);
+          writer.record(p, t, lines.number);
+          if (p.nextToken() != null) {
+            throw new com.fasterxml.jackson.core.JsonParseException(
+                p, "more than one JSON value on the line");
+          }
+          t.endRow();
+        } catch (JsonProcessingException e) {
+          writer.reset();
+          byte[] raw =
+              java.util.Arrays.copyOfRange(lines.line, lines.from, lines.from + lines.length);
+          String text =
+              Utf8.pgTextLength(raw) < 0
+                  ? "base64:" + java.util.Base64.getEncoder().encodeToString(raw)
+                  : new String(raw, StandardCharsets.UTF_8);
+          String why = e.getOriginalMessage().lines().findFirst().orElse("");
+          if (policy == BadValuePolicy.SET_ASIDE) {
+            reject(t.name, file, lines.number, "not valid JSON: " + why, text);
+          } else {
+            JsonLocation at = e.getLocation();
+            throw new FerryException(
+                ErrorCode.SOURCE_UNREADABLE,
+                String.format(
+                    "%s:%d:%d: not valid JSON: %s; nothing was loaded (fix the line, or run with"
+                        + " --on-bad-value set-aside to keep bad lines in ferry.rejects)",
+                    shown(file), lines.number, at == null ? 0 : at.getColumnNr(), why));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    } catch (SQLException e) {
+      throw staging(file, e);
+    }
+  }
+
+  /** A directory of .json files, one document each: one table, a row per file. */
+  void documents(Path dir, List<Path> files) {
+    String name = ColumnNames.snake(dir.getFileName().toString());
+    try {
+      StagingTable t =
+          table(
+              name,
+              fixed("file", "TEXT NOT NULL PRIMARY KEY", "", "modified", "", "TIMESTAMP"),
+              null,
+              rules.doc());
+      for (Path f : files) {
+        input(f);
+        try (JsonParser p = factory.createParser(f.toFile())) {
+          if (p.nextToken() == null) {
+            throw new FerryException(
+                ErrorCode.SOURCE_UNREADABLE, shown(f) + ": empty file, not a JSON document");
+          }
+          t.startRow();
+          t.setText(0, dir.relativize(f).toString());
+          t.setText(1, modified(f));
+          writer.record(p, t, dir.relativize(f).toString());
+          t.endRow();
+          trailing(p, f);
+        } catch (JsonProcessingException e) {
+          throw syntax(f, e);
+        }
+      }
+    } catch (IOException e) {
+      throw unreadable(dir, e);
+    } catch (SQLException e) {
+      throw staging(dir, e);
+    }
+  }
+
+  /** A small text file: one row of the key/value state table. */
+  boolean text(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      if (Utf8.pgTextLength(bytes) < 0) {
+        return false;
+      }
+      input(file);
+      String value = new String(bytes, StandardCharsets.UTF_8);
+      if (value.endsWith("\r\n")) {
+        value = value.substring(0, value.length() - 2);
+      } else if (value.endsWith("\n")) {
+        value = value.substring(0, value.length() - 1);
+      }
+      stateRow(file, stem(file), value);
+      return true;
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    } catch (SQLException e) {
+      throw staging(file, e);
+    }
+  }
+
+  private void stateRow(Path file, String key, String value) throws SQLException, IOException {
+    if (state == null) {
+      state =
+          new StagingTable(
+              db,
+              STATE_TABLE,
+              fixed(
+                  "path",
+                  "TEXT NOT NULL",
+                  "",
+                  "key",
+                  "TEXT NOT NULL",
+                  "",
+                  "value",
+                  "",
+                  "",
+                  "modified",
+                  "",
+                  "TIMESTAMP"),
+              "PRIMARY KEY (path, key)",
+              null,
+              false,
+              notes);
+      tables.add(state);
+    }
+    state.startRow();
+    state.setText(0, shown(file));
+    state.setText(1, key);
+    state.setText(2, value);
+    state.setText(3, modified(file));
+    state.endRow();
+  }
+
+  /** A file's modification time as ISO 8601 UTC, to the microsecond PostgreSQL keeps. */
+  private static String modified(Path f) throws IOException {
+    return Files.getLastModifiedTime(f)
+        .toInstant()
+        .truncatedTo(java.time.temporal.ChronoUnit.MICROS)
+        .toString();
+  }
+
+  private void reject(String table, Path file, long line, String reason, String text)
+      throws SQLException {
+    try (PreparedStatement ps =
+        db.prepareStatement("INSERT INTO _ferry_rejects VALUES (?, ?, ?, ?, ?)")) {
+      ps.setString(1, table);
+      ps.setString(2, shown(file));
+      ps.setLong(3, line);
+      ps.setString(4, reason);
+      ps.setString(5, text);
+      ps.executeUpdate();
+    }
+    rejects++;
+  }
+
+  private void input(Path file) {
+    try (PreparedStatement ps = db.prepareStatement("INSERT INTO _ferry_inputs VALUES (?, ?, ?)")) {
+      ps.setString(1, shown(file));
+      ps.setLong(2, Files.size(file));
+      ps.setString(3, Files.getLastModifiedTime(file).toString());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw staging(file, e);
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    }
+  }
+
+  void notesToDb() throws SQLException {
+    for (String n : notes) {
+      meta("note:" + n, "");
+    }
+  }
+
+  void meta(String key, String value) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement("INSERT INTO _ferry_meta VALUES (?, ?)")) {
+      ps.setString(1, key);
+      ps.setString(2, value);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public boolean unnests(StagingTable parent, String field) {
+    return parent != state
+        && (rules.unnestAll()
+            || rules.unnest().contains(parent.name + "." + field)
+            || rules.unnest().contains(parent.name + "." + ColumnNames.snake(field)));
+  }
+
+  @Override
+  public StagingTable child(StagingTable parent, String field) throws SQLException {
+    String k = parent.name + '\0' + field;
+    StagingTable c = children.get(k);
+    if (c == null) {
+      String name = tableNames.of(parent.name + "_" + ColumnNames.snake(field));
+      String ref = ColumnNames.snake(parent.name + "_" + parent.keyColumn);
+      c =
+          new StagingTable(
+              db,
+              name,
+              fixed(ref, parent.keyDeclared + " NOT NULL", "", "idx", "INTEGER NOT NULL", ""),
+              "PRIMARY KEY (" + StagingTable.quote(ref) + ", idx)",
+              "FOREIGN KEY ("
+                  + StagingTable.quote(ref)
+                  + ") REFERENCES "
+                  + StagingTable.quote(parent.name)
+                  + " ("
+                  + StagingTable.quote(parent.keyColumn)
+                  + ")",
+              false,
+              notes);
+      children.put(k, c);
+      tables.add(c);
+      notes.add(
+          String.format(
+              "table %s: objects in field \"%s\" are rows of %s (%s, idx)",
+              parent.name, field, name, ref));
+    }
+    return c;
+  }
+
+  /** Ends every table and commits. */
+  void finish() throws SQLException {
+    for (StagingTable t : tables) {
+      t.finish();
+    }
+    db.commit();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    db.close();
+  }
+
+  private FerryException syntax(Path file, JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    return new FerryException(
+        ErrorCode.SOURCE_UNREADABLE,
+        String.format(
+            "%s:%d:%d: not valid JSON: %s; nothing was loaded",
+            shown(file),
+            at == null ? 0 : at.getLineNr(),
+            at == null ? 0 : at.getColumnNr(),
+            e.getOriginalMessage().lines().findFirst().orElse("")),
+        e);
+  }
+
+  private FerryException unreadable(Path file, IOException e) {
+    return new FerryException(
+        ErrorCode.SOURCE_UNREADABLE, shown(file) + ": cannot read: " + e.getMessage(), e);
+  }
+
+  private FerryException staging(Path file, SQLException e) {
+    return new FerryException(
+        ErrorCode.INTERNAL, shown(file) + ": staging failed: " + e.getMessage(), e);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.ferry.source.sqlite;
+
+import dev.ferry.source.SourceColumn;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The column hints of a database staged from JSON and text files (source.files): its tables are
+ * created without declared types, so that every value keeps the storage class it was bound with,
+ * and the table {@code _ferry_columns} says what each column held in JSON terms (JSON, BOOLEAN,
+ * NUMERIC, TIMESTAMP) and in which order the columns belong. Ordinary SQLite files have no such
+ * table and are read as they are.
+ */
+final class StagedColumns {
+  static final StagedColumns NONE = new StagedColumns(Map.of());
+
+  private record Hint(int position, String declared) {}
+
+  private final Map<String, Map<String, Hint>> hints;
+
+  private StagedColumns(Map<String, Map<String, Hint>> hints) {
+    this.hints = hints;
+  }
+
+  static StagedColumns read(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet has =
+            st.executeQuery(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_ferry_columns'")) {
+      if (!has.next()) {
+        return NONE;
+      }
+    }
+    Map<String, Map<String, Hint>> hints = new HashMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT tbl, col, position, declared FROM _ferry_columns")) {
+      while (rs.next()) {
+        hints
+            .computeIfAbsent(rs.getString(1), t -> new HashMap<>())
+            .put(rs.getString(2), new Hint(rs.getInt(3), rs.getString(4)));
+      }
+    }
+    return new StagedColumns(hints);
+  }
+
+  /** The table's columns with their hinted types, in their hinted order. */
+  List<SourceColumn> apply(String table, List<SourceColumn> columns) {
+    Map<String, Hint> h = hints.get(table);
+    if (h == null) {
+      return columns;
+    }
+    List<SourceColumn> out = new ArrayList<>();
+    for (SourceColumn c : columns) {
+      Hint hint = h.get(c.name());
+      out.add(
+          hint == null || c.rowidAlias()
+              ? c
+              : new SourceColumn(
+                  c.name(),
+                  hint.declared(),
+                  c.notNull(),
+                  c.defaultSql(),
+                  c.primaryKeyOrdinal(),
+                  c.collation(),
+                  c.generatedSql(),
+                  c.generatedStored(),
+                  false));
+    }
+    out.sort(
+        Comparator.comparingInt(
+            c -> h.containsKey(c.name()) ? h.get(c.name()).position() : Integer.MAX_VALUE));
+    return out;
+  }
+}
