@@ -20,6 +20,10 @@ public enum ErrorCode {
   VERIFICATION_FAILED(4, 409),
   /** The target rejected a table's DDL or data: the run stopped and is recorded as failed. */
   LOAD_FAILED(5, 500),
+  /** The explorer was asked for a table, row or run that does not exist. */
+  NOT_FOUND(1, 404),
+  /** The explorer was called without the bearer token it requires. */
+  UNAUTHORIZED(1, 401),
   /** A bug in Ferry. */
   INTERNAL(70, 500);
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
       PgCommand.class,
       RunsCommand.class,
       RollbackCommand.class,
+      ServeCommand.class,
       ExampleCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

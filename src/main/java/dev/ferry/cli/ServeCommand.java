@@ -1,0 +1,80 @@
+package dev.ferry.cli;
+
+import dev.ferry.explore.Explorer;
+import dev.ferry.explore.ServeOptions;
+import dev.ferry.target.TargetUrl;
+import dev.ferry.target.embedded.EmbeddedServer;
+import java.io.PrintStream;
+import java.nio.file.Paths;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serves a read-only REST API and web explorer over the migrated data, with the migration's"
+            + " evidence (runs, verdicts, fixups, set-aside rows), /health and /metrics"
+            + " (Prometheus). Runs until stopped (Ctrl-C).")
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin TargetOption to;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "HTTP port (default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      description = "address to listen on (default ${DEFAULT-VALUE}; others need --token)")
+  String bind;
+
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "require Authorization: Bearer TOKEN on /api and /metrics (or FERRY_TOKEN); needed to"
+              + " bind beyond loopback")
+  String token;
+
+  @Option(
+      names = "--statement-timeout",
+      defaultValue = "5000",
+      paramLabel = "MS",
+      description = "longest a request's query may run (default ${DEFAULT-VALUE} ms)")
+  int statementTimeout;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintStream out = WriterOutputStream.printStream(spec);
+    TargetUrl url = TargetUrl.resolve(to.target, System.getenv());
+    if (url == null) {
+      url = EmbeddedServer.in(Paths.get("").toAbsolutePath()).start();
+    }
+    String t = token != null ? token : System.getenv("FERRY_TOKEN");
+    Explorer explorer = Explorer.start(new ServeOptions(url, port, bind, t, statementTimeout));
+    String host = bind.contains(":") ? "[" + bind + "]" : bind;
+    out.printf(
+        "Ferry explorer on http://%s:%d/ over %s%s (Ctrl-C stops it)%n",
+        host, explorer.port(), url.display(), t != null ? ", bearer token required" : "");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  explorer.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+    return 0;
+  }
+}

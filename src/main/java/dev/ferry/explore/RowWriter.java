@@ -1,0 +1,54 @@
+package dev.ferry.explore;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Rows as JSON with their real types: jsonb as JSON, numbers as numbers, the rest as text. */
+final class RowWriter {
+  private RowWriter() {}
+
+  static void row(JsonGenerator g, ResultSet rs, List<Catalog.Column> columns)
+      throws IOException, SQLException {
+    g.writeStartObject();
+    for (int i = 0; i < columns.size(); i++) {
+      Catalog.Column c = columns.get(i);
+      g.writeFieldName(c.name());
+      value(g, rs.getString(i + 1), c.type());
+    }
+    g.writeEndObject();
+  }
+
+  static void value(JsonGenerator g, String v, String type) throws IOException {
+    if (v == null) {
+      g.writeNull();
+      return;
+    }
+    switch (type) {
+      case "jsonb", "json" -> g.writeRawValue(v);
+      case "bigint", "integer", "smallint" -> g.writeNumber(v);
+      case "numeric", "double precision", "real" -> {
+        if (v.equals("NaN") || v.contains("Infinity")) {
+          g.writeString(v);
+        } else {
+          g.writeNumber(v);
+        }
+      }
+      case "boolean" -> g.writeBoolean(v.equals("t") || v.equals("true"));
+      default -> g.writeString(v);
+    }
+  }
+
+  /** A CSV field: quoted when it holds a comma, quote or line break. */
+  static String csv(String v) {
+    if (v == null) {
+      return "";
+    }
+    if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+      return v;
+    }
+    return '"' + v.replace("\"", "\"\"") + '"';
+  }
+}

@@ -1,0 +1,218 @@
+// Ferry explorer: a hash-routed page over the REST API. Every view's state is in the URL, so any
+// view (filters, search, sort, page size) can be bookmarked.
+"use strict";
+const main = document.getElementById("main");
+const cursors = []; // the 'after' of the pages before this one, for Previous
+
+function esc(s) {
+  return String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+}
+
+async function api(path) {
+  const headers = {};
+  const token = sessionStorage.getItem("ferry-token");
+  if (token) headers["Authorization"] = "Bearer " + token;
+  const r = await fetch(path, {headers});
+  if (r.status === 401) {
+    const t = prompt("This explorer needs its bearer token (ferry serve --token):");
+    if (t) { sessionStorage.setItem("ferry-token", t); return api(path); }
+  }
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return body;
+}
+
+function parseHash() {
+  const h = location.hash.slice(1) || "/";
+  const q = h.indexOf("?");
+  const path = (q < 0 ? h : h.slice(0, q)).split("/").filter(Boolean).map(decodeURIComponent);
+  const params = new URLSearchParams(q < 0 ? "" : h.slice(q + 1));
+  return {path, params};
+}
+
+function go(path, params) {
+  const qs = params && params.toString();
+  location.hash = "#/" + path.map(encodeURIComponent).join("/") + (qs ? "?" + qs : "");
+}
+
+function badge(verdict) {
+  if (!verdict) return "";
+  const cls = verdict.startsWith("VERIFIED") ? "ok" : verdict === "MISMATCH" || verdict === "FAILED" ? "bad" : "warn";
+  return `<span class="badge ${cls}">${esc(verdict)}</span>`;
+}
+
+async function route() {
+  const {path, params} = parseHash();
+  try {
+    if (path.length === 0) await tables();
+    else if (path[0] === "t") await grid(path[1], path[2], params);
+    else if (path[0] === "r") await detail(path[1], path[2], params);
+    else if (path[0] === "runs" && path.length === 1) await runs();
+    else if (path[0] === "runs" && path[2] === "fixups") await evidence(path[1], "fixups");
+    else if (path[0] === "runs" && path[2] === "rejects") await evidence(path[1], "rejects");
+    else if (path[0] === "runs") await run(path[1]);
+    else main.innerHTML = `<p class="error">No such page.</p>`;
+  } catch (e) {
+    main.innerHTML = `<p class="error" id="error">${esc(e.message)}</p>`;
+  }
+}
+
+async function tables() {
+  const {tables} = await api("/api/tables");
+  const rows = tables.map(t => {
+    const count = t.rows.count == null ? "?" : t.rows.count.toLocaleString();
+    const label = t.rows.source === "migration" ? "at migration" : t.rows.source;
+    return `<tr><td><a class="table-link" data-table="${esc(t.schema + "." + t.name)}" href="#/t/${encodeURIComponent(t.schema)}/${encodeURIComponent(t.name)}">${esc(t.schema)}.${esc(t.name)}</a></td>
+      <td>${esc(t.kind)}</td><td>${count} <span class="muted">${esc(label)}</span></td><td>${badge(t.verdict)}</td>
+      <td class="muted">${t.columns.length} columns</td></tr>`;
+  }).join("");
+  main.innerHTML = `<h2>Tables</h2><table id="tables"><tr><th>table</th><th>kind</th><th>rows</th><th>verification</th><th></th></tr>${rows}</table>`;
+}
+
+const OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "ilike", "like", "in", "is", "cs"];
+
+async function grid(schema, table, params) {
+  const meta = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`);
+  if (!params.has("limit")) params.set("limit", "50");
+  const page = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/rows?${params}`);
+  const order = params.get("order") || "";
+  const cols = meta.columns;
+  const head = cols.map(c => {
+    const arrow = order === c.name ? " ▲" : order === c.name + ".desc" ? " ▼" : "";
+    return `<th data-col="${esc(c.name)}" title="${esc(c.type)}">${esc(c.name)}${arrow}</th>`;
+  }).join("");
+  const body = page.rows.map(r => {
+    const key = meta.primary_key.map(k => `${encodeURIComponent(k)}=${encodeURIComponent(r[k])}`).join("&");
+    return `<tr class="row" data-key="${esc(key)}">${cols.map(c => {
+      const v = r[c.name];
+      const s = v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+      return `<td title="${esc(s.slice(0, 500))}">${v === null ? '<span class="muted">null</span>' : esc(s.slice(0, 200))}</td>`;
+    }).join("")}</tr>`;
+  }).join("");
+  const filters = [];
+  for (const [k, v] of params) {
+    if (!["limit", "order", "after", "q"].includes(k)) filters.push([k, v]);
+  }
+  const chips = filters.map(([k, v], i) => `<span class="filter" data-filter="${esc(k)}">${esc(k)} ${esc(v)} <button data-remove="${i}" title="remove">✕</button></span>`).join("");
+  main.innerHTML = `
+    <h2>${esc(schema)}.${esc(table)} ${badge(meta.verdict)} <span class="muted">${meta.rows.count == null ? "" : meta.rows.count.toLocaleString() + " rows (" + esc(meta.rows.source) + ")"}</span></h2>
+    <div class="toolbar">
+      <input id="search" type="search" placeholder="Search text…" value="${esc(params.get("q") || "")}" size="28">
+      <select id="f-col">${cols.map(c => `<option>${esc(c.name)}</option>`).join("")}</select>
+      <select id="f-op">${OPS.map(o => `<option>${o}</option>`).join("")}</select>
+      <input id="f-val" placeholder="value (JSON field: pick a jsonb column, write key=value)" size="24">
+      <button id="f-add">Add filter</button>
+      <select id="page-size">${[10, 25, 50, 100, 250].map(n => `<option ${String(n) === params.get("limit") ? "selected" : ""}>${n}</option>`).join("")}</select>
+      <button id="prev" ${cursors.length ? "" : "disabled"}>◀ Previous</button>
+      <button id="next" ${page.next ? "" : "disabled"}>Next ▶</button>
+      <a id="export" href="/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/export?format=csv&${exportParams(params)}">CSV</a>
+      <a href="/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/export?format=ndjson&${exportParams(params)}">NDJSON</a>
+      <span class="muted" id="timing">${page.rows.length} rows · ${page.ms} ms · ${page.paging}</span>
+    </div>
+    <div class="toolbar" id="filters">${chips}</div>
+    <table id="grid"><tr>${head}</tr>${body}</table>`;
+
+  const base = () => { const p = new URLSearchParams(params); p.delete("after"); return p; };
+  let timer;
+  document.getElementById("search").addEventListener("input", e => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { const p = base(); e.target.value ? p.set("q", e.target.value) : p.delete("q"); cursors.length = 0; go(["t", schema, table], p); }, 350);
+  });
+  document.getElementById("f-add").onclick = () => {
+    const col = document.getElementById("f-col").value, op = document.getElementById("f-op").value;
+    let val = document.getElementById("f-val").value, name = col;
+    const jsonCol = cols.find(c => c.name === col && c.type.startsWith("json"));
+    if (jsonCol && op !== "cs" && val.includes("=")) { name = col + "->>" + val.slice(0, val.indexOf("=")); val = val.slice(val.indexOf("=") + 1); }
+    const p = base(); p.append(name, op + "." + val); cursors.length = 0; go(["t", schema, table], p);
+  };
+  document.querySelectorAll("[data-remove]").forEach(b => b.onclick = () => {
+    const p = base(); const [k, v] = filters[Number(b.dataset.remove)];
+    const rest = p.getAll(k).filter(x => x !== v); p.delete(k); rest.forEach(x => p.append(k, x));
+    cursors.length = 0; go(["t", schema, table], p);
+  });
+  document.getElementById("page-size").onchange = e => { const p = base(); p.set("limit", e.target.value); cursors.length = 0; go(["t", schema, table], p); };
+  document.getElementById("next").onclick = () => { cursors.push(params.get("after") || ""); const p = base(); p.set("after", page.next); go(["t", schema, table], p); };
+  document.getElementById("prev").onclick = () => { const a = cursors.pop(); const p = base(); if (a) p.set("after", a); go(["t", schema, table], p); };
+  document.querySelectorAll("th[data-col]").forEach(th => th.onclick = () => {
+    const c = th.dataset.col, p = base(); p.set("order", order === c ? c + ".desc" : c); cursors.length = 0; go(["t", schema, table], p);
+  });
+  document.querySelectorAll("tr.row").forEach(tr => tr.onclick = () => {
+    if (!meta.primary_key.length) return;
+    location.hash = `#/r/${encodeURIComponent(schema)}/${encodeURIComponent(table)}?${tr.dataset.key}`;
+  });
+}
+
+function exportParams(params) {
+  const p = new URLSearchParams(params); p.delete("after"); p.delete("q"); p.delete("limit"); return p.toString();
+}
+
+// Pretty, collapsible JSON; clicking a key of a top-level jsonb column's object adds a filter.
+function jsonView(v, column, path) {
+  if (v === null) return `<span class="json-lit">null</span>`;
+  if (typeof v === "string") return `<span class="json-str">"${esc(v)}"</span>`;
+  if (typeof v === "number") return `<span class="json-num">${v}</span>`;
+  if (typeof v === "boolean") return `<span class="json-lit">${v}</span>`;
+  const entries = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+  const open = Array.isArray(v) ? "[" : "{", close = Array.isArray(v) ? "]" : "}";
+  const inner = entries.map(([k, x]) => {
+    const p = path.concat([k]);
+    const scalar = x === null || typeof x !== "object";
+    const key = Array.isArray(v) ? `<span class="muted">${k}</span>` :
+      `<span class="json-key" data-column="${esc(column)}" data-path="${esc(JSON.stringify(p))}" data-value="${esc(scalar ? String(x) : "")}" data-scalar="${scalar}">"${esc(k)}"</span>`;
+    return `<div>${key}: ${jsonView(x, column, p)}</div>`;
+  }).join("");
+  return `<details open><summary>${open} <span class="muted">${entries.length}</span></summary>${inner}</details>${close}`;
+}
+
+async function detail(schema, table, params) {
+  const d = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/row?${params}`);
+  const meta = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`);
+  const fields = meta.columns.map(c => {
+    const v = d.row[c.name];
+    const shown = v !== null && typeof v === "object" ? `<div class="json">${jsonView(v, c.name, [])}</div>` : v === null ? '<span class="muted">null</span>' : esc(v);
+    return `<dt title="${esc(c.type)}">${esc(c.name)}</dt><dd>${shown}</dd>`;
+  }).join("");
+  const refs = d.references.map(r => `<li>${esc(r.constraint)} → ${esc(r.table)}: ${r.row ? esc(JSON.stringify(r.row).slice(0, 200)) : "<em>missing (orphan)</em>"}</li>`).join("");
+  const back = d.referenced_by.map(r => {
+    const [s, t] = r.table.split(".");
+    const p = new URLSearchParams(r.filter);
+    return `<li><a href="#/t/${encodeURIComponent(s)}/${encodeURIComponent(t)}?${p}">${esc(r.table)}</a>: ${r.count.toLocaleString()}${r.capped ? "+" : ""} rows</li>`;
+  }).join("");
+  main.innerHTML = `<h2 id="detail-title">${esc(schema)}.${esc(table)} <span class="muted">${esc(params.toString())}</span></h2>
+    <p><a href="#/t/${encodeURIComponent(schema)}/${encodeURIComponent(table)}">← all rows</a></p>
+    <dl class="kv" id="detail">${fields}</dl>
+    ${refs ? `<h3>References</h3><ul>${refs}</ul>` : ""}${back ? `<h3>Referenced by</h3><ul>${back}</ul>` : ""}`;
+  document.querySelectorAll(".json-key").forEach(k => k.onclick = () => {
+    const p = JSON.parse(k.dataset.path);
+    if (k.dataset.scalar !== "true" || p.length !== 1) {
+      alert("Filters work on a top-level key with a plain value"); return;
+    }
+    const q = new URLSearchParams(); q.set(`${k.dataset.column}->>${p[0]}`, "eq." + k.dataset.value);
+    cursors.length = 0; go(["t", schema, table], q);
+  });
+}
+
+async function runs() {
+  const {runs} = await api("/api/runs");
+  main.innerHTML = `<h2>Runs</h2><table id="runs"><tr><th>run</th><th>source</th><th>schema</th><th>state</th><th>started</th><th>exit</th></tr>${runs.map(r =>
+    `<tr><td><a href="#/runs/${esc(r.run_id)}">${esc(r.run_id.slice(0, 8))}</a></td><td>${esc(r.source)}</td><td>${esc(r.target_schema)}</td><td>${badge(r.state === "succeeded" ? "VERIFIED" : r.state.toUpperCase())}</td><td>${esc(r.started_at)}</td><td>${r.exit_code ?? ""}</td></tr>`).join("")}</table>`;
+}
+
+async function run(id) {
+  const {tables} = await api(`/api/runs/${encodeURIComponent(id)}`);
+  main.innerHTML = `<h2>Run ${esc(id)}</h2><p><a href="#/runs/${esc(id)}/fixups">Fixed values</a> · <a href="#/runs/${esc(id)}/rejects">Set-aside rows</a></p>
+    <table id="run-tables"><tr><th>table</th><th>rows read</th><th>written</th><th>in target</th><th>fixed</th><th>set aside</th><th>MB</th><th>seconds</th><th>rows/s</th><th>verdict</th></tr>${tables.map(t =>
+    `<tr><td>${esc(t.target_table)}</td><td>${t.rows_read}</td><td>${t.rows_written}</td><td>${t.rows_in_target ?? ""}</td><td>${t.rows_fixed}</td><td>${t.rows_set_aside}</td><td>${(t.bytes / 1e6).toFixed(1)}</td><td>${Number(t.seconds).toFixed(2)}</td><td>${t.seconds > 0 ? Math.round(t.rows_read / t.seconds).toLocaleString() : ""}</td><td>${badge(t.verdict)}</td></tr>`).join("")}</table>`;
+}
+
+async function evidence(id, which) {
+  const data = await api(`/api/runs/${encodeURIComponent(id)}/${which}`);
+  const rows = data[which];
+  const cols = rows.length ? Object.keys(rows[0]) : [];
+  main.innerHTML = `<h2>${which === "fixups" ? "Fixed values" : "Set-aside rows"} of run ${esc(id.slice(0, 8))}</h2>
+    <table id="evidence"><tr>${cols.map(c => `<th>${esc(c)}</th>`).join("")}</tr>${rows.map(r => `<tr>${cols.map(c => `<td title="${esc(JSON.stringify(r[c]))}">${esc(typeof r[c] === "object" ? JSON.stringify(r[c]) : r[c] ?? "")}</td>`).join("")}</tr>`).join("")}</table>
+    ${rows.length ? "" : '<p class="muted">None.</p>'}`;
+}
+
+window.addEventListener("hashchange", route);
+route();
