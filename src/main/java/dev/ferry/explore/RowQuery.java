@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 final class RowQuery {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 1000;
-  static final int SEARCH_CANDIDATES = 1000;
+  static final int SEARCH_CANDIDATES = 200;
   static final Set<String> RESERVED = Set.of("limit", "order", "after", "q", "format", "token");
   private static final Pattern JSON_KEY = Pattern.compile("[A-Za-z0-9_ .:@$#-]{1,100}");
   private static final Pattern PATH = Pattern.compile("->>?");
@@ -362,6 +362,7 @@ final class RowQuery {
     }
     String k = tuple + " > " + values;
     String cast = "CAST(? AS " + orderColumn.type() + ")";
+    boolean nullable = !orderColumn.notNull();
     if (after.value() == null) {
       params.addAll(after.key());
       return descending
@@ -371,21 +372,12 @@ final class RowQuery {
     params.add(after.value());
     params.add(after.value());
     params.addAll(after.key());
-    return descending
-        ? "(" + s + " < " + cast + " OR (" + s + " = " + cast + " AND " + k + "))"
-        : "("
-            + s
-            + " > "
-            + cast
-            + " OR ("
-            + s
-            + " = "
-            + cast
-            + " AND "
-            + k
-            + ") OR "
-            + s
-            + " IS NULL)";
+    // S >= v bounds an index range scan; the OR inside only decides the ties
+    String past =
+        descending
+            ? "(" + s + " <= " + cast + " AND (" + s + " < " + cast + " OR " + k + "))"
+            : "(" + s + " >= " + cast + " AND (" + s + " > " + cast + " OR " + k + "))";
+    return !descending && nullable ? "(" + past + " OR " + s + " IS NULL)" : past;
   }
 
   private String searchSql(String filters) {

@@ -57,6 +57,7 @@ class ExplorerApiTest {
             "&order=created_at",
             "&order=created_at.desc",
             "&order=url.desc",
+            "&order=url",
             "&order=is_reply")) {
       Set<String> seen = new HashSet<>();
       String next = null;
@@ -303,6 +304,55 @@ class ExplorerApiTest {
               java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(yes.statusCode()).isEqualTo(200);
       assertThat(yes.body()).doesNotContain(dev.ferry.testing.TestPostgres.PASSWORD);
+    }
+  }
+
+  @Test
+  void keysetPagingIsNullSafeInBothDirections() throws Exception {
+    dev.ferry.target.TargetUrl url = TestPostgres.newDatabase();
+    try (java.sql.Connection c = TestPostgres.connect(url);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE t (id int PRIMARY KEY, s int)");
+      st.execute(
+          "INSERT INTO t SELECT g, CASE WHEN g % 3 = 0 THEN NULL ELSE g % 7 END"
+              + " FROM generate_series(1, 200) g");
+    }
+    try (Explorer e = Explorer.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (String order : List.of("s", "s.desc")) {
+        List<String> walked = new ArrayList<>();
+        String next = null;
+        do {
+          String body =
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(
+                              java.net.URI.create(
+                                  "http://127.0.0.1:"
+                                      + e.port()
+                                      + "/api/tables/public/t/rows?limit=13&order="
+                                      + order
+                                      + (next == null ? "" : "&after=" + next)))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .body();
+          JsonNode page = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+          page.get("rows").forEach(r -> walked.add(r.get("id").asText()));
+          next = page.get("next").isNull() ? null : page.get("next").asText();
+        } while (next != null);
+        List<String> expected = new ArrayList<>();
+        try (java.sql.Connection c = TestPostgres.connect(url);
+            java.sql.Statement st = c.createStatement();
+            java.sql.ResultSet rs =
+                st.executeQuery(
+                    "SELECT id FROM t ORDER BY s "
+                        + (order.endsWith("desc") ? "DESC NULLS FIRST" : "ASC NULLS LAST")
+                        + ", id")) {
+          while (rs.next()) {
+            expected.add(rs.getString(1));
+          }
+        }
+        assertThat(walked).as(order).isEqualTo(expected);
+      }
     }
   }
 }
