@@ -49,6 +49,16 @@ public final class Main {
           commandLine.getErr().flush();
           return fe.code().exitCode();
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println(
+          "ferry: error: out of memory ("
+              + e.getMessage()
+              + "); this is a bug for streamed work: please report it. FERRY_JAVA_OPTS=-Xmx2g raises"
+              + " the limit meanwhile");
+      err.flush();
+      return ErrorCode.INTERNAL.exitCode();
+    }
   }
 }

@@ -190,18 +190,24 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
             fixed(ColumnNames.snake(keyColumn), "TEXT NOT NULL PRIMARY KEY", ""),
             null,
             rules.doc());
-    Map<String, Long> seen = new HashMap<>();
+    // repeated keys are caught by the staging table's primary key: no key is held in memory
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       long line = p.currentTokenLocation().getLineNr();
       p.nextToken();
-      Long before = seen.putIfAbsent(key, line);
       t.startRow();
       t.setText(0, key);
       writer.record(p, t, key);
-      if (before != null) {
+      try {
+        t.endRow();
+      } catch (SQLException e) {
+        if (!String.valueOf(e.getMessage()).contains("constraint failed")) {
+          throw e;
+        }
         String why =
-            String.format("key \"%s\" appears again (first at line %d)", abbreviate(key), before);
+            String.format(
+                "key \"%s\" appears again (first at line %d)",
+                abbreviate(key), firstLine(file, key));
         if (policy != BadValuePolicy.SET_ASIDE) {
           throw new FerryException(
               ErrorCode.SOURCE_UNREADABLE,
@@ -211,10 +217,23 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
                   shown(file), line, why));
         }
         reject(t.name, file, line, why, writer.lastJson());
-        continue;
       }
-      t.endRow();
     }
+  }
+
+  /** The line where {@code key} first appears at the top level of a keyed file (rare: errors). */
+  private long firstLine(Path file, String key) throws IOException {
+    try (JsonParser p = factory.createParser(file.toFile())) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        if (p.currentName().equals(key)) {
+          return p.currentTokenLocation().getLineNr();
+        }
+        p.nextToken();
+        p.skipChildren();
+      }
+    }
+    return 0;
   }
 
   private void wrapper(JsonParser p, Path file, String name, Set<String> arrayFields)
