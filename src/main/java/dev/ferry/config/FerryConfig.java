@@ -113,6 +113,9 @@ public record FerryConfig(
         int line = line(p);
         p.nextToken();
         if (key.equals("keep")) {
+          if (p.currentToken() == JsonToken.VALUE_NULL) {
+            continue; // keep: with nothing under it
+          }
           if (p.currentToken() != JsonToken.START_ARRAY) {
             throw error(
                 file,

@@ -86,7 +86,11 @@ public final class Inspection {
     }
     Report report =
         new Report(
-            plan.source().toString(), tables, plan.notes().stream().map(Note::toString).toList());
+            StagedInputs.of(options.source()).origin != null
+                ? StagedInputs.of(options.source()).origin
+                : plan.source().toString(),
+            tables,
+            plan.notes().stream().map(Note::toString).toList());
     if (json) {
       try {
         out.println(

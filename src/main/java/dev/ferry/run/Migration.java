@@ -148,7 +148,7 @@ public final class Migration {
     SourceSchema schema = source.readSchema();
     say(
         "Planning %s: %d tables, %d views",
-        options.source(), schema.tables().size(), schema.views().size());
+        sourceName(), schema.tables().size(), schema.views().size());
     long planStarted = System.nanoTime();
     MigrationPlan plan = Planner.plan(source, schema, options.planOptions());
     phases.put("plan", (System.nanoTime() - planStarted) / 1e9);

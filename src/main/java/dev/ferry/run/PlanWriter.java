@@ -117,7 +117,24 @@ public final class PlanWriter {
           .append(Ddl.script(plan))
           .append('\n');
     }
-    String files = String.join(" ", sources.stream().map(o -> o.source().toString()).toList());
+    // a staged source is named by what the user named (its file or directory); SQLite files
+    // found inside such a directory come with it
+    List<String> origins = new ArrayList<>();
+    for (RunOptions o : sources) {
+      String origin = StagedInputs.of(o.source()).origin;
+      if (origin != null) {
+        origins.add(origin);
+      }
+    }
+    List<String> named = new ArrayList<>(origins);
+    for (RunOptions o : sources) {
+      String f = o.source().toAbsolutePath().normalize().toString();
+      if (StagedInputs.of(o.source()).origin == null
+          && origins.stream().noneMatch(d -> f.startsWith(d + java.io.File.separator))) {
+        named.add(o.source().toString());
+      }
+    }
+    String files = String.join(" ", named);
     yaml.append("# Ferry plan, written ")
         .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
         .append(" by ferry ")
@@ -138,12 +155,11 @@ public final class PlanWriter {
         .append(schemas)
         .append("priorities:   # P0 moves before P1 before P2; a source.table can have its own\n")
         .append(priorities)
-        .append("keep:         # tables that stay in SQLite (see ferry-routing.json)\n");
+        .append(
+            config.keep().isEmpty()
+                ? "keep: []      # tables that stay in SQLite (see ferry-routing.json)\n"
+                : "keep:         # tables that stay in SQLite (see ferry-routing.json)\n");
     config.keep().forEach(k -> yaml.append("  - ").append(key(k)).append('\n'));
-    if (config.keep().isEmpty()) {
-      yaml.setLength(yaml.length() - 1);
-      yaml.append(" []\n");
-    }
     yaml.append("casts:\n").append(casts);
     Path dir = out.getParent();
     try {
@@ -178,7 +194,8 @@ public final class PlanWriter {
   private static Map<String, Object> route(
       RunOptions o, String table, String store, String schema, String name) {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("source", o.source().toAbsolutePath().normalize().toString());
+    String origin = StagedInputs.of(o.source()).origin;
+    r.put("source", origin != null ? origin : o.source().toAbsolutePath().normalize().toString());
     r.put("table", table);
     r.put("store", store);
     if (schema != null) {

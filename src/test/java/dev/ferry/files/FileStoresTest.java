@@ -295,4 +295,22 @@ class FileStoresTest {
     assertThat(one(url, "SELECT source FROM ferry.runs ORDER BY started_at DESC LIMIT 1"))
         .isEqualTo(bot.toAbsolutePath().toString());
   }
+
+  @Test
+  void aPlanOfADirectoryRunsAsWritten() throws Exception {
+    Path bot = tmp.resolve("bot");
+    FileStoresExample.bot(bot, 4, 2);
+    Path plan = tmp.resolve("plan").resolve("ferry.yaml");
+    Files.createDirectories(plan.getParent());
+    Ferry.Result p = Ferry.run("plan", bot, "-o", plan, "--staging-dir", tmp.resolve("staging"));
+    assertThat(p.exitCode()).as(p.all()).isZero();
+    assertThat(p.out()).contains("ferry migrate --config " + plan + " " + bot.toAbsolutePath());
+    assertThat(Files.readString(plan))
+        .contains("keep: []")
+        .contains("drafts.character_count: bigint");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result m = Ferry.run("migrate", "--config", plan, bot, "--target", url.display());
+    assertThat(m.exitCode()).as(m.all()).isZero();
+    assertThat(count(url, "SELECT count(*) FROM drafts")).isEqualTo(4);
+  }
 }
