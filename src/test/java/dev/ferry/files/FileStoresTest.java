@@ -269,6 +269,16 @@ class FileStoresTest {
     Ferry.Result r = Ferry.run("migrate", f, "--target", url.display());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("cache.json:3: key \"1\" appears again (first at line 1)");
+    Ferry.Result kept =
+        Ferry.run("migrate", f, "--target", url.display(), "--on-bad-value", "set-aside");
+    assertThat(kept.exitCode()).as(kept.all()).isEqualTo(3);
+    assertThat(one(url, "SELECT a::text FROM cache WHERE key = '1'")).isEqualTo("1");
+    assertThat(
+            one(
+                url,
+                "SELECT row_key->>'line' || ' ' || (original_row->>'text') || ' ' || reason"
+                    + " FROM ferry.rejects"))
+        .isEqualTo("3 {\"a\":3} key \"1\" appears again (first at line 1)");
   }
 
   @Test

@@ -41,13 +41,15 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
   private final BadValuePolicy policy;
   private final JsonFactory factory;
   private final Connection db;
-  private final RecordWriter writer;
+  private final SqlWriter writer;
+  private final RecordWriter records;
   private final List<String> notes = new ArrayList<>();
   private final ColumnNames tableNames;
   private final List<StagingTable> tables = new ArrayList<>();
   private final Map<String, StagingTable> children = new HashMap<>();
   private StagingTable state;
-  private long rejects;
+  private final java.util.concurrent.atomic.AtomicLong rejects =
+      new java.util.concurrent.atomic.AtomicLong();
 
   Stager(Path file, Path root, FileRules rules, BadValuePolicy policy, JsonFactory factory)
       throws SQLException, IOException {
@@ -72,7 +74,8 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       st.executeUpdate("CREATE TABLE _ferry_meta (k TEXT PRIMARY KEY, v TEXT)");
     }
     this.tableNames = new ColumnNames("(tables)", List.of(STATE_TABLE), notes);
-    this.writer = new RecordWriter(factory, this);
+    this.records = new RecordWriter(factory, this);
+    this.writer = new SqlWriter(db);
   }
 
   List<String> notes() {
@@ -80,7 +83,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
   }
 
   long rejects() {
-    return rejects;
+    return rejects.get();
   }
 
   private String shown(Path file) {
@@ -97,7 +100,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
   private StagingTable table(String wanted, Map<String, String[]> fixed, String pk, boolean doc)
       throws SQLException {
     String name = tableNames.of(wanted);
-    StagingTable t = new StagingTable(db, name, fixed, pk, null, doc, notes);
+    StagingTable t = new StagingTable(writer, name, fixed, pk, null, doc, notes);
     tables.add(t);
     return t;
   }
@@ -136,7 +139,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
             StagingTable t = ordinalTable(name);
             t.startRow();
             t.setLong(0, 1);
-            writer.record(p, t, 1L);
+            records.record(p, t, 1L);
             t.endRow();
           }
         }
@@ -172,7 +175,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       ordinal++;
       t.startRow();
       t.setLong(0, ordinal);
-      writer.record(p, t, ordinal);
+      records.record(p, t, ordinal);
       t.endRow();
     }
   }
@@ -197,27 +200,24 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       p.nextToken();
       t.startRow();
       t.setText(0, key);
-      writer.record(p, t, key);
-      try {
-        t.endRow();
-      } catch (SQLException e) {
-        if (!String.valueOf(e.getMessage()).contains("constraint failed")) {
-          throw e;
-        }
-        String why =
-            String.format(
-                "key \"%s\" appears again (first at line %d)",
-                abbreviate(key), firstLine(file, key));
-        if (policy != BadValuePolicy.SET_ASIDE) {
-          throw new FerryException(
-              ErrorCode.SOURCE_UNREADABLE,
-              String.format(
-                  "%s:%d: %s; JSON keeps only one of them: remove one, or run with --on-bad-value"
-                      + " set-aside to load the first and keep the later one in ferry.rejects",
-                  shown(file), line, why));
-        }
-        reject(t.name, file, line, why, writer.lastJson());
-      }
+      records.record(p, t, key);
+      t.endRow(
+          (c, row, e) -> {
+            String why =
+                String.format(
+                    "key \"%s\" appears again (first at line %d)",
+                    abbreviate(key), firstLine(file, key));
+            if (policy != BadValuePolicy.SET_ASIDE) {
+              throw new FerryException(
+                  ErrorCode.SOURCE_UNREADABLE,
+                  String.format(
+                      "%s:%d: %s; JSON keeps only one of them: remove one, or run with"
+                          + " --on-bad-value set-aside to load the first and keep the later one in"
+                          + " ferry.rejects",
+                      shown(file), line, why));
+            }
+            insertReject(c, t.name, file, line, why, t.docOf(row));
+          });
     }
   }
 
@@ -245,7 +245,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       if (v == JsonToken.START_ARRAY && arrayFields.contains(field)) {
         array(p, ordinalTable(one ? name : name + "_" + ColumnNames.snake(field)));
       } else {
-        stateRow(file, field, writer.json(p));
+        stateRow(file, field, records.json(p));
       }
     }
   }
@@ -266,14 +266,14 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
           p.nextToken();
           t.startRow();
           t.setLong(0, lines.number);
-          writer.record(p, t, lines.number);
+          records.record(p, t, lines.number);
           if (p.nextToken() != null) {
             throw new com.fasterxml.jackson.core.JsonParseException(
                 p, "more than one JSON value on the line");
           }
           t.endRow();
         } catch (JsonProcessingException e) {
-          writer.reset();
+          records.reset();
           byte[] raw =
               java.util.Arrays.copyOfRange(lines.line, lines.from, lines.from + lines.length);
           String text =
@@ -321,7 +321,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
           t.startRow();
           t.setText(0, dir.relativize(f).toString());
           t.setText(1, modified(f));
-          writer.record(p, t, dir.relativize(f).toString());
+          records.record(p, t, dir.relativize(f).toString());
           t.endRow();
           trailing(p, f);
         } catch (JsonProcessingException e) {
@@ -362,7 +362,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     if (state == null) {
       state =
           new StagingTable(
-              db,
+              writer,
               STATE_TABLE,
               fixed(
                   "path",
@@ -401,8 +401,14 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
 
   private void reject(String table, Path file, long line, String reason, String text)
       throws SQLException {
+    writer.submit(c -> insertReject(c, table, file, line, reason, text));
+  }
+
+  private void insertReject(
+      Connection c, String table, Path file, long line, String reason, String text)
+      throws SQLException {
     try (PreparedStatement ps =
-        db.prepareStatement("INSERT INTO _ferry_rejects VALUES (?, ?, ?, ?, ?)")) {
+        c.prepareStatement("INSERT INTO _ferry_rejects VALUES (?, ?, ?, ?, ?)")) {
       ps.setString(1, table);
       ps.setString(2, shown(file));
       ps.setLong(3, line);
@@ -410,15 +416,24 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       ps.setString(5, text);
       ps.executeUpdate();
     }
-    rejects++;
+    rejects.incrementAndGet();
   }
 
   private void input(Path file) {
-    try (PreparedStatement ps = db.prepareStatement("INSERT INTO _ferry_inputs VALUES (?, ?, ?)")) {
-      ps.setString(1, shown(file));
-      ps.setLong(2, Files.size(file));
-      ps.setString(3, Files.getLastModifiedTime(file).toString());
-      ps.executeUpdate();
+    try {
+      String shown = shown(file);
+      long size = Files.size(file);
+      String modified = Files.getLastModifiedTime(file).toString();
+      writer.submit(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO _ferry_inputs VALUES (?, ?, ?)")) {
+              ps.setString(1, shown);
+              ps.setLong(2, size);
+              ps.setString(3, modified);
+              ps.executeUpdate();
+            }
+          });
     } catch (SQLException e) {
       throw staging(file, e);
     } catch (IOException e) {
@@ -433,11 +448,14 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
   }
 
   void meta(String key, String value) throws SQLException {
-    try (PreparedStatement ps = db.prepareStatement("INSERT INTO _ferry_meta VALUES (?, ?)")) {
-      ps.setString(1, key);
-      ps.setString(2, value);
-      ps.executeUpdate();
-    }
+    writer.submit(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO _ferry_meta VALUES (?, ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, value);
+            ps.executeUpdate();
+          }
+        });
   }
 
   @Override
@@ -457,7 +475,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       String ref = ColumnNames.snake(parent.name + "_" + parent.keyColumn);
       c =
           new StagingTable(
-              db,
+              writer,
               name,
               fixed(ref, parent.keyDeclared + " NOT NULL", "", "idx", "INTEGER NOT NULL", ""),
               "PRIMARY KEY (" + StagingTable.quote(ref) + ", idx)",
@@ -485,11 +503,12 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     for (StagingTable t : tables) {
       t.finish();
     }
-    db.commit();
+    writer.call(Connection::commit);
   }
 
   @Override
   public void close() throws SQLException {
+    writer.close();
     db.close();
   }
 

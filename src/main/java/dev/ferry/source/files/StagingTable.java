@@ -35,7 +35,7 @@ final class StagingTable {
   final List<StagedColumn> columns = new ArrayList<>();
   final ColumnNames names;
   final List<String> notes;
-  private final Connection connection;
+  private final SqlWriter writer;
   private final Map<String, Integer> byField = new HashMap<>();
   private final int fixed;
   private int docColumn = -1;
@@ -54,7 +54,7 @@ final class StagingTable {
    * @param foreignKey a FOREIGN KEY clause, or null
    */
   StagingTable(
-      Connection connection,
+      SqlWriter writer,
       String name,
       Map<String, String[]> fixedColumns,
       String primaryKey,
@@ -62,7 +62,7 @@ final class StagingTable {
       boolean doc,
       List<String> notes)
       throws SQLException {
-    this.connection = connection;
+    this.writer = writer;
     this.name = name;
     this.notes = notes;
     Map.Entry<String, String[]> firstKey = fixedColumns.entrySet().iterator().next();
@@ -93,9 +93,13 @@ final class StagingTable {
       ddl.append(", ").append(foreignKey);
     }
     ddl.append(')');
-    try (Statement st = connection.createStatement()) {
-      st.executeUpdate(ddl.toString());
-    }
+    String create = ddl.toString();
+    writer.call(
+        c -> {
+          try (Statement st = c.createStatement()) {
+            st.executeUpdate(create);
+          }
+        });
     this.fixed = columns.size();
   }
 
@@ -115,9 +119,14 @@ final class StagingTable {
       return -1;
     }
     String column = names.of(field);
-    try (Statement st = connection.createStatement()) {
-      st.executeUpdate("ALTER TABLE " + quote(name) + " ADD COLUMN " + quote(column));
-    }
+    flush(); // rows before the new column are written with the statement they were made for
+    String alter = "ALTER TABLE " + quote(name) + " ADD COLUMN " + quote(column);
+    writer.submit(
+        c -> {
+          try (Statement st = c.createStatement()) {
+            st.executeUpdate(alter);
+          }
+        });
     int i = columns.size();
     columns.add(new StagedColumn(field, column, null));
     byField.put(field, i);
@@ -158,31 +167,102 @@ final class StagingTable {
     kinds[i] = NULL;
   }
 
+  /** What to do when the staging table refuses a row (a repeated key): runs on the writer. */
+  interface Conflict {
+    void handle(Connection c, Object[] row, SQLException e) throws Exception;
+  }
+
+  static final int BATCH = 512;
+  private List<Object[]> batch = new ArrayList<>(BATCH);
+  private List<Conflict> conflicts = new ArrayList<>(BATCH);
+
   void endRow() throws SQLException {
+    endRow(null);
+  }
+
+  /** Queues the current row; {@code onConflict} decides about a refused one (null: fail). */
+  void endRow(Conflict onConflict) throws SQLException {
     int n = columns.size();
-    if (insert == null || preparedColumns != n) {
-      if (insert != null) {
-        insert.close();
-      }
-      StringBuilder sql = new StringBuilder("INSERT INTO " + quote(name) + " (");
-      StringBuilder values = new StringBuilder(") VALUES (");
-      for (int i = 0; i < n; i++) {
-        sql.append(i == 0 ? "" : ", ").append(quote(columns.get(i).name));
-        values.append(i == 0 ? "?" : ", ?");
-      }
-      insert = connection.prepareStatement(sql + values.toString() + ")");
-      preparedColumns = n;
-    }
+    Object[] row = new Object[n];
     for (int i = 0; i < n; i++) {
-      switch (kinds[i]) {
-        case LONG -> insert.setLong(i + 1, longs[i]);
-        case DOUBLE -> insert.setDouble(i + 1, doubles[i]);
-        case TEXT -> insert.setString(i + 1, texts[i]);
-        default -> insert.setNull(i + 1, java.sql.Types.NULL);
+      row[i] =
+          switch (kinds[i]) {
+            case LONG -> longs[i];
+            case DOUBLE -> doubles[i];
+            case TEXT -> texts[i];
+            default -> null;
+          };
+    }
+    batch.add(row);
+    conflicts.add(onConflict);
+    rows++;
+    if (batch.size() >= BATCH) {
+      flush();
+    }
+  }
+
+  /** Hands the queued rows to the writer. */
+  void flush() throws SQLException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<Object[]> rowsToWrite = batch;
+    List<Conflict> handlers = conflicts;
+    List<String> names = columns.stream().map(c -> c.name).toList(); // as of these rows
+    batch = new ArrayList<>(BATCH);
+    conflicts = new ArrayList<>(BATCH);
+    writer.submit(c -> write(c, rowsToWrite, handlers, names));
+  }
+
+  /** On the writer thread: binds and inserts rows (all of one width, see field()). */
+  private void write(
+      Connection c, List<Object[]> rowsToWrite, List<Conflict> handlers, List<String> names)
+      throws Exception {
+    for (int r = 0; r < rowsToWrite.size(); r++) {
+      Object[] row = rowsToWrite.get(r);
+      int n = row.length;
+      if (insert == null || preparedColumns != n) {
+        if (insert != null) {
+          insert.close();
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO " + quote(name) + " (");
+        StringBuilder values = new StringBuilder(") VALUES (");
+        for (int i = 0; i < n; i++) {
+          sql.append(i == 0 ? "" : ", ").append(quote(names.get(i)));
+          values.append(i == 0 ? "?" : ", ?");
+        }
+        insert = c.prepareStatement(sql + values.toString() + ")");
+        preparedColumns = n;
+      }
+      for (int i = 0; i < n; i++) {
+        Object v = row[i];
+        if (v instanceof Long l) {
+          insert.setLong(i + 1, l);
+        } else if (v instanceof Double d) {
+          insert.setDouble(i + 1, d);
+        } else if (v instanceof String s) {
+          insert.setString(i + 1, s);
+        } else {
+          insert.setNull(i + 1, java.sql.Types.NULL);
+        }
+      }
+      try {
+        insert.executeUpdate();
+      } catch (SQLException e) {
+        Conflict h = handlers.get(r);
+        if (h == null || !String.valueOf(e.getMessage()).contains("constraint failed")) {
+          throw e;
+        }
+        h.handle(c, row, e);
       }
     }
-    insert.executeUpdate();
-    rows++;
+  }
+
+  /** The doc text of a queued row, or a placeholder when doc is not kept. */
+  String docOf(Object[] row) {
+    return docColumn >= 0 && row[docColumn] instanceof String s
+        ? s
+        : "(not kept: files.doc is false)";
   }
 
   /**
@@ -191,6 +271,11 @@ final class StagingTable {
    * column hints are recorded for the planner.
    */
   void finish() throws SQLException {
+    flush();
+    writer.call(this::finishOnWriter);
+  }
+
+  private void finishOnWriter(Connection connection) throws SQLException {
     if (insert != null) {
       insert.close();
     }
@@ -209,7 +294,7 @@ final class StagingTable {
         StagedColumn c = columns.get(i);
         boolean rewritten = false;
         if (c.field != null && c.holdsContainersAndScalars() && docColumn >= 0) {
-          rewritten = rewriteAsJson(c);
+          rewritten = rewriteAsJson(connection, c);
         }
         hint.setString(1, name);
         hint.setString(2, c.name);
@@ -220,7 +305,7 @@ final class StagingTable {
     }
   }
 
-  private boolean rewriteAsJson(StagedColumn c) throws SQLException {
+  private boolean rewriteAsJson(Connection connection, StagedColumn c) throws SQLException {
     if (c.field.contains("\"") || c.field.contains("\\")) {
       return false;
     }
