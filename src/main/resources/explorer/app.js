@@ -17,7 +17,11 @@ async function api(path) {
     const t = prompt("This explorer needs its bearer token (ferry serve --token):");
     if (t) { sessionStorage.setItem("ferry-token", t); return api(path); }
   }
-  const body = await r.json();
+  // numbers JavaScript cannot hold exactly (big ids inside jsonb) keep their text
+  const text = await r.text();
+  const body = JSON.parse(text, (k, v, ctx) =>
+    typeof v === "number" && ctx && ctx.source && !Number.isSafeInteger(v) && /^-?\d+$/.test(ctx.source)
+      ? {__exact: ctx.source} : v);
   if (!r.ok) throw new Error(body.error || r.statusText);
   return body;
 }
@@ -85,7 +89,7 @@ async function grid(schema, table, params) {
     const key = meta.primary_key.map(k => `${encodeURIComponent(k)}=${encodeURIComponent(r[k])}`).join("&");
     return `<tr class="row" data-key="${esc(key)}">${cols.map(c => {
       const v = r[c.name];
-      const s = v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+      const s = v === null ? "" : typeof v === "object" ? exactJson(v) : String(v);
       return `<td title="${esc(s.slice(0, 500))}">${v === null ? '<span class="muted">null</span>' : esc(s.slice(0, 200))}</td>`;
     }).join("")}</tr>`;
   }).join("");
@@ -142,6 +146,12 @@ async function grid(schema, table, params) {
   });
 }
 
+// JSON text of a value whose big integers were kept as {__exact: "digits"}.
+function exactJson(v) {
+  return JSON.stringify(v, (k, x) => x && x.__exact ? "\u0000" + x.__exact + "\u0000" : x)
+    .replace(/"\\u0000(-?\d+)\\u0000"/g, "$1");
+}
+
 function exportParams(params) {
   const p = new URLSearchParams(params); p.delete("after"); p.delete("q"); p.delete("limit"); return p.toString();
 }
@@ -151,6 +161,7 @@ function jsonView(v, column, path) {
   if (v === null) return `<span class="json-lit">null</span>`;
   if (typeof v === "string") return `<span class="json-str">"${esc(v)}"</span>`;
   if (typeof v === "number") return `<span class="json-num">${v}</span>`;
+  if (v.__exact) return `<span class="json-num">${esc(v.__exact)}</span>`;
   if (typeof v === "boolean") return `<span class="json-lit">${v}</span>`;
   const entries = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
   const open = Array.isArray(v) ? "[" : "{", close = Array.isArray(v) ? "]" : "}";

@@ -28,17 +28,54 @@ final class RowWriter {
     }
     switch (type) {
       case "jsonb", "json" -> g.writeRawValue(v);
-      case "bigint", "integer", "smallint" -> g.writeNumber(v);
-      case "numeric", "double precision", "real" -> {
-        if (v.equals("NaN") || v.contains("Infinity")) {
+      case "bigint", "integer", "smallint" -> {
+        if (safeInteger(v)) {
+          g.writeNumber(v);
+        } else {
+          g.writeString(v); // JavaScript would round it: sent as its exact text
+        }
+      }
+      case "numeric" -> {
+        if (v.equals("NaN") || v.contains("Infinity") || significantDigits(v) > 15) {
           g.writeString(v);
         } else {
           g.writeNumber(v);
         }
       }
+      case "double precision", "real" -> {
+        if (v.equals("NaN") || v.contains("Infinity")) {
+          g.writeString(v);
+        } else {
+          g.writeNumber(v); // the shortest text of a double: JavaScript reads the same double
+        }
+      }
       case "boolean" -> g.writeBoolean(v.equals("t") || v.equals("true"));
       default -> g.writeString(v);
     }
+  }
+
+  private static final long MAX_SAFE = (1L << 53) - 1;
+
+  /** An integer JavaScript holds exactly (|v| < 2^53). */
+  static boolean safeInteger(String v) {
+    if (v.length() > 17) {
+      return false;
+    }
+    long n = Long.parseLong(v);
+    return n >= -MAX_SAFE && n <= MAX_SAFE;
+  }
+
+  private static int significantDigits(String v) {
+    int digits = 0;
+    boolean leading = true;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if ((c >= '1' && c <= '9') || (c == '0' && !leading)) {
+        digits++;
+        leading = false;
+      }
+    }
+    return digits;
   }
 
   /** A CSV field: quoted when it holds a comma, quote or line break. */

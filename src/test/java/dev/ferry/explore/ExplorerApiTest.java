@@ -355,4 +355,40 @@ class ExplorerApiTest {
       }
     }
   }
+
+  @Test
+  void numbersJavaScriptWouldRoundAreSentAsTheirExactText() throws Exception {
+    dev.ferry.target.TargetUrl url = TestPostgres.newDatabase();
+    try (java.sql.Connection c = TestPostgres.connect(url);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE big (id bigint PRIMARY KEY, n numeric, small int, d float8)");
+      st.execute(
+          "INSERT INTO big VALUES (1790000000000000001, 12345678901234567890.5, 7, 0.1),"
+              + " (2, 1.25, -3, 1e300)");
+    }
+    try (Explorer e = Explorer.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
+      String base = "http://127.0.0.1:" + e.port();
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String body =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(base + "/api/tables/public/big/rows?order=id"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(body)
+          .contains("\"id\":2,\"n\":1.25,\"small\":-3,\"d\":1e+300")
+          .contains(
+              "\"id\":\"1790000000000000001\",\"n\":\"12345678901234567890.5\",\"small\":7,\"d\":0.1");
+      String detail =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              base + "/api/tables/public/big/row?id=1790000000000000001"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(detail).contains("\"1790000000000000001\"");
+    }
+  }
 }
