@@ -323,4 +323,23 @@ class FileStoresTest {
     assertThat(m.exitCode()).as(m.all()).isZero();
     assertThat(count(url, "SELECT count(*) FROM drafts")).isEqualTo(4);
   }
+
+  @Test
+  void aLoneSurrogateIsNeverWrittenOnChanged() throws Exception {
+    Path f = tmp.resolve("odd.json");
+    Files.writeString(f, "[{\"a\": \"ok\"},\n {\"a\": \"half \\ud800 pair\"}]");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result r = Ferry.run("migrate", f, "--target", url.display());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("odd.json:2:").contains("lone UTF-16 surrogate \\ud800");
+
+    Path lines = tmp.resolve("odd.ndjson");
+    Files.writeString(lines, "{\"a\": \"ok\"}\n{\"\\udc00\": 1}\n{\"a\": \"\\ud83d\\ude00\"}\n");
+    Ferry.Result kept =
+        Ferry.run("migrate", lines, "--target", url.display(), "--on-bad-value", "set-aside");
+    assertThat(kept.exitCode()).as(kept.all()).isEqualTo(3);
+    assertThat(count(url, "SELECT count(*) FROM odd")).isEqualTo(2);
+    assertThat(one(url, "SELECT a FROM odd WHERE line = 3")).isEqualTo("\uD83D\uDE00");
+    assertThat(one(url, "SELECT row_key->>'line' FROM ferry.rejects")).isEqualTo("2");
+  }
 }

@@ -52,6 +52,7 @@ final class RecordWriter {
     gen.writeStartObject();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
+      checkText(p, field);
       gen.writeFieldName(field);
       JsonToken v = p.nextToken();
       if (v == JsonToken.START_ARRAY && children.unnests(t, field)) {
@@ -151,6 +152,7 @@ final class RecordWriter {
     switch (v) {
       case VALUE_STRING -> {
         String s = p.getText();
+        checkText(p, s);
         gen.writeString(s);
         if (c != null) {
           t.setText(i, s);
@@ -205,6 +207,39 @@ final class RecordWriter {
     }
   }
 
+  /**
+   * Refuses a string holding half of a UTF-16 surrogate pair (written {@code "\ud800"} in JSON): no
+   * UTF-8 text holds it, so writing it on would silently change it, and jsonb refuses it too.
+   */
+  static void checkText(JsonParser p, String s) throws IOException {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        checkText(p, s.toCharArray(), 0, s.length());
+        return;
+      }
+    }
+  }
+
+  private static void checkText(JsonParser p, char[] c, int off, int len) throws IOException {
+    int end = off + len;
+    for (int i = off; i < end; i++) {
+      char ch = c[i];
+      if (ch < Character.MIN_SURROGATE || ch > Character.MAX_SURROGATE) {
+        continue;
+      }
+      if (Character.isHighSurrogate(ch) && i + 1 < end && Character.isLowSurrogate(c[i + 1])) {
+        i++;
+        continue;
+      }
+      throw new com.fasterxml.jackson.core.JsonParseException(
+          p,
+          String.format(
+              "a string holds a lone UTF-16 surrogate \\u%04x, which no UTF-8 text (and no jsonb)"
+                  + " can hold",
+              (int) ch));
+    }
+  }
+
   /** True when the double is the literal's value, so a double precision column holds it. */
   static boolean exactDouble(String literal, double d) {
     if (!Double.isFinite(d)) {
@@ -238,9 +273,17 @@ final class RecordWriter {
           gen.writeEndArray();
           depth--;
         }
-        case FIELD_NAME -> gen.writeFieldName(p.currentName());
-        case VALUE_STRING ->
-            gen.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        case FIELD_NAME -> {
+          checkText(p, p.currentName());
+          gen.writeFieldName(p.currentName());
+        }
+        case VALUE_STRING -> {
+          char[] chars = p.getTextCharacters();
+          int off = p.getTextOffset();
+          int len = p.getTextLength();
+          checkText(p, chars, off, len);
+          gen.writeString(chars, off, len);
+        }
         case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.writeNumber(p.getText());
         case VALUE_TRUE -> gen.writeBoolean(true);
         case VALUE_FALSE -> gen.writeBoolean(false);

@@ -196,6 +196,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     // repeated keys are caught by the staging table's primary key: no key is held in memory
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
+      RecordWriter.checkText(p, key);
       long line = p.currentTokenLocation().getLineNr();
       p.nextToken();
       t.startRow();
