@@ -113,7 +113,6 @@ public final class FileStores {
         inv.stage(stager);
         stager.meta("origin", in.toString());
         stager.meta("fingerprint", fingerprint);
-        stager.notesToDb();
         stager.finish();
       }
       Files.move(

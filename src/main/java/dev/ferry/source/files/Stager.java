@@ -442,7 +442,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     }
   }
 
-  void notesToDb() throws SQLException {
+  private void notesToDb() throws SQLException {
     for (String n : notes) {
       meta("note:" + n, "");
     }
@@ -504,6 +504,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     for (StagingTable t : tables) {
       t.finish();
     }
+    notesToDb(); // after the tables, whose ending may note more
     writer.call(Connection::commit);
   }
 

@@ -286,12 +286,16 @@ final class StagingTable {
                   + " columns)",
               name, fieldsLeftInDoc, MAX_FIELD_COLUMNS));
     }
+    StagedColumn sameAsKey = fieldEqualToKey(connection);
     try (PreparedStatement hint =
         connection.prepareStatement(
             "INSERT INTO _ferry_columns (tbl, col, position, declared) VALUES (?, ?, ?, ?)")) {
       int position = 0;
       for (int i = 0; i < columns.size(); i++) {
         StagedColumn c = columns.get(i);
+        if (c == sameAsKey) {
+          continue;
+        }
         boolean rewritten = false;
         if (c.field != null && c.holdsContainersAndScalars() && docColumn >= 0) {
           rewritten = rewriteAsJson(connection, c);
@@ -303,6 +307,52 @@ final class StagingTable {
         hint.executeUpdate();
       }
     }
+  }
+
+  /**
+   * A field named like the key column (seed 000's tweet_id inside each tweet keyed by tweet_id)
+   * that holds exactly the key in every row, stored the same way, is the key: its column is dropped
+   * (the doc keeps the field). Any row where it differs, is missing or is stored otherwise keeps
+   * it.
+   */
+  private StagedColumn fieldEqualToKey(Connection connection) throws SQLException {
+    for (StagedColumn c : columns) {
+      if (c.field == null
+          || c.name.equals(keyColumn)
+          || !ColumnNames.snake(c.field).equals(keyColumn)
+          || c.strings + c.integers + c.reals + c.exactNumbers + c.booleans + c.containers == 0) {
+        continue;
+      }
+      try (Statement st = connection.createStatement();
+          java.sql.ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM "
+                      + quote(name)
+                      + " WHERE "
+                      + quote(c.name)
+                      + " IS NOT "
+                      + quote(keyColumn)
+                      + " OR typeof("
+                      + quote(c.name)
+                      + ") <> typeof("
+                      + quote(keyColumn)
+                      + ")")) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          return null;
+        }
+      }
+      try (Statement st = connection.createStatement()) {
+        st.executeUpdate("ALTER TABLE " + quote(name) + " DROP COLUMN " + quote(c.name));
+      }
+      notes.removeIf(n -> n.startsWith("table " + name + ": field \"" + c.field + "\" is column "));
+      notes.add(
+          String.format(
+              "table %s: field \"%s\" equals the key %s in every row: it is the key (doc keeps it)",
+              name, c.field, keyColumn));
+      return c;
+    }
+    return null;
   }
 
   private boolean rewriteAsJson(Connection connection, StagedColumn c) throws SQLException {
