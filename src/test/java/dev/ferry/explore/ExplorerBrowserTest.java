@@ -52,6 +52,7 @@ class ExplorerBrowserTest {
         new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
   }
 
   @AfterAll
@@ -65,8 +66,13 @@ class ExplorerBrowserTest {
     return browser.findElements(By.cssSelector("#grid tr.row"));
   }
 
+  /** Read in one script call: the grid re-renders as a whole, so element handles go stale. */
   private static String firstId() {
-    return rows().get(0).findElements(By.tagName("td")).get(0).getText();
+    Object id =
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+            .executeScript(
+                "const td = document.querySelector('#grid tr.row td'); return td ? td.textContent : '';");
+    return String.valueOf(id);
   }
 
   @Test
@@ -85,14 +91,19 @@ class ExplorerBrowserTest {
 
     // page forward and back
     browser.findElement(By.id("next")).click();
-    wait.until(d -> !rows().isEmpty() && !firstId().equals(page1));
+    wait.until(d -> !firstId().isEmpty() && !firstId().equals(page1));
     String page2 = firstId();
     browser.findElement(By.id("prev")).click();
-    wait.until(d -> !rows().isEmpty() && firstId().equals(page1));
+    wait.until(d -> firstId().equals(page1));
     assertThat(page2).isNotEqualTo(page1);
 
     // search (debounced) narrows the rows to ones holding the word
-    String word = rows().get(0).findElements(By.tagName("td")).get(2).getText().split(" ", -1)[0];
+    String word =
+        String.valueOf(
+                ((org.openqa.selenium.JavascriptExecutor) browser)
+                    .executeScript(
+                        "return document.querySelectorAll('#grid tr.row')[0].children[2].textContent;"))
+            .split(" ", -1)[0];
     browser.findElement(By.id("search")).sendKeys(word);
     wait.until(d -> d.getCurrentUrl().contains("q="));
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#grid tr.row")));
