@@ -39,6 +39,10 @@ function go(path, params) {
   location.hash = "#/" + path.map(encodeURIComponent).join("/") + (qs ? "?" + qs : "");
 }
 
+function countLabel(source) {
+  return source === "migration" ? "at migration" : source;
+}
+
 function badge(verdict) {
   if (!verdict) return "";
   const cls = verdict.startsWith("VERIFIED") ? "ok" : verdict === "MISMATCH" || verdict === "FAILED" ? "bad" : "warn";
@@ -65,7 +69,7 @@ async function tables() {
   const {tables} = await api("/api/tables");
   const rows = tables.map(t => {
     const count = t.rows.count == null ? "?" : t.rows.count.toLocaleString();
-    const label = t.rows.source === "migration" ? "at migration" : t.rows.source;
+    const label = countLabel(t.rows.source);
     return `<tr><td><a class="table-link" data-table="${esc(t.schema + "." + t.name)}" href="#/t/${encodeURIComponent(t.schema)}/${encodeURIComponent(t.name)}">${esc(t.schema)}.${esc(t.name)}</a></td>
       <td>${esc(t.kind)}</td><td>${count} <span class="muted">${esc(label)}</span></td><td>${badge(t.verdict)}</td>
       <td class="muted">${t.columns.length} columns</td></tr>`;
@@ -99,7 +103,7 @@ async function grid(schema, table, params) {
   }
   const chips = filters.map(([k, v], i) => `<span class="filter" data-filter="${esc(k)}">${esc(k)} ${esc(v)} <button data-remove="${i}" title="remove">✕</button></span>`).join("");
   main.innerHTML = `
-    <h2>${esc(schema)}.${esc(table)} ${badge(meta.verdict)} <span class="muted">${meta.rows.count == null ? "" : meta.rows.count.toLocaleString() + " rows (" + esc(meta.rows.source) + ")"}</span></h2>
+    <h2>${esc(schema)}.${esc(table)} ${badge(meta.verdict)} <span class="muted">${meta.rows.count == null ? "" : meta.rows.count.toLocaleString() + " rows (" + esc(countLabel(meta.rows.source)) + ")"}</span></h2>
     <div class="toolbar">
       <input id="search" type="search" placeholder="Search text…" value="${esc(params.get("q") || "")}" size="28">
       <select id="f-col">${cols.map(c => `<option>${esc(c.name)}</option>`).join("")}</select>

@@ -365,6 +365,8 @@ class ExplorerApiTest {
       st.execute(
           "INSERT INTO big VALUES (1790000000000000001, 12345678901234567890.5, 7, 0.1),"
               + " (2, 1.25, -3, 1e300)");
+      st.execute("CREATE TABLE pair (a int, b text, v text, PRIMARY KEY (a, b))");
+      st.execute("INSERT INTO pair VALUES (1, 'x', 'one-x'), (1, 'y', 'one-y'), (2, 'x', 'two-x')");
     }
     try (Explorer e = Explorer.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
       String base = "http://127.0.0.1:" + e.port();
@@ -389,6 +391,22 @@ class ExplorerApiTest {
                   java.net.http.HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(detail).contains("\"1790000000000000001\"");
+      String composite =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(base + "/api/tables/public/pair/row?a=1&b=y"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(composite).contains("\"v\":\"one-y\"");
+      int missingPart =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(base + "/api/tables/public/pair/row?a=1"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .statusCode();
+      assertThat(missingPart).isEqualTo(400);
     }
   }
 }
