@@ -152,6 +152,12 @@ class FileStoresTest {
         .isEqualTo(Files.readString(bot.resolve("logs/last_tweet_id.txt")).strip());
     assertThat(one(url, "SELECT path FROM file_state WHERE key = 'last_tweet_id'"))
         .isEqualTo("logs/last_tweet_id.txt");
+    assertThat(
+            one(
+                url,
+                "SELECT value || coalesce(final_newline, '') FROM file_state"
+                    + " WHERE key = 'last_tweet_id'"))
+        .isEqualTo(Files.readString(bot.resolve("logs/last_tweet_id.txt")));
   }
 
   @Test

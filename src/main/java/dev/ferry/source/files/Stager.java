@@ -246,7 +246,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       if (v == JsonToken.START_ARRAY && arrayFields.contains(field)) {
         array(p, ordinalTable(one ? name : name + "_" + ColumnNames.snake(field)));
       } else {
-        stateRow(file, field, records.json(p));
+        stateRow(file, field, records.json(p), null);
       }
     }
   }
@@ -345,12 +345,11 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       }
       input(file);
       String value = new String(bytes, StandardCharsets.UTF_8);
-      if (value.endsWith("\r\n")) {
-        value = value.substring(0, value.length() - 2);
-      } else if (value.endsWith("\n")) {
-        value = value.substring(0, value.length() - 1);
+      String newline = value.endsWith("\r\n") ? "\r\n" : value.endsWith("\n") ? "\n" : null;
+      if (newline != null) { // kept apart, so value + final_newline is the file exactly
+        value = value.substring(0, value.length() - newline.length());
       }
-      stateRow(file, stem(file), value);
+      stateRow(file, stem(file), value, newline);
       return true;
     } catch (IOException e) {
       throw unreadable(file, e);
@@ -359,7 +358,8 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     }
   }
 
-  private void stateRow(Path file, String key, String value) throws SQLException, IOException {
+  private void stateRow(Path file, String key, String value, String newline)
+      throws SQLException, IOException {
     if (state == null) {
       state =
           new StagingTable(
@@ -375,6 +375,9 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
                   "value",
                   "",
                   "",
+                  "final_newline",
+                  "",
+                  "",
                   "modified",
                   "",
                   "TIMESTAMP"),
@@ -388,7 +391,10 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     state.setText(0, shown(file));
     state.setText(1, key);
     state.setText(2, value);
-    state.setText(3, modified(file));
+    if (newline != null) {
+      state.setText(3, newline);
+    }
+    state.setText(4, modified(file));
     state.endRow();
   }
 
