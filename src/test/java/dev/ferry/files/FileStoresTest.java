@@ -350,4 +350,21 @@ class FileStoresTest {
     assertThat(one(url, "SELECT a FROM odd WHERE line = 3")).isEqualTo("\uD83D\uDE00");
     assertThat(one(url, "SELECT row_key->>'line' FROM ferry.rejects")).isEqualTo("2");
   }
+
+  @Test
+  void aRepeatedKeyWithUnnestedChildrenIsStillNamedOrSetAside() throws Exception {
+    Path f = tmp.resolve("posts.json");
+    Files.writeString(
+        f, "{\"p1\": {\"media\": [{\"u\": \"a\"}]},\n \"p1\": {\"media\": [{\"u\": \"b\"}]}}");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result r = Ferry.run("migrate", f, "--target", url.display(), "--unnest");
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("posts.json:2: key \"p1\" appears again (first at line 1)");
+    Ferry.Result kept =
+        Ferry.run(
+            "migrate", f, "--target", url.display(), "--unnest", "--on-bad-value", "set-aside");
+    assertThat(kept.exitCode()).as(kept.all()).isEqualTo(3);
+    assertThat(one(url, "SELECT string_agg(u, ',') FROM posts_media")).isEqualTo("a");
+    assertThat(one(url, "SELECT original_row->>'text' FROM ferry.rejects")).contains("\"u\":\"b\"");
+  }
 }
