@@ -241,6 +241,11 @@ class FileStoresTest {
     Ferry.Result r = Ferry.run("migrate", d, "--target", url.display());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).containsPattern("bad\\.json:3:\\d+: not valid JSON");
+    Files.delete(d.resolve("bad.json"));
+    Files.writeString(d.resolve("crashed.json"), "  \n");
+    Ferry.Result empty = Ferry.run("migrate", d, "--target", url.display());
+    assertThat(empty.exitCode()).isEqualTo(2);
+    assertThat(empty.err()).contains("crashed.json: empty, not a JSON document");
     assertThat(
             count(
                 url,

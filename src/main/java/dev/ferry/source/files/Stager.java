@@ -130,7 +130,13 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
         shape = JsonShape.RECORD;
       }
       try (JsonParser p = factory.createParser(file.toFile())) {
-        p.nextToken();
+        if (p.nextToken() == null) {
+          throw new FerryException(
+              ErrorCode.SOURCE_UNREADABLE,
+              shown(file)
+                  + ": empty, not a JSON document (a file rewritten whole can be left empty by a"
+                  + " crash); nothing was loaded: restore it, or move it out of the way");
+        }
         switch (shape) {
           case ARRAY -> array(p, ordinalTable(name));
           case KEYED -> keyed(p, file, name, rules.keyed().getOrDefault(name, "key"));
