@@ -235,29 +235,25 @@ public final class Explorer implements AutoCloseable {
     return out.toByteArray();
   }
 
-  private void send(Context ctx, Body body) throws SQLException, IOException {
+  /**
+   * Writes the JSON {@code body} makes and sends it; with a {@code kind}, the time it took is a
+   * sample of ferry_db_queries_seconds{kind}.
+   */
+  private void respond(Context ctx, String kind, Body body) throws SQLException, IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Timer.Sample sample = kind == null ? null : Timer.start(metrics);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       body.write(g);
+    } finally {
+      if (sample != null) {
+        sample.stop(
+            Timer.builder("ferry.db.queries")
+                .tag("kind", kind)
+                .publishPercentileHistogram()
+                .register(metrics));
+      }
     }
     ctx.contentType("application/json").result(out.toByteArray());
-  }
-
-  private <T> T timed(String kind, SqlWork<T> work) throws SQLException {
-    Timer.Sample s = Timer.start(metrics);
-    try {
-      return work.run();
-    } finally {
-      s.stop(
-          Timer.builder("ferry.db.queries")
-              .tag("kind", kind)
-              .publishPercentileHistogram()
-              .register(metrics));
-    }
-  }
-
-  private interface SqlWork<T> {
-    T run() throws SQLException;
   }
 
   private void health(Context ctx) throws IOException, SQLException {
@@ -278,8 +274,9 @@ public final class Explorer implements AutoCloseable {
     boolean ok = up;
     String why = problem;
     ctx.status(ok ? 200 : 503);
-    send(
+    respond(
         ctx,
+        null,
         g -> {
           g.writeStartObject();
           g.writeStringField("status", ok ? "up" : "down");
@@ -301,8 +298,9 @@ public final class Explorer implements AutoCloseable {
 
   private void tables(Context ctx) throws IOException, SQLException {
     List<Catalog.Table> all = catalog.tables();
-    send(
+    respond(
         ctx,
+        null,
         g -> {
           g.writeStartObject();
           g.writeArrayFieldStart("tables");
@@ -393,7 +391,7 @@ public final class Explorer implements AutoCloseable {
 
   private void table(Context ctx) throws IOException, SQLException {
     Catalog.Table t = pathTable(ctx);
-    send(ctx, g -> tableJson(g, t, true));
+    respond(ctx, null, g -> tableJson(g, t, true));
   }
 
   private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
@@ -405,19 +403,18 @@ public final class Explorer implements AutoCloseable {
   private void rows(Context ctx) throws IOException, SQLException {
     Catalog.Table t = pathTable(ctx);
     RowQuery q = new RowQuery(t, ctx.queryParamMap(), false);
-    String sql = q.pageSql();
-    List<Object> params = q.bindOrder();
+    String sql = q.sql;
+    List<Object> params = q.bind;
     List<Catalog.Column> cols = t.columns();
     long started = System.nanoTime();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    timed(
+    respond(
+        ctx,
         q.search != null ? "search" : "page",
-        () -> {
+        g -> {
           try (Connection c = db.getConnection();
               PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
-            try (ResultSet rs = ps.executeQuery();
-                JsonGenerator g = JSON.createGenerator(out)) {
+            try (ResultSet rs = ps.executeQuery()) {
               g.writeStartObject();
               g.writeStringField("table", t.schema() + "." + t.name());
               g.writeArrayFieldStart("rows");
@@ -449,13 +446,9 @@ public final class Explorer implements AutoCloseable {
               }
               g.writeNumberField("ms", Math.round((System.nanoTime() - started) / 1e4) / 100.0);
               g.writeEndObject();
-            } catch (IOException e) {
-              throw new IllegalStateException(e);
             }
           }
-          return null;
         });
-    ctx.contentType("application/json").result(out.toByteArray());
   }
 
   private void row(Context ctx) throws IOException, SQLException {
@@ -484,12 +477,11 @@ public final class Explorer implements AutoCloseable {
           .append(')');
       values.add(v);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    timed(
+    respond(
+        ctx,
         "detail",
-        () -> {
-          try (Connection c = db.getConnection();
-              JsonGenerator g = JSON.createGenerator(out)) {
+        g -> {
+          try (Connection c = db.getConnection()) {
             c.setAutoCommit(false); // one read-only snapshot for the row and its neighbours
             Map<String, String> row = new java.util.LinkedHashMap<>();
             try (PreparedStatement ps =
@@ -602,12 +594,8 @@ public final class Explorer implements AutoCloseable {
             g.writeEndArray();
             g.writeEndObject();
             c.rollback();
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
           }
-          return null;
         });
-    ctx.contentType("application/json").result(out.toByteArray());
   }
 
   private static String columnList(Catalog.Table t) {
@@ -626,8 +614,8 @@ public final class Explorer implements AutoCloseable {
       throw new FerryException(
           ErrorCode.USAGE, "export takes filters, not q= (search results are capped)");
     }
-    String sql = q.pageSql();
-    List<Object> params = q.bindOrder();
+    String sql = q.sql;
+    List<Object> params = q.bind;
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -741,12 +729,11 @@ public final class Explorer implements AutoCloseable {
    */
   private void query(Context ctx, String sql, List<Object> params, String name)
       throws SQLException, IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    timed(
+    respond(
+        ctx,
         "evidence",
-        () -> {
-          try (Connection c = db.getConnection();
-              JsonGenerator g = JSON.createGenerator(out)) {
+        g -> {
+          try (Connection c = db.getConnection()) {
             g.writeStartObject();
             g.writeArrayFieldStart(name);
             if (hasEvidence(c)) {
@@ -767,12 +754,8 @@ public final class Explorer implements AutoCloseable {
             }
             g.writeEndArray();
             g.writeEndObject();
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
           }
-          return null;
         });
-    ctx.contentType("application/json").result(out.toByteArray());
   }
 
   private static String pgType(String jdbcName) {

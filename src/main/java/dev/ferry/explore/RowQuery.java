@@ -89,7 +89,14 @@ final class RowQuery {
     }
     String a = first(query, "after");
     this.after = a == null || a.isEmpty() ? null : Cursor.decode(a, cursorOrder(), key.size());
+    this.sql = pageSql();
+    this.bind = bindOrder();
   }
+
+  /** The page's SQL (limit + 1 rows, to know whether there is a next page) and its parameters. */
+  final String sql;
+
+  final List<Object> bind;
 
   private String cursorOrder() {
     return search != null ? "search:" + order : order;
@@ -302,8 +309,7 @@ final class RowQuery {
     return k.equals("ctid") ? "tid" : table.column(k).type();
   }
 
-  /** The SQL of the page (limit + 1 rows, to know whether there is a next page). */
-  String pageSql() {
+  private String pageSql() {
     String filters = where.isEmpty() ? "TRUE" : String.join(" AND ", where);
     if (search != null) {
       return searchSql(filters);
@@ -440,10 +446,10 @@ final class RowQuery {
         + (after != null && after.isOffset() ? " OFFSET " + after.offset() : "");
   }
 
-  int rankParams;
+  private int rankParams;
 
   /** The parameters in the order the SQL uses them. */
-  List<Object> bindOrder() {
+  private List<Object> bindOrder() {
     if (search == null || rankParams == 0) {
       return params;
     }

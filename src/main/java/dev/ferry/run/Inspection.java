@@ -86,9 +86,7 @@ public final class Inspection {
     }
     Report report =
         new Report(
-            StagedInputs.of(options.source()).origin != null
-                ? StagedInputs.of(options.source()).origin
-                : plan.source().toString(),
+            StagedInputs.named(options.source()),
             tables,
             plan.notes().stream().map(Note::toString).toList());
     if (json) {

@@ -12,6 +12,7 @@ import dev.ferry.plan.Planner;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.SourceTable;
+import dev.ferry.source.files.FileStores;
 import dev.ferry.source.sqlite.SqliteSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -120,21 +121,23 @@ public final class PlanWriter {
     // a staged source is named by what the user named (its file or directory); SQLite files
     // found inside such a directory come with it
     List<String> origins = new ArrayList<>();
+    List<String> plainFiles = new ArrayList<>();
     for (RunOptions o : sources) {
-      String origin = StagedInputs.of(o.source()).origin;
+      String origin = FileStores.origin(o.source());
       if (origin != null) {
         origins.add(origin);
+      } else {
+        plainFiles.add(o.source().toString());
       }
     }
     List<String> named = new ArrayList<>(origins);
-    for (RunOptions o : sources) {
-      String f = o.source().toAbsolutePath().normalize().toString();
-      if (StagedInputs.of(o.source()).origin == null
-          && origins.stream().noneMatch(d -> f.startsWith(d + java.io.File.separator))) {
-        named.add(o.source().toString());
+    for (String f : plainFiles) {
+      String abs = Path.of(f).toAbsolutePath().normalize().toString();
+      if (origins.stream().noneMatch(d -> abs.startsWith(d + java.io.File.separator))) {
+        named.add(f);
       }
     }
-    String files = String.join(" ", named);
+    String command = String.join(" ", named);
     yaml.append("# Ferry plan, written ")
         .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
         .append(" by ferry ")
@@ -143,7 +146,7 @@ public final class PlanWriter {
         .append("# Run exactly this plan:  ferry migrate --config ")
         .append(out.getFileName())
         .append(many ? " --schema-per-source " : " ")
-        .append(files)
+        .append(command)
         .append('\n')
         .append(
             "# Every column's type is written below as a cast, with the reason it was chosen. Edit a type to\n")
@@ -187,15 +190,14 @@ public final class PlanWriter {
         "Review it, then: ferry migrate --config "
             + out
             + (many ? " --schema-per-source " : " ")
-            + files);
+            + command);
     return 0;
   }
 
   private static Map<String, Object> route(
       RunOptions o, String table, String store, String schema, String name) {
     Map<String, Object> r = new LinkedHashMap<>();
-    String origin = StagedInputs.of(o.source()).origin;
-    r.put("source", origin != null ? origin : o.source().toAbsolutePath().normalize().toString());
+    r.put("source", StagedInputs.named(o.source()));
     r.put("table", table);
     r.put("store", store);
     if (schema != null) {

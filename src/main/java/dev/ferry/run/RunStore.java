@@ -3,6 +3,7 @@ package dev.ferry.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.source.files.FileStores;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Map;
@@ -198,17 +199,62 @@ final class RunStore {
         json(t.notes()));
   }
 
-  /** A row set aside before the load (a bad NDJSON line, a repeated key), kept verbatim. */
-  void reject(
-      UUID run, String table, Map<String, Object> key, Map<String, Object> row, String why) {
-    update(
-        "INSERT INTO ferry.rejects (run_id, source_table, row_key, original_row, reason)"
-            + " VALUES (?, ?, ?::jsonb, ?::jsonb, ?)",
-        run,
-        table,
-        json(key),
-        json(row),
-        why);
+  /**
+   * Rows set aside before the load (bad NDJSON lines, repeated keys), kept verbatim: {@code source}
+   * hands each to the consumer it is given; they are written in one transaction, in batches.
+   */
+  void rejects(
+      UUID run,
+      java.util.function.Consumer<java.util.function.Consumer<FileStores.Reject>> source) {
+    target.withRetry(
+        "recording set-aside lines in ferry.rejects",
+        () -> {
+          try (Connection c = dataSource.getConnection();
+              PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO ferry.rejects (run_id, source_table, row_key, original_row,"
+                          + " reason) VALUES (?, ?, ?::jsonb, ?::jsonb, ?)")) {
+            c.setAutoCommit(false);
+            int[] pending = {0};
+            try {
+              source.accept(
+                  r -> {
+                    try {
+                      Map<String, Object> key = new java.util.LinkedHashMap<>();
+                      key.put("file", r.file());
+                      key.put("line", r.line());
+                      ps.setObject(1, run);
+                      ps.setString(2, r.table());
+                      ps.setString(3, json(key));
+                      ps.setString(4, json(Map.of("text", r.text())));
+                      ps.setString(5, r.reason());
+                      ps.addBatch();
+                      if (++pending[0] % 1000 == 0) {
+                        ps.executeBatch();
+                      }
+                    } catch (java.sql.SQLException e) {
+                      throw new SqlInConsumer(e);
+                    }
+                  });
+            } catch (SqlInConsumer e) {
+              throw e.sql; // retried like any statement of the run's record
+            }
+            ps.executeBatch();
+            c.commit();
+            return pending[0];
+          }
+        });
+  }
+
+  /** Carries a SQLException out of a Consumer. */
+  private static final class SqlInConsumer extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient java.sql.SQLException sql;
+
+    SqlInConsumer(java.sql.SQLException sql) {
+      super(sql);
+      this.sql = sql;
+    }
   }
 
   void finish(UUID run, String state, int exitCode, String message) {

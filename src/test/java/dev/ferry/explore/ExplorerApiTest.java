@@ -318,22 +318,17 @@ class ExplorerApiTest {
               + " FROM generate_series(1, 200) g");
     }
     try (Explorer e = Explorer.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
       for (String order : List.of("s", "s.desc")) {
         List<String> walked = new ArrayList<>();
         String next = null;
         do {
           String body =
-              http.send(
-                      java.net.http.HttpRequest.newBuilder(
-                              java.net.URI.create(
-                                  "http://127.0.0.1:"
-                                      + e.port()
-                                      + "/api/tables/public/t/rows?limit=13&order="
-                                      + order
-                                      + (next == null ? "" : "&after=" + next)))
-                          .build(),
-                      java.net.http.HttpResponse.BodyHandlers.ofString())
+              ExplorerFixture.fetch(
+                      "http://127.0.0.1:"
+                          + e.port()
+                          + "/api/tables/public/t/rows?limit=13&order="
+                          + order
+                          + (next == null ? "" : "&after=" + next))
                   .body();
           JsonNode page = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
           page.get("rows").forEach(r -> walked.add(r.get("id").asText()));
@@ -370,42 +365,17 @@ class ExplorerApiTest {
     }
     try (Explorer e = Explorer.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
       String base = "http://127.0.0.1:" + e.port();
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-      String body =
-          http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(base + "/api/tables/public/big/rows?order=id"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body();
+      String body = ExplorerFixture.fetch(base + "/api/tables/public/big/rows?order=id").body();
       assertThat(body)
           .contains("\"id\":2,\"n\":1.25,\"small\":-3,\"d\":1e+300")
           .contains(
               "\"id\":\"1790000000000000001\",\"n\":\"12345678901234567890.5\",\"small\":7,\"d\":0.1");
       String detail =
-          http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(
-                              base + "/api/tables/public/big/row?id=1790000000000000001"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body();
+          ExplorerFixture.fetch(base + "/api/tables/public/big/row?id=1790000000000000001").body();
       assertThat(detail).contains("\"1790000000000000001\"");
-      String composite =
-          http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(base + "/api/tables/public/pair/row?a=1&b=y"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body();
+      String composite = ExplorerFixture.fetch(base + "/api/tables/public/pair/row?a=1&b=y").body();
       assertThat(composite).contains("\"v\":\"one-y\"");
-      int missingPart =
-          http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(base + "/api/tables/public/pair/row?a=1"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .statusCode();
+      int missingPart = ExplorerFixture.fetch(base + "/api/tables/public/pair/row?a=1").status();
       assertThat(missingPart).isEqualTo(400);
     }
   }

@@ -26,7 +26,7 @@ final class ExplorerFixture {
   final TargetUrl url;
   final Explorer explorer;
   final String base;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ExplorerFixture(TargetUrl url, Explorer explorer) {
@@ -57,9 +57,14 @@ final class ExplorerFixture {
   }
 
   Response get(String pathAndQuery) throws Exception {
+    return fetch(base + pathAndQuery);
+  }
+
+  /** GET of any URL (an explorer a test starts itself). */
+  static Response fetch(String url) throws Exception {
     HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET().build(),
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     return new Response(
         r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));

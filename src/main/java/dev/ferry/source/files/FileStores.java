@@ -156,20 +156,28 @@ public final class FileStores {
     return out;
   }
 
-  /** Lines (or repeated keys) set aside while staging. */
-  public static List<Reject> rejects(Path db) {
-    List<Reject> out = new ArrayList<>();
+  /** Lines (or repeated keys) set aside while staging, one by one, in file order. */
+  public static void forEachReject(Path db, java.util.function.Consumer<Reject> each) {
     query(
         db,
         "SELECT tbl, file, line, reason, text FROM _ferry_rejects ORDER BY rowid",
         rs ->
-            out.add(
+            each.accept(
                 new Reject(
                     rs.getString(1),
                     rs.getString(2),
                     rs.getLong(3),
                     rs.getString(4),
                     rs.getString(5))));
+  }
+
+  /** How many lines (or repeated keys) staging set aside, per table. */
+  public static java.util.Map<String, Long> rejectCounts(Path db) {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    query(
+        db,
+        "SELECT tbl, count(*) FROM _ferry_rejects GROUP BY tbl",
+        rs -> out.put(rs.getString(1), rs.getLong(2)));
     return out;
   }
 

@@ -60,10 +60,10 @@ final class RecordWriter {
         int from = text.length();
         copy(p);
         gen.flush();
-        if (unnest(t, field, key, slice(from))) {
-          continue;
+        String array = slice(from);
+        if (!unnest(t, field, key, array)) {
+          container(t, t.field(field), array);
         }
-        scalarOrContainer(t, field, slice(from), true);
         continue;
       }
       int i = t.field(field);
@@ -72,9 +72,7 @@ final class RecordWriter {
         int from = text.length();
         copy(p);
         gen.flush();
-        if (i >= 0) {
-          scalarOrContainer(t, field, slice(from), true);
-        }
+        container(t, i, slice(from));
       } else {
         scalar(p, v, t, i);
       }
@@ -88,10 +86,9 @@ final class RecordWriter {
     return text.charAt(from) == ':' ? text.substring(from + 1) : text.substring(from);
   }
 
-  private void scalarOrContainer(StagingTable t, String field, String json, boolean container)
-      throws SQLException {
-    int i = t.field(field);
-    if (i >= 0 && container) {
+  /** An object or array value: its JSON text in column {@code i} (none when -1). */
+  private static void container(StagingTable t, int i, String json) {
+    if (i >= 0) {
       t.setText(i, json);
       t.columns.get(i).containers++;
     }

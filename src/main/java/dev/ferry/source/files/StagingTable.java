@@ -21,11 +21,6 @@ final class StagingTable {
   /** Most columns a table gets from fields; later fields stay in doc only. */
   static final int MAX_FIELD_COLUMNS = 1000;
 
-  static final byte NULL = 0;
-  static final byte LONG = 1;
-  static final byte DOUBLE = 2;
-  static final byte TEXT = 3;
-
   final String name;
 
   /** The first key column (ordinal, line, key, file), which child tables reference. */
@@ -42,10 +37,17 @@ final class StagingTable {
   private long fieldsLeftInDoc;
   private PreparedStatement insert;
   private int preparedColumns;
-  private byte[] kinds = new byte[16];
-  private long[] longs = new long[16];
-  private double[] doubles = new double[16];
-  private String[] texts = new String[16];
+
+  /** The row being filled: Long, Double, String or null per column, as SQLite will bind it. */
+  private Object[] current = new Object[16];
+
+  /**
+   * A field named like the key column (seed 000's tweet_id inside each tweet keyed by tweet_id),
+   * and whether it has held exactly the key, as the same text, in every row so far.
+   */
+  private int keyTwin = -1;
+
+  private boolean keyTwinEqual;
   long rows;
 
   /**
@@ -130,41 +132,30 @@ final class StagingTable {
     int i = columns.size();
     columns.add(new StagedColumn(field, column, null));
     byField.put(field, i);
-    grow(columns.size());
+    if (current.length < columns.size()) {
+      current = java.util.Arrays.copyOf(current, columns.size() * 2);
+    }
+    if (keyTwin < 0 && !column.equals(keyColumn) && ColumnNames.snake(field).equals(keyColumn)) {
+      keyTwin = i;
+      keyTwinEqual = rows == 0; // rows before it did not have the field
+    }
     return i;
   }
 
-  private void grow(int n) {
-    if (n > kinds.length) {
-      int size = Math.max(n, kinds.length * 2);
-      kinds = java.util.Arrays.copyOf(kinds, size);
-      longs = java.util.Arrays.copyOf(longs, size);
-      doubles = java.util.Arrays.copyOf(doubles, size);
-      texts = java.util.Arrays.copyOf(texts, size);
-    }
-  }
-
   void startRow() {
-    java.util.Arrays.fill(kinds, 0, columns.size(), NULL);
+    java.util.Arrays.fill(current, 0, columns.size(), null);
   }
 
   void setLong(int i, long v) {
-    kinds[i] = LONG;
-    longs[i] = v;
+    current[i] = v;
   }
 
   void setDouble(int i, double v) {
-    kinds[i] = DOUBLE;
-    doubles[i] = v;
+    current[i] = v;
   }
 
   void setText(int i, String v) {
-    kinds[i] = TEXT;
-    texts[i] = v;
-  }
-
-  void setNull(int i) {
-    kinds[i] = NULL;
+    current[i] = v;
   }
 
   /** What to do when the staging table refuses a row (a repeated key): runs on the writer. */
@@ -173,6 +164,10 @@ final class StagingTable {
   }
 
   static final int BATCH = 512;
+
+  /** The position that tells the planner a staged column is not a column of the target. */
+  static final int HIDDEN = -1;
+
   private List<Object[]> batch = new ArrayList<>(BATCH);
   private List<Conflict> conflicts = new ArrayList<>(BATCH);
 
@@ -182,16 +177,9 @@ final class StagingTable {
 
   /** Queues the current row; {@code onConflict} decides about a refused one (null: fail). */
   void endRow(Conflict onConflict) throws SQLException {
-    int n = columns.size();
-    Object[] row = new Object[n];
-    for (int i = 0; i < n; i++) {
-      row[i] =
-          switch (kinds[i]) {
-            case LONG -> longs[i];
-            case DOUBLE -> doubles[i];
-            case TEXT -> texts[i];
-            default -> null;
-          };
+    Object[] row = java.util.Arrays.copyOf(current, columns.size());
+    if (keyTwin >= 0 && keyTwinEqual && !(row[keyTwin] instanceof String v && v.equals(row[0]))) {
+      keyTwinEqual = false;
     }
     batch.add(row);
     conflicts.add(onConflict);
@@ -286,73 +274,32 @@ final class StagingTable {
                   + " columns)",
               name, fieldsLeftInDoc, MAX_FIELD_COLUMNS));
     }
-    StagedColumn sameAsKey = fieldEqualToKey(connection);
+    StagedColumn sameAsKey = keyTwin >= 0 && keyTwinEqual ? columns.get(keyTwin) : null;
+    if (sameAsKey != null) {
+      notes.removeIf(
+          n -> n.startsWith("table " + name + ": field \"" + sameAsKey.field + "\" is column "));
+      notes.add(
+          String.format(
+              "table %s: field \"%s\" equals the key %s in every row: it is the key (doc keeps it)",
+              name, sameAsKey.field, keyColumn));
+    }
     try (PreparedStatement hint =
         connection.prepareStatement(
             "INSERT INTO _ferry_columns (tbl, col, position, declared) VALUES (?, ?, ?, ?)")) {
       int position = 0;
       for (int i = 0; i < columns.size(); i++) {
         StagedColumn c = columns.get(i);
-        if (c == sameAsKey) {
-          continue;
-        }
         boolean rewritten = false;
         if (c.field != null && c.holdsContainersAndScalars() && docColumn >= 0) {
           rewritten = rewriteAsJson(connection, c);
         }
         hint.setString(1, name);
         hint.setString(2, c.name);
-        hint.setInt(3, i == docColumn ? Integer.MAX_VALUE : position++);
+        hint.setInt(3, c == sameAsKey ? HIDDEN : i == docColumn ? Integer.MAX_VALUE : position++);
         hint.setString(4, c.declared(rewritten));
         hint.executeUpdate();
       }
     }
-  }
-
-  /**
-   * A field named like the key column (seed 000's tweet_id inside each tweet keyed by tweet_id)
-   * that holds exactly the key in every row, stored the same way, is the key: its column is dropped
-   * (the doc keeps the field). Any row where it differs, is missing or is stored otherwise keeps
-   * it.
-   */
-  private StagedColumn fieldEqualToKey(Connection connection) throws SQLException {
-    for (StagedColumn c : columns) {
-      if (c.field == null
-          || c.name.equals(keyColumn)
-          || !ColumnNames.snake(c.field).equals(keyColumn)
-          || c.strings + c.integers + c.reals + c.exactNumbers + c.booleans + c.containers == 0) {
-        continue;
-      }
-      try (Statement st = connection.createStatement();
-          java.sql.ResultSet rs =
-              st.executeQuery(
-                  "SELECT count(*) FROM "
-                      + quote(name)
-                      + " WHERE "
-                      + quote(c.name)
-                      + " IS NOT "
-                      + quote(keyColumn)
-                      + " OR typeof("
-                      + quote(c.name)
-                      + ") <> typeof("
-                      + quote(keyColumn)
-                      + ")")) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          return null;
-        }
-      }
-      try (Statement st = connection.createStatement()) {
-        st.executeUpdate("ALTER TABLE " + quote(name) + " DROP COLUMN " + quote(c.name));
-      }
-      notes.removeIf(n -> n.startsWith("table " + name + ": field \"" + c.field + "\" is column "));
-      notes.add(
-          String.format(
-              "table %s: field \"%s\" equals the key %s in every row: it is the key (doc keeps it)",
-              name, c.field, keyColumn));
-      return c;
-    }
-    return null;
   }
 
   private boolean rewriteAsJson(Connection connection, StagedColumn c) throws SQLException {

@@ -15,8 +15,9 @@ import java.util.Map;
  * The column hints of a database staged from JSON and text files (source.files): its tables are
  * created without declared types, so that every value keeps the storage class it was bound with,
  * and the table {@code _ferry_columns} says what each column held in JSON terms (JSON, BOOLEAN,
- * NUMERIC, TIMESTAMP) and in which order the columns belong. Ordinary SQLite files have no such
- * table and are read as they are.
+ * NUMERIC, TIMESTAMP) and in which order the columns belong; a negative position leaves a column
+ * out (a field that only repeats the key). Ordinary SQLite files have no such table and are read as
+ * they are.
  */
 final class StagedColumns {
   static final StagedColumns NONE = new StagedColumns(Map.of());
@@ -59,6 +60,9 @@ final class StagedColumns {
     List<SourceColumn> out = new ArrayList<>();
     for (SourceColumn c : columns) {
       Hint hint = h.get(c.name());
+      if (hint != null && hint.position() < 0) {
+        continue;
+      }
       out.add(
           hint == null || c.rowidAlias()
               ? c
