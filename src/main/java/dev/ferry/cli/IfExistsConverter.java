@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.target.IfExists;
+import dev.ferry.load.IfExists;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -2,9 +2,9 @@ package dev.ferry.cli;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.load.IfExists;
 import dev.ferry.run.Migration;
 import dev.ferry.run.RunOptions;
-import dev.ferry.target.IfExists;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.file.Path;

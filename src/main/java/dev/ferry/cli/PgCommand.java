@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.target.embedded.EmbeddedServer;
+import dev.ferry.postgres.embedded.EmbeddedServer;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package dev.ferry.cli;
 
 import dev.ferry.config.FerryConfig;
+import dev.ferry.postgres.TargetUrl;
 import dev.ferry.run.PlanWriter;
 import dev.ferry.run.RunOptions;
-import dev.ferry.target.TargetUrl;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +49,7 @@ final class PlanCommand implements Callable<Integer> {
     List<Path> expanded =
         from.expand(
             config,
-            dev.ferry.target.BadValuePolicy.FIX,
+            dev.ferry.load.BadValuePolicy.FIX,
             null,
             WriterOutputStream.errStream(spec),
             new java.util.HashSet<>());

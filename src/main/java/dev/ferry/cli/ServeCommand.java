@@ -1,9 +1,9 @@
 package dev.ferry.cli;
 
-import dev.ferry.explore.Explorer;
-import dev.ferry.explore.ServeOptions;
-import dev.ferry.target.TargetUrl;
-import dev.ferry.target.embedded.EmbeddedServer;
+import dev.ferry.postgres.TargetUrl;
+import dev.ferry.postgres.embedded.EmbeddedServer;
+import dev.ferry.serve.Explorer;
+import dev.ferry.serve.ServeOptions;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;

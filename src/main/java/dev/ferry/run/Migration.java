@@ -4,20 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.load.IfExists;
+import dev.ferry.load.LoadOptions;
+import dev.ferry.load.LoadResult;
+import dev.ferry.load.PostgresTarget;
 import dev.ferry.plan.Ddl;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.Note;
 import dev.ferry.plan.Planner;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.plan.ViewPlan;
+import dev.ferry.postgres.TargetUrl;
+import dev.ferry.postgres.embedded.EmbeddedServer;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.sqlite.SqliteSource;
-import dev.ferry.target.IfExists;
-import dev.ferry.target.LoadOptions;
-import dev.ferry.target.LoadResult;
-import dev.ferry.target.PostgresTarget;
-import dev.ferry.target.TargetUrl;
-import dev.ferry.target.embedded.EmbeddedServer;
 import dev.ferry.verify.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.io.IOException;
@@ -191,7 +191,7 @@ public final class Migration {
     long loadStarted = System.nanoTime();
     java.util.Set<String> finished =
         previous != null ? RunStore.objects(target, runId) : java.util.Set.of();
-    Map<String, dev.ferry.target.LoadedSoFar> committed =
+    Map<String, dev.ferry.load.LoadedSoFar> committed =
         previous != null ? RunStore.checkpoints(target, runId) : Map.of();
     if (options.ifExists() == IfExists.FAIL) {
       List<String> names = new ArrayList<>();
@@ -237,7 +237,7 @@ public final class Migration {
           if (!options.planOptions().priority().apply(t.source().name()).equals(level)) {
             continue;
           }
-          dev.ferry.target.LoadedSoFar soFar = committed.get(t.source().name());
+          dev.ferry.load.LoadedSoFar soFar = committed.get(t.source().name());
           if (soFar != null && soFar.last()) {
             futures.put(t, pool.submit(() -> resumed(t, source, target, soFar)));
             continue;
@@ -441,7 +441,7 @@ public final class Migration {
    * copy for the checksum, and its fixups and rejects are those already recorded.
    */
   private LoadResult resumed(
-      TablePlan t, SqliteSource source, PostgresTarget target, dev.ferry.target.LoadedSoFar soFar) {
+      TablePlan t, SqliteSource source, PostgresTarget target, dev.ferry.load.LoadedSoFar soFar) {
     long t0 = System.nanoTime();
     TableChecksum sum = soFar.checksum();
     if (sum == null

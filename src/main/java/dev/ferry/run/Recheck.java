@@ -1,12 +1,12 @@
 package dev.ferry.run;
 
 import dev.ferry.ErrorCode;
+import dev.ferry.load.PostgresTarget;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.Planner;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.postgres.TargetUrl;
 import dev.ferry.source.sqlite.SqliteSource;
-import dev.ferry.target.PostgresTarget;
-import dev.ferry.target.TargetUrl;
 import dev.ferry.verify.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;

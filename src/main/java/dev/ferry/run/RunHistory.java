@@ -2,9 +2,9 @@ package dev.ferry.run;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.load.PostgresTarget;
 import dev.ferry.plan.Names;
-import dev.ferry.target.PostgresTarget;
-import dev.ferry.target.TargetUrl;
+import dev.ferry.postgres.TargetUrl;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;

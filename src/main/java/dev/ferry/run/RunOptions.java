@@ -2,8 +2,8 @@ package dev.ferry.run;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.load.IfExists;
 import dev.ferry.plan.PlanOptions;
-import dev.ferry.target.IfExists;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -42,7 +42,7 @@ public record RunOptions(
     boolean dryRun,
     boolean keepCase,
     dev.ferry.verify.Verifier.Mode verify,
-    dev.ferry.target.BadValuePolicy badValues,
+    dev.ferry.load.BadValuePolicy badValues,
     dev.ferry.config.FerryConfig config,
     Path backupDir,
     boolean backup,
@@ -74,7 +74,7 @@ public record RunOptions(
     exclude = List.copyOf(exclude);
     ifExists = ifExists == null ? IfExists.FAIL : ifExists;
     verify = verify == null ? dev.ferry.verify.Verifier.Mode.CHECKSUM : verify;
-    badValues = badValues == null ? dev.ferry.target.BadValuePolicy.FIX : badValues;
+    badValues = badValues == null ? dev.ferry.load.BadValuePolicy.FIX : badValues;
     config = config == null ? dev.ferry.config.FerryConfig.none() : config;
     if (priority != null && !dev.ferry.config.FerryConfig.LEVELS.contains(priority)) {
       throw new FerryException(ErrorCode.USAGE, "--priority " + priority + ": use P0, P1 or P2");

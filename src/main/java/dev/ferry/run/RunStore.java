@@ -20,9 +20,9 @@ final class RunStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DataSource dataSource;
-  private final dev.ferry.target.PostgresTarget target;
+  private final dev.ferry.load.PostgresTarget target;
 
-  RunStore(dev.ferry.target.PostgresTarget target) {
+  RunStore(dev.ferry.load.PostgresTarget target) {
     this.target = target;
     this.dataSource = target.dataSource();
     try {
@@ -53,7 +53,7 @@ final class RunStore {
    * running; or failed); null otherwise, or when no run was ever recorded (nothing is created).
    */
   static Interrupted interrupted(
-      dev.ferry.target.PostgresTarget target, String source, String schema) {
+      dev.ferry.load.PostgresTarget target, String source, String schema) {
     return target.withRetry(
         "looking for an interrupted run",
         () -> {
@@ -90,7 +90,7 @@ final class RunStore {
   }
 
   /** Tables and views the run created (their data committed with the record). */
-  static java.util.Set<String> objects(dev.ferry.target.PostgresTarget target, UUID run) {
+  static java.util.Set<String> objects(dev.ferry.load.PostgresTarget target, UUID run) {
     return target.withRetry(
         "reading what the run created",
         () -> {
@@ -114,12 +114,12 @@ final class RunStore {
    * What the run's committed chunks hold, per source table (ferry.checkpoints). A table whose
    * chunks were loaded without a checksum (count-only verification) has a null checksum.
    */
-  static Map<String, dev.ferry.target.LoadedSoFar> checkpoints(
-      dev.ferry.target.PostgresTarget target, UUID run) {
+  static Map<String, dev.ferry.load.LoadedSoFar> checkpoints(
+      dev.ferry.load.PostgresTarget target, UUID run) {
     return target.withRetry(
         "reading the run's checkpoints",
         () -> {
-          Map<String, dev.ferry.target.LoadedSoFar> out = new java.util.HashMap<>();
+          Map<String, dev.ferry.load.LoadedSoFar> out = new java.util.HashMap<>();
           try (Connection c = target.dataSource().getConnection();
               PreparedStatement ps =
                   c.prepareStatement(
@@ -138,7 +138,7 @@ final class RunStore {
                         : null;
                 out.put(
                     rs.getString(1),
-                    new dev.ferry.target.LoadedSoFar(
+                    new dev.ferry.load.LoadedSoFar(
                         rs.getInt(2),
                         upto,
                         rs.getBoolean(4),

@@ -1,7 +1,7 @@
 package dev.ferry.run;
 
-import dev.ferry.target.TargetUrl;
-import dev.ferry.target.embedded.EmbeddedServer;
+import dev.ferry.postgres.TargetUrl;
+import dev.ferry.postgres.embedded.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.Map;
 

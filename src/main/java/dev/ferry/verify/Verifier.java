@@ -2,15 +2,15 @@ package dev.ferry.verify;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.load.BadValuePolicy;
+import dev.ferry.load.PostgresTarget;
+import dev.ferry.load.RowEncoder;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.Names;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.sqlite.SqliteSource;
-import dev.ferry.target.BadValuePolicy;
-import dev.ferry.target.PostgresTarget;
-import dev.ferry.target.RowEncoder;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;

@@ -3,7 +3,7 @@ package dev.ferry.run;
 import static dev.ferry.testing.TestPostgres.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.target.TargetUrl;
+import dev.ferry.postgres.TargetUrl;
 import dev.ferry.testing.Ferry;
 import dev.ferry.testing.Sqlite;
 import dev.ferry.testing.TestPostgres;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.examples.TwitterExample;
-import dev.ferry.target.TargetUrl;
+import dev.ferry.postgres.TargetUrl;
 import dev.ferry.testing.Ferry;
 import dev.ferry.testing.TestPostgres;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static dev.ferry.testing.TestPostgres.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.examples.TwitterExample;
-import dev.ferry.target.TargetUrl;
+import dev.ferry.postgres.TargetUrl;
 import dev.ferry.testing.Ferry;
 import dev.ferry.testing.TestPostgres;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.ferry.scenarios;
 
-import dev.ferry.target.TargetUrl;
+import dev.ferry.postgres.TargetUrl;
 import dev.ferry.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

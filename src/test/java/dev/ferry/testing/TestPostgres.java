@@ -1,7 +1,7 @@
 package dev.ferry.testing;
 
-import dev.ferry.target.TargetUrl;
-import dev.ferry.target.embedded.EmbeddedServer;
+import dev.ferry.postgres.TargetUrl;
+import dev.ferry.postgres.embedded.EmbeddedServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.ferry.value;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.target.TargetUrl;
+import dev.ferry.postgres.TargetUrl;
 import dev.ferry.testing.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

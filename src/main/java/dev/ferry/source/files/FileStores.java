@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.config.FileRules;
-import dev.ferry.target.BadValuePolicy;
+import dev.ferry.load.BadValuePolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

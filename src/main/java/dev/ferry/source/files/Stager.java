@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.config.FileRules;
-import dev.ferry.target.BadValuePolicy;
+import dev.ferry.load.BadValuePolicy;
 import dev.ferry.value.Utf8;
 import java.io.IOException;
 import java.io.InputStream;

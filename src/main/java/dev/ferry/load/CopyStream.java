@@ -1,0 +1,65 @@
+package dev.ferry.load;
+
+import java.sql.SQLException;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * A binary COPY to the server through a fixed staging buffer: memory per table load is the buffer
+ * (plus one row), whatever the table's size.
+ */
+final class CopyStream {
+  private static final byte[] SIGNATURE = {
+    'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0
+  };
+
+  private final CopyIn copy;
+  private final byte[] buf;
+  private int pos;
+  private long sent;
+
+  CopyStream(CopyIn copy, int size) throws SQLException {
+    this.copy = copy;
+    this.buf = new byte[size];
+    write(SIGNATURE, 0, SIGNATURE.length);
+    write(new byte[8], 0, 8); // flags and header extension length: both zero
+  }
+
+  /** One tuple: the field count, then the row's fields. */
+  void tuple(int fields, FieldBuffer row) throws SQLException {
+    write(new byte[] {(byte) (fields >>> 8), (byte) fields}, 0, 2);
+    write(row.bytes(), 0, row.size());
+  }
+
+  /** The trailer; returns the number of rows the server stored. */
+  long finish() throws SQLException {
+    write(new byte[] {(byte) 0xff, (byte) 0xff}, 0, 2);
+    flush();
+    return copy.endCopy();
+  }
+
+  private void write(byte[] b, int off, int len) throws SQLException {
+    if (len > buf.length - pos) {
+      flush();
+      if (len > buf.length) {
+        copy.writeToCopy(b, off, len);
+        sent += len;
+        return;
+      }
+    }
+    System.arraycopy(b, off, buf, pos, len);
+    pos += len;
+  }
+
+  private void flush() throws SQLException {
+    if (pos > 0) {
+      copy.writeToCopy(buf, 0, pos);
+      sent += pos;
+      pos = 0;
+    }
+  }
+
+  /** Bytes of COPY data produced so far. */
+  long bytes() {
+    return sent + pos;
+  }
+}

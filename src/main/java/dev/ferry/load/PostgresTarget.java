@@ -1,0 +1,358 @@
+package dev.ferry.load;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.plan.DdlStep;
+import dev.ferry.plan.Names;
+import dev.ferry.plan.Note;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.postgres.TargetUrl;
+import dev.ferry.source.sqlite.SqliteSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.LongConsumer;
+import javax.sql.DataSource;
+
+/**
+ * A PostgreSQL server Ferry writes to: the package's entry point. Owns a small connection pool (one
+ * connection per parallel job) and runs DDL, COPY and counts.
+ */
+public final class PostgresTarget implements AutoCloseable {
+  private final TargetUrl url;
+  private final HikariDataSource pool;
+
+  private PostgresTarget(TargetUrl url, HikariDataSource pool) {
+    this.url = url;
+    this.pool = pool;
+  }
+
+  /**
+   * Connects, checking the server is reachable, accepts the login and is PostgreSQL 13 or later.
+   *
+   * @throws FerryException TARGET_UNREACHABLE with the server's reason, never the password
+   */
+  public static PostgresTarget connect(TargetUrl url, int connections) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("ferry");
+    config.setJdbcUrl(url.jdbcUrl());
+    config.setDataSourceProperties(url.properties());
+    config.setMaximumPoolSize(Math.max(2, connections));
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(15_000);
+    config.setInitializationFailTimeout(1);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot connect to " + url.display() + ": " + firstLine(cause.getMessage()),
+          cause);
+    }
+    PostgresTarget target = new PostgresTarget(url, pool);
+    try (Connection c = pool.getConnection()) {
+      int major = c.getMetaData().getDatabaseMajorVersion();
+      if (major < 13) {
+        pool.close();
+        throw new FerryException(
+            ErrorCode.TARGET_UNREACHABLE,
+            url.display() + " runs PostgreSQL " + major + "; Ferry needs 13 or later");
+      }
+    } catch (SQLException e) {
+      pool.close();
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot connect to " + url.display() + ": " + firstLine(e.getMessage()),
+          e);
+    }
+    return target;
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  public TargetUrl url() {
+    return url;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** Creates {@code schema} unless it exists; a schema this run creates is recorded as its own. */
+  public void createSchema(String schema, java.util.UUID run) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+      ps.setString(1, schema);
+      boolean exists;
+      try (ResultSet rs = ps.executeQuery()) {
+        exists = rs.next();
+      }
+      if (!exists) {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          st.execute("CREATE SCHEMA " + Names.quote(schema));
+        }
+        record(c, run, "schema", schema, schema, false);
+        c.commit();
+      }
+    } catch (SQLException e) {
+      throw failure("cannot create schema " + schema, e);
+    }
+  }
+
+  /**
+   * Records in ferry.objects that {@code run} created an object, on {@code c}'s transaction, so the
+   * record commits with the object.
+   */
+  void record(
+      Connection c, java.util.UUID run, String kind, String schema, String name, boolean replaced)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO ferry.objects (run_id, kind, schema_name,"
+                + " object_name, replaced) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      ps.setObject(1, run);
+      ps.setString(2, kind);
+      ps.setString(3, schema);
+      ps.setString(4, name);
+      ps.setBoolean(5, replaced);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Creates a view and records it as {@code run}'s, together; false (and a note) when rejected. */
+  public Note createView(
+      String object, String sql, java.util.UUID run, String schema, String name) {
+    return withRetry(
+        object,
+        () -> {
+          try (Connection c = pool.getConnection();
+              Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+              st.execute(sql);
+              record(c, run, "view", schema, name, false);
+              c.commit();
+              return null;
+            } catch (SQLException e) {
+              if (Retry.connectionLost(e)) {
+                throw e;
+              }
+              c.rollback();
+              if ("42P07".equals(e.getSQLState()) && existsAsOwn(run, schema, name)) {
+                return null; // made by the interrupted run this one resumes
+              }
+              return new Note(
+                  object, "not created: " + firstLine(e.getMessage()).replaceFirst("^ERROR: ", ""));
+            }
+          }
+        });
+  }
+
+  private boolean existsAsOwn(java.util.UUID run, String schema, String name) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT 1 FROM ferry.objects WHERE run_id = ? AND kind = 'view'"
+                    + " AND schema_name = ? AND object_name = ?")) {
+      ps.setObject(1, run);
+      ps.setString(2, schema);
+      ps.setString(3, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** Which of {@code names} already exist as tables, views or other relations in {@code schema}. */
+  public List<String> existing(String schema, Collection<String> names) {
+    List<String> found = new ArrayList<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE n.nspname = ? AND c.relname = ANY (?) ORDER BY 1")) {
+      ps.setString(1, schema);
+      ps.setArray(2, c.createArrayOf("text", names.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("cannot read the catalog", e);
+    }
+    return found;
+  }
+
+  /**
+   * Creates (as {@code options} say) and loads one table, then builds its keys and indexes; with a
+   * checksum, also computes the source side's checksum while streaming.
+   */
+  public LoadResult load(
+      TablePlan table, LoadOptions options, SqliteSource source, LongConsumer progress) {
+    return new TableLoader(this, table, options, source, progress, null).run();
+  }
+
+  /** Goes on with a table whose first chunks an interrupted run committed. */
+  public LoadResult resume(
+      TablePlan table,
+      LoadOptions options,
+      SqliteSource source,
+      LongConsumer progress,
+      LoadedSoFar soFar) {
+    return new TableLoader(this, table, options, source, progress, soFar).run();
+  }
+
+  /**
+   * Runs DDL steps one by one; a step PostgreSQL rejects is retried in its weaker form when it has
+   * one, else recorded as a note. The notes say what was not created or created weaker.
+   */
+  public List<Note> runSteps(String object, List<DdlStep> steps) {
+    return runSteps(object, steps, false);
+  }
+
+  /**
+   * As {@link #runSteps(String, List)}; with {@code resuming}, a step whose object already exists
+   * (an interrupted run created it) counts as done.
+   */
+  public List<Note> runSteps(String object, List<DdlStep> steps, boolean resuming) {
+    List<Note> notes = new ArrayList<>();
+    for (DdlStep step : steps) {
+      try {
+        Note n = Retry.withBackoff(object + ", " + step.what(), () -> step(object, step, resuming));
+        if (n != null) {
+          notes.add(n);
+        }
+      } catch (SQLException e) {
+        throw failure("cannot run DDL for " + object, e);
+      }
+    }
+    return notes;
+  }
+
+  /** One DDL step on a connection of its own; a note when it was weakened or not created. */
+  private static final java.util.Set<String> ALREADY_THERE =
+      java.util.Set.of("42P07", "42710", "42P16");
+
+  private Note step(String object, DdlStep step, boolean resuming) throws SQLException {
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("SET maintenance_work_mem = '256MB'");
+      try {
+        st.execute(step.sql());
+        return null;
+      } catch (SQLException e) {
+        if (Retry.connectionLost(e)) {
+          throw e;
+        }
+        if (resuming && ALREADY_THERE.contains(e.getSQLState())) {
+          return null; // made by the interrupted run
+        }
+        String why = firstLine(e.getMessage()).replaceFirst("^ERROR: ", "");
+        if (step.offendersSql() != null) {
+          why += offenders(st, step.offendersSql());
+        }
+        if (step.fallbackSql() != null) {
+          try {
+            st.execute(step.fallbackSql());
+            return new Note(
+                object + ", " + step.what(),
+                (step.fallbackSql().endsWith("NOT VALID")
+                        ? "created NOT VALID (enforced for new rows only): "
+                        : "created as "
+                            + step.fallbackSql().replaceFirst(".* ADD ", "")
+                            + " instead: ")
+                    + why);
+          } catch (SQLException again) {
+            if (Retry.connectionLost(again)) {
+              throw again;
+            }
+            why = firstLine(again.getMessage()).replaceFirst("^ERROR: ", "");
+          }
+        }
+        return new Note(object + ", " + step.what(), "not created: " + why);
+      }
+    }
+  }
+
+  /** "; offending rows: duplicate (x) ×2, NULL in the key ×1" (the data is kept as it is). */
+  private static String offenders(Statement st, String sql) {
+    List<String> found = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        found.add(rs.getString(1) + " ×" + rs.getLong(2));
+      }
+    } catch (SQLException e) {
+      return "";
+    }
+    return found.isEmpty()
+        ? ""
+        : "; the rows are kept; offending values: " + String.join(", ", found);
+  }
+
+  /** Rows in a table now. */
+  public long count(String qualified) {
+    try {
+      return Retry.withBackoff(
+          "counting " + qualified,
+          () -> {
+            try (Connection c = pool.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + qualified)) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          });
+    } catch (SQLException e) {
+      throw failure("cannot count " + qualified, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} on a connection of the pool, retried with backoff when the connection to the
+   * server is lost: for statements that are safe to repeat.
+   */
+  public <T> T withRetry(String what, Retry.Work<T> work) {
+    try {
+      return Retry.withBackoff(what, work);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  FerryException failure(String what, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    ErrorCode code =
+        state.startsWith("08") || state.startsWith("28") || state.equals("57P01")
+            ? ErrorCode.TARGET_UNREACHABLE
+            : ErrorCode.LOAD_FAILED;
+    return new FerryException(
+        code, url.display() + ": " + what + ": " + firstLine(e.getMessage()), e);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,212 @@
+package dev.ferry.load;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.plan.ColumnPlan;
+import dev.ferry.plan.PgType;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.source.RowCursor;
+import dev.ferry.source.SourceColumn;
+import dev.ferry.value.Repairs;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Encodes a source row as the fields of a binary COPY tuple, applying the bad-value policy. The
+ * encoded fields are what {@link RowHasher} hashes (as the server hashes the stored row) and what
+ * key hashes for the row-by-row comparison are made of. Repaired values are encoded, and so hashed,
+ * as loaded: checksums agree, and the originals are accounted for in ferry.fixups.
+ */
+public final class RowEncoder {
+  /**
+   * A value loaded in repaired form: the original bytes are kept verbatim. The arrays are handed
+   * over, never compared or hashed as a record.
+   */
+  @SuppressWarnings("ArrayRecordComponent")
+  record Fixup(int column, byte[] original, byte[] loaded, String reason) {}
+
+  private final TablePlan table;
+  private final List<ColumnPlan> columns;
+  private final BadValuePolicy policy;
+  private final ValueEncoder[] encoders;
+  private final boolean[] jsonb;
+  private final FieldBuffer row = new FieldBuffer();
+  private final int[] fieldStart;
+  private final int[] keyPositions;
+  private final MessageDigest md5;
+  private final List<Fixup> fixups = new ArrayList<>();
+  private int failed = -1;
+  private String rejected;
+  private RowHasher ownHasher;
+
+  public RowEncoder(TablePlan table, BadValuePolicy policy) {
+    this.table = table;
+    this.policy = policy;
+    this.columns = table.loadedColumns();
+    this.encoders = columns.stream().map(ValueEncoder::forColumn).toArray(ValueEncoder[]::new);
+    this.jsonb = new boolean[columns.size()];
+    for (int i = 0; i < jsonb.length; i++) {
+      jsonb[i] = columns.get(i).type().kind() == PgType.Kind.JSONB;
+    }
+    this.fieldStart = new int[columns.size() + 1];
+    List<SourceColumn> key = table.source().primaryKey();
+    this.keyPositions = key.stream().mapToInt(k -> indexOf(columns, k)).toArray();
+    try {
+      this.md5 = MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is part of every Java runtime", e);
+    }
+  }
+
+  private static int indexOf(List<ColumnPlan> columns, SourceColumn c) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).source().name().equals(c.name())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public List<ColumnPlan> columns() {
+    return columns;
+  }
+
+  /** Positions of the primary key among the loaded columns (empty when there is none). */
+  public int[] keyPositions() {
+    return keyPositions.length > 0 && java.util.Arrays.stream(keyPositions).allMatch(p -> p >= 0)
+        ? keyPositions.clone()
+        : new int[0];
+  }
+
+  /**
+   * Encodes the cursor's current row. Returns false when the row is set aside (then {@link
+   * #rejectReason} says why); repaired values are listed by {@link #fixups}. Under FAIL, a value
+   * that cannot be loaded as stored stops the run with a message naming table, key, column and
+   * value.
+   */
+  public boolean encode(RowCursor cursor) {
+    row.reset();
+    fixups.clear();
+    rejected = null;
+    for (int i = 0; i < encoders.length; i++) {
+      fieldStart[i] = row.size();
+      failed = i;
+      try {
+        encoders[i].write(cursor, i, row);
+      } catch (ValueEncoder.BadValue e) {
+        row.truncate(fieldStart[i]);
+        if (!handle(cursor, i, e)) {
+          return false;
+        }
+      }
+    }
+    failed = -1;
+    fieldStart[encoders.length] = row.size();
+    return true;
+  }
+
+  private boolean handle(RowCursor cursor, int i, ValueEncoder.BadValue e) {
+    String column = columns.get(i).source().name();
+    switch (policy) {
+      case FAIL ->
+          throw new FerryException(
+              ErrorCode.LOAD_FAILED,
+              "table "
+                  + table.source().name()
+                  + ", "
+                  + e.getMessage().replaceFirst(": value", ", column " + column + ": value")
+                  + " (--on-bad-value fix or set-aside loads the rest and keeps this value verbatim)");
+      case SET_ASIDE -> {
+        rejected = "column " + column + ": " + e.reason();
+        return false;
+      }
+      default -> {
+        int storage = cursor.type(i);
+        byte[] original =
+            storage == RowCursor.TEXT || storage == RowCursor.BLOB ? cursor.bytes(i) : null;
+        byte[] repaired = repair(columns.get(i), original);
+        if (repaired == null) {
+          rejected = "column " + column + ": " + e.reason() + " (cannot be repaired)";
+          return false;
+        }
+        if (jsonb[i]) {
+          row.int32(repaired.length + 1);
+          row.int8(1);
+          row.write(repaired, 0, repaired.length);
+        } else {
+          row.field(repaired);
+        }
+        fixups.add(new Fixup(i, original, repaired, e.reason()));
+        return true;
+      }
+    }
+  }
+
+  private static byte[] repair(ColumnPlan column, byte[] original) {
+    if (original == null) {
+      return null;
+    }
+    return switch (column.type().kind()) {
+      case TEXT -> Repairs.text(original);
+      case VARCHAR -> {
+        byte[] text = Repairs.text(original);
+        yield dev.ferry.value.Utf8.pgTextLength(text) <= column.type().length() ? text : null;
+      }
+      case JSONB -> Repairs.json(original);
+      default -> null;
+    };
+  }
+
+  /** The values of the last row that were loaded repaired. */
+  List<Fixup> fixups() {
+    return fixups;
+  }
+
+  /** Why the last row was set aside, or null. */
+  String rejectReason() {
+    return rejected;
+  }
+
+  /** Writes the encoded row as one COPY tuple. */
+  void writeTo(CopyStream out) throws SQLException {
+    out.tuple(encoders.length, row);
+  }
+
+  /** The loaded column whose value failed in the last {@link #encode}, for messages. */
+  int failedColumn() {
+    return failed;
+  }
+
+  /** A hasher for this table's rows (one per thread). */
+  RowHasher hasher() {
+    return new RowHasher(columns.stream().map(c -> c.type().kind()).toArray(PgType.Kind[]::new));
+  }
+
+  /** The encoded row, for hashing elsewhere. */
+  FieldBuffer row() {
+    return row;
+  }
+
+  /**
+   * The MD5 of the canonical encoding of the fields at {@code positions} (the key columns) of the
+   * last encoded row, as hex: the server computes the same over the same columns.
+   */
+  public String keyHash(int[] positions) {
+    for (int p : positions) {
+      md5.update(row.bytes(), fieldStart[p], fieldStart[p + 1] - fieldStart[p]);
+    }
+    return HexFormat.of().formatHex(md5.digest());
+  }
+
+  /** Hash of the last encoded row (for `ferry verify`, which loads nothing). */
+  public long hash() {
+    if (ownHasher == null) {
+      ownHasher = hasher();
+    }
+    return ownHasher.hash(row.bytes(), 0, row.size());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.ferry.load;
+
+import dev.ferry.plan.PgType;
+import dev.ferry.value.JsonbText;
+import dev.ferry.value.PgHash;
+import dev.ferry.verify.TableChecksum;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * Hashes an encoded row (its COPY fields) as the server hashes the stored row: the XOR of each
+ * field's seeded PostgreSQL hash (seed = position + 1), NULL as a constant per position. jsonb is
+ * hashed as its canonical text, numeric as its text, bytea as hex, as verify.ChecksumSql asks the
+ * server to. Works on the bytes alone, so it can run on another thread than the reader.
+ */
+final class RowHasher {
+  private final PgType.Kind[] kinds;
+  private final long[] nulls;
+
+  RowHasher(PgType.Kind[] kinds) {
+    this.kinds = kinds.clone();
+    this.nulls = new long[kinds.length];
+    for (int i = 0; i < kinds.length; i++) {
+      nulls[i] = TableChecksum.nullHash(i);
+    }
+  }
+
+  /** The 64-bit hash of the row whose fields are {@code b[off, off + len)}. */
+  long hash(byte[] b, int off, int len) {
+    long h = 0;
+    int p = off;
+    for (int i = 0; i < kinds.length; i++) {
+      int n = int32(b, p);
+      p += 4;
+      if (n < 0) {
+        h ^= nulls[i];
+        continue;
+      }
+      h ^= field(kinds[i], b, p, n, i + 1);
+      p += n;
+    }
+    return h;
+  }
+
+  private static long field(PgType.Kind kind, byte[] b, int p, int n, long seed) {
+    return switch (kind) {
+      case BOOLEAN -> PgHash.uint32(b[p], seed);
+      case SMALLINT -> PgHash.uint32((short) (((b[p] & 0xff) << 8) | (b[p + 1] & 0xff)), seed);
+      case INTEGER, DATE -> PgHash.uint32(int32(b, p), seed);
+      case BIGINT, TIMESTAMPTZ -> PgHash.int8(int64(b, p), seed);
+      case DOUBLE -> PgHash.float8(Double.longBitsToDouble(int64(b, p)), seed);
+      case TEXT, VARCHAR -> PgHash.bytes(b, p, n, seed);
+      case BYTEA -> text(HexFormat.of().formatHex(b, p, p + n), seed);
+      case NUMERIC -> text(numericText(b, p), seed);
+      case JSONB -> {
+        byte[] canonical =
+            JsonbText.canonical(Arrays.copyOfRange(b, p + 1, p + n)); // after the version byte
+        yield PgHash.bytes(canonical, 0, canonical.length, seed);
+      }
+    };
+  }
+
+  private static long text(String s, long seed) {
+    byte[] t = s.getBytes(StandardCharsets.UTF_8);
+    return PgHash.bytes(t, 0, t.length, seed);
+  }
+
+  /** numeric_out of a binary numeric: plain notation with its display scale. */
+  static String numericText(byte[] b, int p) {
+    int ndigits = int16(b, p);
+    int weight = (short) int16(b, p + 2);
+    int sign = int16(b, p + 4);
+    int dscale = int16(b, p + 6);
+    if (sign == 0xD000) {
+      return "Infinity";
+    }
+    if (sign == 0xF000) {
+      return "-Infinity";
+    }
+    if (sign == 0xC000) {
+      return "NaN";
+    }
+    BigInteger unscaled = BigInteger.ZERO;
+    for (int i = 0; i < ndigits; i++) {
+      unscaled =
+          unscaled
+              .multiply(BigInteger.valueOf(10_000))
+              .add(BigInteger.valueOf(int16(b, p + 8 + 2 * i)));
+    }
+    BigDecimal v = new BigDecimal(unscaled, 4 * (ndigits - 1 - weight));
+    v = v.setScale(dscale, java.math.RoundingMode.UNNECESSARY);
+    return (sign == 0x4000 ? v.negate() : v).toPlainString();
+  }
+
+  private static int int16(byte[] b, int p) {
+    return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+  }
+
+  private static int int32(byte[] b, int p) {
+    return ((b[p] & 0xff) << 24)
+        | ((b[p + 1] & 0xff) << 16)
+        | ((b[p + 2] & 0xff) << 8)
+        | (b[p + 3] & 0xff);
+  }
+
+  private static long int64(byte[] b, int p) {
+    return ((long) int32(b, p) << 32) | (int32(b, p + 4) & 0xffffffffL);
+  }
+}

@@ -1,0 +1,508 @@
+package dev.ferry.load;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.plan.ColumnPlan;
+import dev.ferry.plan.Ddl;
+import dev.ferry.plan.Names;
+import dev.ferry.plan.Note;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.source.RowCursor;
+import dev.ferry.source.SourceColumn;
+import dev.ferry.source.sqlite.SqliteSource;
+import dev.ferry.verify.TableChecksum;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Loads one table in one transaction: create (or drop, truncate, keep), then a binary COPY streamed
+ * from the source through a fixed buffer. A table created or truncated in the same transaction is
+ * copied with FREEZE, and on a server with wal_level=minimal skips the WAL. Keys, checks and
+ * indexes are built after the data.
+ */
+final class TableLoader {
+  private static final int BUFFER_BYTES = 1 << 20;
+  private static final int PROGRESS_EVERY = 4096;
+
+  private final PostgresTarget target;
+  private final IfExists mode;
+  private final SqliteSource source;
+  private final LongConsumer progress;
+  private final LoadOptions options;
+  private final LoadedSoFar soFar;
+  private boolean ours;
+  private long before;
+  private final List<Note> notes = new ArrayList<>();
+  private TablePlan table;
+
+  TableLoader(
+      PostgresTarget target,
+      TablePlan table,
+      LoadOptions options,
+      SqliteSource source,
+      LongConsumer progress,
+      LoadedSoFar soFar) {
+    this.soFar = soFar;
+    this.options = options;
+    this.mode = options.ifExists();
+    this.target = target;
+    this.table = table;
+    this.source = source;
+    this.progress = progress;
+  }
+
+  LoadResult run() {
+    long start = System.nanoTime();
+    TablePlan planned = table;
+    List<long[]> ranges = chunks();
+    long read = soFar == null ? 0 : soFar.read();
+    long written = soFar == null ? 0 : soFar.written();
+    long bytes = soFar == null ? 0 : soFar.bytes();
+    long fixed = soFar == null ? 0 : soFar.fixed();
+    long setAside = soFar == null ? 0 : soFar.setAside();
+    java.math.BigInteger sum =
+        soFar == null || soFar.checksum() == null
+            ? java.math.BigInteger.ZERO
+            : soFar.checksum().sum();
+    long sumRows = soFar == null || soFar.checksum() == null ? 0 : soFar.checksum().rows();
+    int firstChunk = soFar == null ? 0 : soFar.chunks();
+    for (int k = 0; k < ranges.size(); k++) {
+      boolean first = soFar == null && k == 0;
+      boolean last = k == ranges.size() - 1;
+      long[] range = ranges.get(k);
+      int chunk = firstChunk + k;
+      long readBefore = read;
+      LoadResult part;
+      try {
+        part =
+            Retry.withBackoff(
+                "loading table "
+                    + table.source().name()
+                    + (ranges.size() > 1 ? " (chunk " + chunk + ")" : ""),
+                () -> {
+                  if (first) {
+                    table =
+                        planned; // every attempt starts from the plan: the failed one left nothing
+                    // behind
+                    notes.clear();
+                  }
+                  return loadChunk(first, last, chunk, range, readBefore);
+                });
+      } catch (SQLException e) {
+        throw target.failure(
+            "loading table " + table.source().name() + " into " + table.qualified(), e);
+      }
+      read += part.rowsRead();
+      written += part.rowsWritten();
+      bytes += part.bytes();
+      fixed += part.fixed();
+      setAside += part.setAside();
+      if (first) {
+        before = part.rowsBefore();
+      }
+      if (part.sourceChecksum() != null) {
+        sum = sum.add(part.sourceChecksum().sum());
+        sumRows += part.sourceChecksum().rows();
+      }
+    }
+    progress.accept(read);
+    // chunks committed without a checksum leave the sum incomplete: then there is none
+    TableChecksum checksum =
+        options.checksum() && (soFar == null || soFar.checksum() != null)
+            ? new TableChecksum(sumRows, sum)
+            : null;
+    notes.addAll(
+        target.runSteps("table " + table.source().name(), table.constraints(), soFar != null));
+    return new LoadResult(
+        read,
+        written,
+        before,
+        fixed,
+        setAside,
+        bytes,
+        System.nanoTime() - start,
+        checksum,
+        List.copyOf(notes));
+  }
+
+  /**
+   * The rowid ranges to load, each committed with its checkpoint: the whole table when it is small,
+   * has no rowid, or chunking is off; for a resumed load, what is left after the last committed
+   * rowid.
+   */
+  private List<long[]> chunks() {
+    List<long[]> out = new ArrayList<>();
+    long[] whole = {Long.MIN_VALUE, Long.MAX_VALUE};
+    long rows = table.rowCount();
+    long[] span =
+        table.source().withoutRowid() || options.chunkRows() <= 0 || rows <= options.chunkRows()
+            ? new long[0]
+            : source.rowidRange(table.source());
+    if (span.length == 0) {
+      out.add(
+          soFar != null && soFar.uptoRowid() != null
+              ? new long[] {soFar.uptoRowid() + 1, Long.MAX_VALUE}
+              : whole);
+      return out;
+    }
+    long n = (rows + options.chunkRows() - 1) / options.chunkRows();
+    long width = Math.max(1, (span[1] - span[0]) / n + 1);
+    for (long from = span[0]; from <= span[1]; from += width) {
+      long to = from + width - 1 >= span[1] ? Long.MAX_VALUE : from + width - 1;
+      if (soFar != null && soFar.uptoRowid() != null) {
+        if (to <= soFar.uptoRowid()) {
+          continue;
+        }
+        from = Math.max(from, soFar.uptoRowid() + 1);
+      }
+      out.add(new long[] {from, to});
+      if (to == Long.MAX_VALUE) {
+        break;
+      }
+    }
+    if (out.isEmpty()) {
+      out.add(new long[] {soFar.uptoRowid() + 1, Long.MAX_VALUE});
+    }
+    return out;
+  }
+
+  /**
+   * Loads one chunk (rowids in {@code range}) in one transaction, with its checkpoint; the first
+   * chunk also creates (or empties, or keeps) the table, the last restarts its identity.
+   */
+  private LoadResult loadChunk(
+      boolean first, boolean last, int chunk, long[] range, long readBefore) throws SQLException {
+    long read;
+    long written;
+    long before = 0;
+    long bytes;
+    TableChecksum sourceChecksum;
+    long fixed;
+    long setAside;
+    try (Connection c = target.connection()) {
+      c.setAutoCommit(false);
+      boolean fresh = false;
+      if (first) {
+        try (Statement st = c.createStatement()) {
+          boolean exists = exists(st);
+          boolean replaced = false;
+          if (mode == IfExists.DROP && exists) {
+            st.execute("DROP TABLE " + table.qualified() + " CASCADE");
+            exists = false;
+            replaced = true;
+          }
+          if (!exists) {
+            create(st);
+            target.record(c, options.run(), "table", table.schema(), table.name(), replaced);
+            fresh = true;
+          } else if (mode == IfExists.TRUNCATE) {
+            st.execute("TRUNCATE " + table.qualified());
+            fresh = true;
+          } else if (mode == IfExists.APPEND) {
+            before = count(st);
+            fresh = false;
+          } else {
+            throw new FerryException(
+                ErrorCode.TARGET_CONFLICT,
+                "table "
+                    + table.qualified()
+                    + " already exists; choose --if-exists drop|truncate|append");
+          }
+        }
+        ours = fresh;
+      }
+      List<ColumnPlan> columns = table.loadedColumns();
+      String copySql =
+          "COPY "
+              + table.qualified()
+              + " ("
+              + columns.stream()
+                  .map(col -> Names.quote(col.name()))
+                  .collect(Collectors.joining(", "))
+              + ") FROM STDIN (FORMAT binary"
+              + (fresh ? ", FREEZE" : "")
+              + ")";
+      RowEncoder encoder = new RowEncoder(table, options.badValues());
+      List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
+      CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+      read = 0;
+      boolean ranged = range[0] != Long.MIN_VALUE || range[1] != Long.MAX_VALUE;
+      try (RowCursor rows =
+              ranged
+                  ? source.openRows(table.source(), sourceColumns, range[0], range[1])
+                  : source.openRows(table.source(), sourceColumns);
+          IssueLog issues = new IssueLog(options.run(), table, encoder);
+          HashPipeline hashes = options.checksum() ? new HashPipeline(encoder.hasher()) : null) {
+        CopyStream out = new CopyStream(copy, BUFFER_BYTES);
+        while (rows.next()) {
+          if (++read % PROGRESS_EVERY == 0) {
+            progress.accept(readBefore + read);
+          }
+          if (!encoder.encode(rows)) {
+            issues.reject(rows, encoder.rejectReason());
+            continue;
+          }
+          if (!encoder.fixups().isEmpty()) {
+            issues.fixups(rows);
+          }
+          if (hashes != null) {
+            hashes.add(encoder.row());
+          }
+          encoder.writeTo(out);
+        }
+        bytes = out.bytes();
+        written = out.finish();
+        sourceChecksum = hashes != null ? hashes.finish() : null;
+        issues.copyInto(c);
+        fixed = issues.fixed();
+        setAside = issues.setAside();
+        checkpoint(
+            c,
+            chunk,
+            ranged ? range[1] : null,
+            last,
+            read,
+            written,
+            bytes,
+            sourceChecksum,
+            fixed,
+            setAside);
+      } catch (ValueEncoder.BadValue e) {
+        cancel(copy);
+        throw new FerryException(
+            ErrorCode.LOAD_FAILED,
+            "table "
+                + table.source().name()
+                + ", column "
+                + columns.get(encoder.failedColumn()).source().name()
+                + ", "
+                + e.getMessage()
+                + "; the source changed since it was profiled?");
+      } catch (SQLException | RuntimeException e) {
+        cancel(copy);
+        throw e;
+      } catch (java.io.IOException e) {
+        throw new FerryException(
+            ErrorCode.LOAD_FAILED,
+            "cannot record fixups or rejects of " + table.source().name() + ": " + e.getMessage(),
+            e);
+      }
+      String restart = Ddl.restartIdentity(table);
+      if (restart != null && last && (ours || soFar != null)) {
+        try (Statement st = c.createStatement()) {
+          st.execute(restart);
+        }
+      }
+      c.commit();
+    }
+    return new LoadResult(read, written, before, fixed, setAside, bytes, 0, sourceChecksum, notes);
+  }
+
+  /** The chunk's checkpoint, on the chunk's transaction: committed with its rows or not at all. */
+  private void checkpoint(
+      Connection c,
+      int chunk,
+      Long upto,
+      boolean last,
+      long read,
+      long written,
+      long bytes,
+      TableChecksum sum,
+      long fixed,
+      long setAside)
+      throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO ferry.checkpoints (run_id, source_table,"
+                + " chunk, upto_rowid, last, rows_read, rows_written, bytes, sum_rows, sum_value, fixed, set_aside)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setObject(1, options.run());
+      ps.setString(2, table.source().name());
+      ps.setInt(3, chunk);
+      ps.setObject(4, upto == null || upto == Long.MAX_VALUE ? null : upto);
+      ps.setBoolean(5, last);
+      ps.setLong(6, read);
+      ps.setLong(7, written);
+      ps.setLong(8, bytes);
+      ps.setLong(9, sum == null ? 0 : sum.rows());
+      ps.setBigDecimal(
+          10, new java.math.BigDecimal(sum == null ? java.math.BigInteger.ZERO : sum.sum()));
+      ps.setLong(11, fixed);
+      ps.setLong(12, setAside);
+      ps.executeUpdate();
+    }
+  }
+
+  private boolean exists(Statement st) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT to_regclass(" + Names.literal(table.qualified()) + ") IS NOT NULL")) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  private long count(Statement st) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.qualified())) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Creates the table with its defaults and generation expressions inline; when PostgreSQL rejects
+   * one of them, creates it plain and adds each default on its own, noting the ones that fail, and
+   * loads untranslatable generated columns as plain columns.
+   */
+  private void create(Statement st) throws SQLException {
+    st.execute("SAVEPOINT ferry_create");
+    try {
+      st.execute(Ddl.createTable(table, true));
+      st.execute("RELEASE SAVEPOINT ferry_create");
+      return;
+    } catch (SQLException e) {
+      st.execute("ROLLBACK TO SAVEPOINT ferry_create");
+      st.execute("RELEASE SAVEPOINT ferry_create");
+    }
+    List<ColumnPlan> plain = new ArrayList<>();
+    for (ColumnPlan col : table.columns()) {
+      if (col.generatedSql() != null && !generatedWorks(st, col)) {
+        notes.add(
+            new Note(
+                "column " + table.source().name() + "." + col.source().name(),
+                "generation expression rejected by PostgreSQL: loaded as a plain column with the stored values"));
+        plain.add(
+            new ColumnPlan(
+                col.source(),
+                col.name(),
+                col.choice(),
+                col.notNull(),
+                col.defaultSql(),
+                null,
+                col.identity()));
+      } else {
+        plain.add(col);
+      }
+    }
+    table =
+        new TablePlan(
+            table.source(),
+            table.schema(),
+            table.name(),
+            plain,
+            table.rowCount(),
+            table.constraints(),
+            table.foreignKeys(),
+            table.identityRestart(),
+            table.notes());
+    st.execute(Ddl.createTable(withoutDefaults(table), true));
+    for (ColumnPlan col : table.columns()) {
+      String sql = Ddl.setDefault(table, col);
+      if (sql == null) {
+        continue;
+      }
+      st.execute("SAVEPOINT ferry_default");
+      try {
+        st.execute(sql);
+      } catch (SQLException e) {
+        st.execute("ROLLBACK TO SAVEPOINT ferry_default");
+        notes.add(
+            new Note(
+                "column " + table.source().name() + "." + col.source().name(),
+                "DEFAULT "
+                    + col.defaultSql()
+                    + " rejected by PostgreSQL: "
+                    + PostgresTarget.firstLine(e.getMessage())));
+      }
+      st.execute("RELEASE SAVEPOINT ferry_default");
+    }
+  }
+
+  private boolean generatedWorks(Statement st, ColumnPlan col) throws SQLException {
+    TablePlan probe =
+        new TablePlan(
+            table.source(),
+            table.schema(),
+            table.name(),
+            table.columns(),
+            0,
+            List.of(),
+            List.of(),
+            0,
+            List.of());
+    st.execute("SAVEPOINT ferry_probe");
+    try {
+      st.execute(Ddl.createTable(withoutDefaults(onlyGenerated(probe, col)), true));
+      return true;
+    } catch (SQLException e) {
+      return false;
+    } finally {
+      st.execute("ROLLBACK TO SAVEPOINT ferry_probe");
+      st.execute("RELEASE SAVEPOINT ferry_probe");
+    }
+  }
+
+  private static TablePlan onlyGenerated(TablePlan t, ColumnPlan keep) {
+    List<ColumnPlan> cols =
+        t.columns().stream()
+            .map(
+                c ->
+                    c.equals(keep) || c.generatedSql() == null
+                        ? c
+                        : new ColumnPlan(
+                            c.source(),
+                            c.name(),
+                            c.choice(),
+                            c.notNull(),
+                            c.defaultSql(),
+                            null,
+                            c.identity()))
+            .toList();
+    return new TablePlan(
+        t.source(), t.schema(), t.name(), cols, 0, List.of(), List.of(), 0, List.of());
+  }
+
+  private static TablePlan withoutDefaults(TablePlan t) {
+    List<ColumnPlan> cols =
+        t.columns().stream()
+            .map(
+                c ->
+                    new ColumnPlan(
+                        c.source(),
+                        c.name(),
+                        c.choice(),
+                        c.notNull(),
+                        null,
+                        c.generatedSql(),
+                        c.identity()))
+            .toList();
+    return new TablePlan(
+        t.source(),
+        t.schema(),
+        t.name(),
+        cols,
+        t.rowCount(),
+        t.constraints(),
+        t.foreignKeys(),
+        t.identityRestart(),
+        t.notes());
+  }
+
+  private static void cancel(CopyIn copy) {
+    try {
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
+    } catch (SQLException ignored) {
+      // the connection is rolled back and returned; the original failure is what matters
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.ferry.sql;
+
+/**
+ * The one place that turns names and values into SQL text. PostgreSQL and SQLite quote identifiers
+ * and string literals the same way (double quotes, single quotes, doubled to escape), so both sides
+ * use this class. Anything user-controlled that is not bound as a parameter goes through here.
+ */
+public final class SqlText {
+  private SqlText() {}
+
+  /** {@code name} as a quoted identifier: {@code "a""b"}. */
+  public static String ident(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  /** {@code schema.name}, both quoted. */
+  public static String qualified(String schema, String name) {
+    return ident(schema) + '.' + ident(name);
+  }
+
+  /**
+   * {@code value} as a standard string literal: {@code 'it''s'}. PostgreSQL keeps backslashes
+   * literal (standard_conforming_strings is on since 9.1), SQLite always does. A NUL cannot appear
+   * in either's text and is refused.
+   */
+  public static String literal(String value) {
+    if (value.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("a NUL character cannot appear in an SQL literal");
+    }
+    return '\'' + value.replace("'", "''") + '\'';
+  }
+}
