@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.load.BadValuePolicy;
+import dev.ferry.value.BadValuePolicy;
 import picocli.CommandLine.Option;
 
 /** The bad-value policy: migrate applies it, verify must know which one the migration used. */

@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.load.BadValuePolicy;
+import dev.ferry.value.BadValuePolicy;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

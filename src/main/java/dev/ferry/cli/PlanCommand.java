@@ -49,7 +49,7 @@ final class PlanCommand implements Callable<Integer> {
     List<Path> expanded =
         from.expand(
             config,
-            dev.ferry.load.BadValuePolicy.FIX,
+            dev.ferry.value.BadValuePolicy.FIX,
             null,
             WriterOutputStream.errStream(spec),
             new java.util.HashSet<>());

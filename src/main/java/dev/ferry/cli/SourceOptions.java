@@ -36,7 +36,7 @@ final class SourceOptions {
    */
   List<Path> expand(
       FerryConfig config,
-      dev.ferry.load.BadValuePolicy policy,
+      dev.ferry.value.BadValuePolicy policy,
       Path backupDir,
       java.io.PrintStream out,
       java.util.Set<Path> staged) {
@@ -79,7 +79,7 @@ final class SourceOptions {
           "ferry " + command + " takes one SOURCE (got " + sources.size() + ")");
     }
     List<Path> all =
-        expand(config, dev.ferry.load.BadValuePolicy.FIX, null, out, new java.util.HashSet<>());
+        expand(config, dev.ferry.value.BadValuePolicy.FIX, null, out, new java.util.HashSet<>());
     if (all.size() != 1) {
       throw new dev.ferry.FerryException(
           dev.ferry.ErrorCode.USAGE,
@@ -130,7 +130,7 @@ final class SourceOptions {
       String schemaName,
       FerryConfig loaded,
       dev.ferry.verify.Verifier.Mode verify,
-      dev.ferry.load.BadValuePolicy policy) {
+      dev.ferry.value.BadValuePolicy policy) {
     return new dev.ferry.run.RunOptions(
         source,
         target,

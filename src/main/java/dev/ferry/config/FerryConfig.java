@@ -5,7 +5,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.plan.Cast;
+import dev.ferry.plan.ExtraIndex;
 import dev.ferry.plan.PgType;
+import dev.ferry.plan.PlanOptions;
+import dev.ferry.source.files.FileRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +44,8 @@ public record FerryConfig(
   /** Priority levels, most urgent first; what nothing names is P1. */
   public static final List<String> LEVELS = List.of("P0", "P1", "P2");
 
-  public static final String DEFAULT_PRIORITY = "P1";
+  /** What a table nothing names gets. */
+  public static final String DEFAULT_PRIORITY = PlanOptions.DEFAULT_PRIORITY;
 
   private static final Pattern VARCHAR = Pattern.compile("varchar\\((\\d+)\\)");
   private static final Map<String, PgType> TYPES =

@@ -1,6 +1,6 @@
 package dev.ferry.load;
 
-import dev.ferry.verify.TableChecksum;
+import dev.ferry.value.TableChecksum;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

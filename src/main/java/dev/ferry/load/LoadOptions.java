@@ -1,5 +1,6 @@
 package dev.ferry.load;
 
+import dev.ferry.value.BadValuePolicy;
 import java.util.UUID;
 
 /**

@@ -24,5 +24,5 @@ public record LoadResult(
     long setAside,
     long bytes,
     long nanos,
-    dev.ferry.verify.TableChecksum sourceChecksum,
+    dev.ferry.value.TableChecksum sourceChecksum,
     List<Note> notes) {}

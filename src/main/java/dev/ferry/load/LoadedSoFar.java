@@ -1,6 +1,6 @@
 package dev.ferry.load;
 
-import dev.ferry.verify.TableChecksum;
+import dev.ferry.value.TableChecksum;
 
 /**
  * What earlier chunks of a table committed (from ferry.checkpoints): where a resumed load goes on.

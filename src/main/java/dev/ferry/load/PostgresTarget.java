@@ -10,7 +10,7 @@ import dev.ferry.plan.Names;
 import dev.ferry.plan.Note;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.postgres.TargetUrl;
-import dev.ferry.source.sqlite.SqliteSource;
+import dev.ferry.source.Source;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -206,7 +206,7 @@ public final class PostgresTarget implements AutoCloseable {
    * checksum, also computes the source side's checksum while streaming.
    */
   public LoadResult load(
-      TablePlan table, LoadOptions options, SqliteSource source, LongConsumer progress) {
+      TablePlan table, LoadOptions options, Source source, LongConsumer progress) {
     return new TableLoader(this, table, options, source, progress, null).run();
   }
 
@@ -214,7 +214,7 @@ public final class PostgresTarget implements AutoCloseable {
   public LoadResult resume(
       TablePlan table,
       LoadOptions options,
-      SqliteSource source,
+      Source source,
       LongConsumer progress,
       LoadedSoFar soFar) {
     return new TableLoader(this, table, options, source, progress, soFar).run();

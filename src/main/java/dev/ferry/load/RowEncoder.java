@@ -7,6 +7,7 @@ import dev.ferry.plan.PgType;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.SourceColumn;
+import dev.ferry.value.BadValuePolicy;
 import dev.ferry.value.Repairs;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

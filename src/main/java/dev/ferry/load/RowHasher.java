@@ -3,7 +3,7 @@ package dev.ferry.load;
 import dev.ferry.plan.PgType;
 import dev.ferry.value.JsonbText;
 import dev.ferry.value.PgHash;
-import dev.ferry.verify.TableChecksum;
+import dev.ferry.value.TableChecksum;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -8,9 +8,9 @@ import dev.ferry.plan.Names;
 import dev.ferry.plan.Note;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
+import dev.ferry.source.Source;
 import dev.ferry.source.SourceColumn;
-import dev.ferry.source.sqlite.SqliteSource;
-import dev.ferry.verify.TableChecksum;
+import dev.ferry.value.TableChecksum;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,7 +34,7 @@ final class TableLoader {
 
   private final PostgresTarget target;
   private final IfExists mode;
-  private final SqliteSource source;
+  private final Source source;
   private final LongConsumer progress;
   private final LoadOptions options;
   private final LoadedSoFar soFar;
@@ -47,7 +47,7 @@ final class TableLoader {
       PostgresTarget target,
       TablePlan table,
       LoadOptions options,
-      SqliteSource source,
+      Source source,
       LongConsumer progress,
       LoadedSoFar soFar) {
     this.soFar = soFar;

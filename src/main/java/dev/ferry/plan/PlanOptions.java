@@ -20,10 +20,12 @@ public record PlanOptions(
     List<String> exclude,
     boolean keepCase,
     int jobs,
-    List<dev.ferry.config.Cast> casts,
+    List<Cast> casts,
     java.util.function.Function<String, String> priority,
     String onlyPriority,
-    List<dev.ferry.config.ExtraIndex> indexes) {
+    List<ExtraIndex> indexes) {
+  /** The priority of a table ferry.yaml does not name. */
+  public static final String DEFAULT_PRIORITY = "P1";
 
   /** Defaults: schema public, every table, lower-case names, one job per core. */
   public static PlanOptions defaults() {
@@ -34,7 +36,7 @@ public record PlanOptions(
         false,
         Runtime.getRuntime().availableProcessors(),
         List.of(),
-        table -> dev.ferry.config.FerryConfig.DEFAULT_PRIORITY,
+        table -> DEFAULT_PRIORITY,
         null,
         List.of());
   }

@@ -2,11 +2,11 @@ package dev.ferry.plan;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.source.Source;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.SourceTable;
 import dev.ferry.source.SourceView;
-import dev.ferry.source.sqlite.SqliteSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
 public final class Planner {
   private Planner() {}
 
-  public static MigrationPlan plan(SqliteSource source, SourceSchema schema, PlanOptions options) {
+  public static MigrationPlan plan(Source source, SourceSchema schema, PlanOptions options) {
     List<SourceTable> tables =
         schema.tables().stream().filter(t -> options.includes(t.name())).toList();
     if (!options.only().isEmpty() && tables.isEmpty()) {
@@ -103,7 +103,7 @@ public final class Planner {
    * Every cast must name a migrated table and an existing column (ferry.yaml's line in the error).
    */
   private static void checkCasts(SourceSchema schema, PlanOptions options) {
-    for (dev.ferry.config.Cast cast : options.casts()) {
+    for (Cast cast : options.casts()) {
       String where =
           "ferry.yaml:" + cast.line() + ": cast of " + cast.table() + "." + cast.column() + ": ";
       SourceTable table =
@@ -139,7 +139,7 @@ public final class Planner {
   }
 
   private static Map<String, TableProfiler.TableProfile> profileAll(
-      SqliteSource source, List<SourceTable> tables, int jobs) {
+      Source source, List<SourceTable> tables, int jobs) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
     try {
       List<Map.Entry<String, Future<TableProfiler.TableProfile>>> futures = new ArrayList<>();

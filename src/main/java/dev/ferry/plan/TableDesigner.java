@@ -20,8 +20,8 @@ final class TableDesigner {
   private final String name;
   private final List<Note> notes = new ArrayList<>();
   private final List<ColumnPlan> columns = new ArrayList<>();
-  private final List<dev.ferry.config.Cast> casts;
-  private final List<dev.ferry.config.ExtraIndex> extraIndexes;
+  private final List<Cast> casts;
+  private final List<ExtraIndex> extraIndexes;
 
   TableDesigner(
       SourceTable table,
@@ -29,8 +29,8 @@ final class TableDesigner {
       String schema,
       Names names,
       Map<String, String> tableNames,
-      List<dev.ferry.config.Cast> casts,
-      List<dev.ferry.config.ExtraIndex> extraIndexes) {
+      List<Cast> casts,
+      List<ExtraIndex> extraIndexes) {
     this.casts = casts;
     this.extraIndexes = extraIndexes;
     this.table = table;
@@ -70,7 +70,7 @@ final class TableDesigner {
         index(qualified, index, steps);
       }
     }
-    for (dev.ferry.config.ExtraIndex x : extraIndexes) {
+    for (ExtraIndex x : extraIndexes) {
       if (x.table().equalsIgnoreCase(name) || x.table().equalsIgnoreCase(table.name())) {
         extraIndex(qualified, x, steps);
       }
@@ -111,7 +111,7 @@ final class TableDesigner {
    * --on-bad-value at load (the checked encoders are used for every value of such a column).
    */
   private TypeChoice forced(SourceColumn c, TypeChoice chosen, ColumnProfile p) {
-    for (dev.ferry.config.Cast cast : casts) {
+    for (Cast cast : casts) {
       if (cast.column().equalsIgnoreCase(c.name()) && cast.type().equals(chosen.type())) {
         return chosen; // the plan confirms Ferry's own choice: nothing is forced
       }
@@ -353,7 +353,7 @@ final class TableDesigner {
   }
 
   /** An index ferry.yaml asks for (GIN on jsonb, trigram, full text, btree). */
-  private void extraIndex(String qualified, dev.ferry.config.ExtraIndex x, List<DdlStep> steps) {
+  private void extraIndex(String qualified, ExtraIndex x, List<DdlStep> steps) {
     String expr = x.expression();
     ColumnPlan column =
         columns.stream().filter(c -> c.name().equalsIgnoreCase(expr)).findFirst().orElse(null);

@@ -1,8 +1,8 @@
 package dev.ferry.plan;
 
 import dev.ferry.source.RowCursor;
+import dev.ferry.source.Source;
 import dev.ferry.source.SourceTable;
-import dev.ferry.source.sqlite.SqliteSource;
 import java.util.List;
 
 /** One streaming pass over a table: the row count and a {@link ColumnProfile} per column. */
@@ -25,7 +25,7 @@ final class TableProfiler {
   record Part(SourceTable table, long fromRowid, long toRowid) {}
 
   /** Splits a big rowid table into {@code parts} rowid ranges; other tables are one part. */
-  static List<Part> parts(SqliteSource source, SourceTable table, int parts) {
+  static List<Part> parts(Source source, SourceTable table, int parts) {
     long[] range = parts > 1 ? source.rowidRange(table) : new long[0];
     if (range.length == 0 || range[1] - range[0] < SPLIT_ROWS) {
       return java.util.List.of(new Part(table, Long.MIN_VALUE, Long.MAX_VALUE));
@@ -38,7 +38,7 @@ final class TableProfiler {
     return out;
   }
 
-  static TableProfile profile(SqliteSource source, Part part) {
+  static TableProfile profile(Source source, Part part) {
     SourceTable table = part.table();
     ColumnProfile[] profiles = new ColumnProfile[table.columns().size()];
     for (int i = 0; i < profiles.length; i++) {

@@ -18,7 +18,7 @@ import dev.ferry.postgres.TargetUrl;
 import dev.ferry.postgres.embedded.EmbeddedServer;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.sqlite.SqliteSource;
-import dev.ferry.verify.TableChecksum;
+import dev.ferry.value.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.io.IOException;
 import java.io.PrintStream;

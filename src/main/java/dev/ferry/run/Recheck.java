@@ -7,7 +7,7 @@ import dev.ferry.plan.Planner;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.postgres.TargetUrl;
 import dev.ferry.source.sqlite.SqliteSource;
-import dev.ferry.verify.TableChecksum;
+import dev.ferry.value.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -42,7 +42,7 @@ public record RunOptions(
     boolean dryRun,
     boolean keepCase,
     dev.ferry.verify.Verifier.Mode verify,
-    dev.ferry.load.BadValuePolicy badValues,
+    dev.ferry.value.BadValuePolicy badValues,
     dev.ferry.config.FerryConfig config,
     Path backupDir,
     boolean backup,
@@ -74,7 +74,7 @@ public record RunOptions(
     exclude = List.copyOf(exclude);
     ifExists = ifExists == null ? IfExists.FAIL : ifExists;
     verify = verify == null ? dev.ferry.verify.Verifier.Mode.CHECKSUM : verify;
-    badValues = badValues == null ? dev.ferry.load.BadValuePolicy.FIX : badValues;
+    badValues = badValues == null ? dev.ferry.value.BadValuePolicy.FIX : badValues;
     config = config == null ? dev.ferry.config.FerryConfig.none() : config;
     if (priority != null && !dev.ferry.config.FerryConfig.LEVELS.contains(priority)) {
       throw new FerryException(ErrorCode.USAGE, "--priority " + priority + ": use P0, P1 or P2");
@@ -93,16 +93,15 @@ public record RunOptions(
     String name = sourceName();
     List<String> left = new java.util.ArrayList<>(exclude);
     left.addAll(config.kept(name)); // keep: tables stay in SQLite
-    List<dev.ferry.config.Cast> casts = new java.util.ArrayList<>();
-    for (dev.ferry.config.Cast c :
+    List<dev.ferry.plan.Cast> casts = new java.util.ArrayList<>();
+    for (dev.ferry.plan.Cast c :
         config.casts()) { // source.table.column applies to that source only
       int dot = c.table().indexOf('.');
       if (dot < 0) {
         casts.add(c);
       } else if (c.table().substring(0, dot).equalsIgnoreCase(name)) {
         casts.add(
-            new dev.ferry.config.Cast(
-                c.table().substring(dot + 1), c.column(), c.type(), c.line()));
+            new dev.ferry.plan.Cast(c.table().substring(dot + 1), c.column(), c.type(), c.line()));
       }
     }
     return new PlanOptions(

@@ -131,9 +131,9 @@ final class RunStore {
             try (java.sql.ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 Long upto = rs.getObject(3) == null ? null : rs.getLong(3);
-                dev.ferry.verify.TableChecksum sum =
+                dev.ferry.value.TableChecksum sum =
                     rs.getBoolean(12)
-                        ? new dev.ferry.verify.TableChecksum(
+                        ? new dev.ferry.value.TableChecksum(
                             rs.getLong(8), rs.getBigDecimal(9).toBigIntegerExact())
                         : null;
                 out.put(

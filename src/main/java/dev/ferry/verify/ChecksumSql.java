@@ -3,6 +3,7 @@ package dev.ferry.verify;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.Names;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.value.TableChecksum;
 import java.util.List;
 
 /**

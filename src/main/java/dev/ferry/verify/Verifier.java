@@ -2,15 +2,16 @@ package dev.ferry.verify;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
-import dev.ferry.load.BadValuePolicy;
 import dev.ferry.load.PostgresTarget;
 import dev.ferry.load.RowEncoder;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.Names;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
+import dev.ferry.source.Source;
 import dev.ferry.source.SourceColumn;
-import dev.ferry.source.sqlite.SqliteSource;
+import dev.ferry.value.BadValuePolicy;
+import dev.ferry.value.TableChecksum;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -73,8 +74,7 @@ public final class Verifier {
   }
 
   /** The source table's checksum, read and converted exactly as a load would. */
-  public static TableChecksum checksum(
-      SqliteSource source, TablePlan table, BadValuePolicy policy) {
+  public static TableChecksum checksum(Source source, TablePlan table, BadValuePolicy policy) {
     RowEncoder encoder = new RowEncoder(table, policy);
     TableChecksum.Accumulator sums = new TableChecksum.Accumulator();
     try (RowCursor rows = source.openRows(table.source(), sourceColumns(table))) {
@@ -93,7 +93,7 @@ public final class Verifier {
    * primary key are compared as multisets of row hashes.
    */
   public static Differences compareRows(
-      SqliteSource source, PostgresTarget target, TablePlan table, BadValuePolicy policy) {
+      Source source, PostgresTarget target, TablePlan table, BadValuePolicy policy) {
     List<ColumnPlan> loaded = table.loadedColumns();
     List<SourceColumn> key = table.source().primaryKey();
     int[] keyPositions = new int[key.size()];

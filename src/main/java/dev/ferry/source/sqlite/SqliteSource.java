@@ -3,6 +3,7 @@ package dev.ferry.source.sqlite;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.source.RowCursor;
+import dev.ferry.source.Source;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.SourceTable;
@@ -18,7 +19,7 @@ import org.sqlite.SQLiteOpenMode;
  * A SQLite database file opened read-only: the package's entry point. Reads the schema and opens
  * row cursors; each cursor has its own connection so tables can be read in parallel.
  */
-public final class SqliteSource {
+public final class SqliteSource implements Source {
   private static final int BUSY_TIMEOUT_MS = 5_000;
 
   private final Path file;
@@ -53,6 +54,11 @@ public final class SqliteSource {
     return file;
   }
 
+  @Override
+  public String name() {
+    return file.toString();
+  }
+
   /**
    * Copies the database to {@code dest} with SQLite's online backup API: one consistent snapshot
    * even while an application writes to the file.
@@ -67,6 +73,7 @@ public final class SqliteSource {
   }
 
   /** Reads every table, column, constraint, index, foreign key, view and trigger. */
+  @Override
   public SourceSchema readSchema() {
     try (Connection c = connect()) {
       return new SqliteSchemaReader(file, c).read();
@@ -76,6 +83,7 @@ public final class SqliteSource {
   }
 
   /** A cursor over {@code columns} of {@code table}, in storage (rowid or key) order. */
+  @Override
   public RowCursor openRows(SourceTable table, List<SourceColumn> columns) {
     try {
       return new SqliteRowCursor(this, connect(), table, columns, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -88,6 +96,7 @@ public final class SqliteSource {
    * A cursor over the rows of {@code table} whose rowid lies in [{@code fromRowid}, {@code
    * toRowid}]: lets one big table be read by several threads.
    */
+  @Override
   public RowCursor openRows(
       SourceTable table, List<SourceColumn> columns, long fromRowid, long toRowid) {
     try {
@@ -98,6 +107,7 @@ public final class SqliteSource {
   }
 
   /** The smallest and largest rowid of a rowid table (long[0] when empty or WITHOUT ROWID). */
+  @Override
   public long[] rowidRange(SourceTable table) {
     if (table.withoutRowid()) {
       return new long[0];

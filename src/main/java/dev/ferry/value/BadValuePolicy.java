@@ -1,4 +1,4 @@
-package dev.ferry.load;
+package dev.ferry.value;
 
 /** What to do with a value PostgreSQL cannot hold as stored (--on-bad-value). */
 public enum BadValuePolicy {

@@ -1,4 +1,4 @@
-package dev.ferry.config;
+package dev.ferry.source.files;
 
 import java.util.Map;
 import java.util.Set;

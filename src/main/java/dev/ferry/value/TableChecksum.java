@@ -1,4 +1,4 @@
-package dev.ferry.verify;
+package dev.ferry.value;
 
 import java.math.BigInteger;
 

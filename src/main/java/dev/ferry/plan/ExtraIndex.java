@@ -1,4 +1,4 @@
-package dev.ferry.config;
+package dev.ferry.plan;
 
 /**
  * An index the source does not have, asked for in ferry.yaml {@code indexes:}, built after the data

@@ -1,6 +1,4 @@
-package dev.ferry.config;
-
-import dev.ferry.plan.PgType;
+package dev.ferry.plan;
 
 /**
  * A column whose type the user chose: Ferry loads every value that converts and applies
