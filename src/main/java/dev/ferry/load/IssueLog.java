@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
+import dev.ferry.sql.SqlText;
 import dev.ferry.value.Utf8;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -168,16 +169,12 @@ final class IssueLog implements AutoCloseable {
         if (i > 0) {
           w.write('\t');
         }
-        w.write(fields[i] == null ? "\\N" : escape(fields[i]));
+        w.write(SqlText.copyText(fields[i]));
       }
       w.write('\n');
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
   }
 
   /** Copies what was recorded into ferry.fixups and ferry.rejects on {@code c}'s transaction. */

@@ -6,11 +6,12 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.plan.DdlStep;
-import dev.ferry.plan.Names;
 import dev.ferry.plan.Note;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.postgres.SqlStates;
 import dev.ferry.postgres.TargetUrl;
 import dev.ferry.source.Source;
+import dev.ferry.sql.SqlText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -106,7 +107,7 @@ public final class PostgresTarget implements AutoCloseable {
       if (!exists) {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
-          st.execute("CREATE SCHEMA " + Names.quote(schema));
+          st.execute("CREATE SCHEMA " + SqlText.ident(schema));
         }
         record(c, run, "schema", schema, schema, false);
         c.commit();
@@ -151,11 +152,12 @@ public final class PostgresTarget implements AutoCloseable {
               c.commit();
               return null;
             } catch (SQLException e) {
-              if (Retry.connectionLost(e)) {
+              if (SqlStates.connectionLost(e)) {
                 throw e;
               }
               c.rollback();
-              if ("42P07".equals(e.getSQLState()) && existsAsOwn(run, schema, name)) {
+              if (SqlStates.of(e) == SqlStates.Kind.ALREADY_EXISTS
+                  && existsAsOwn(run, schema, name)) {
                 return null; // made by the interrupted run this one resumes
               }
               return new Note(
@@ -248,9 +250,6 @@ public final class PostgresTarget implements AutoCloseable {
   }
 
   /** One DDL step on a connection of its own; a note when it was weakened or not created. */
-  private static final java.util.Set<String> ALREADY_THERE =
-      java.util.Set.of("42P07", "42710", "42P16");
-
   private Note step(String object, DdlStep step, boolean resuming) throws SQLException {
     try (Connection c = pool.getConnection();
         Statement st = c.createStatement()) {
@@ -259,10 +258,10 @@ public final class PostgresTarget implements AutoCloseable {
         st.execute(step.sql());
         return null;
       } catch (SQLException e) {
-        if (Retry.connectionLost(e)) {
+        if (SqlStates.connectionLost(e)) {
           throw e;
         }
-        if (resuming && ALREADY_THERE.contains(e.getSQLState())) {
+        if (resuming && SqlStates.alreadyCreated(e)) {
           return null; // made by the interrupted run
         }
         String why = firstLine(e.getMessage()).replaceFirst("^ERROR: ", "");
@@ -281,7 +280,7 @@ public final class PostgresTarget implements AutoCloseable {
                             + " instead: ")
                     + why);
           } catch (SQLException again) {
-            if (Retry.connectionLost(again)) {
+            if (SqlStates.connectionLost(again)) {
               throw again;
             }
             why = firstLine(again.getMessage()).replaceFirst("^ERROR: ", "");
@@ -341,12 +340,16 @@ public final class PostgresTarget implements AutoCloseable {
     return pool.getConnection();
   }
 
+  /**
+   * What a statement's failure means for the run: the target is out of reach (connection lost,
+   * login or privilege refused: exit 2) or it rejected the work (exit 5). Never the password.
+   */
   FerryException failure(String what, SQLException e) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
     ErrorCode code =
-        state.startsWith("08") || state.startsWith("28") || state.equals("57P01")
-            ? ErrorCode.TARGET_UNREACHABLE
-            : ErrorCode.LOAD_FAILED;
+        switch (SqlStates.of(e)) {
+          case CONNECTION_LOST, ACCESS_DENIED -> ErrorCode.TARGET_UNREACHABLE;
+          default -> ErrorCode.LOAD_FAILED;
+        };
     return new FerryException(
         code, url.display() + ": " + what + ": " + firstLine(e.getMessage()), e);
   }

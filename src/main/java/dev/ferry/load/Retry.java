@@ -23,18 +23,13 @@ public final class Retry {
 
   private Retry() {}
 
-  /** True for SQL states that mean the connection, not the statement, failed. */
-  static boolean connectionLost(Throwable e) {
-    return SqlStates.connectionLost(e);
-  }
-
   static <T> T withBackoff(String what, Work<T> work) throws SQLException {
     for (int attempt = 0; ; attempt++) {
       try {
         return work.run();
       } catch (SQLException | RuntimeException e) {
-        if (!connectionLost(e) || attempt >= BACKOFF_MS.length) {
-          if (connectionLost(e)) {
+        if (!SqlStates.connectionLost(e) || attempt >= BACKOFF_MS.length) {
+          if (SqlStates.connectionLost(e)) {
             throw new FerryException(
                 ErrorCode.TARGET_UNREACHABLE,
                 what

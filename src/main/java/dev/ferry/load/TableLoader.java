@@ -4,12 +4,12 @@ import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.Ddl;
-import dev.ferry.plan.Names;
 import dev.ferry.plan.Note;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.Source;
 import dev.ferry.source.SourceColumn;
+import dev.ferry.sql.SqlText;
 import dev.ferry.value.TableChecksum;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -225,7 +225,7 @@ final class TableLoader {
               + table.qualified()
               + " ("
               + columns.stream()
-                  .map(col -> Names.quote(col.name()))
+                  .map(col -> SqlText.ident(col.name()))
                   .collect(Collectors.joining(", "))
               + ") FROM STDIN (FORMAT binary"
               + (fresh ? ", FREEZE" : "")
@@ -344,7 +344,7 @@ final class TableLoader {
   private boolean exists(Statement st) throws SQLException {
     try (ResultSet rs =
         st.executeQuery(
-            "SELECT to_regclass(" + Names.literal(table.qualified()) + ") IS NOT NULL")) {
+            "SELECT to_regclass(" + SqlText.literal(table.qualified()) + ") IS NOT NULL")) {
       rs.next();
       return rs.getBoolean(1);
     }

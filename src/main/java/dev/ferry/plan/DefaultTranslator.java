@@ -1,5 +1,6 @@
 package dev.ferry.plan;
 
+import dev.ferry.sql.SqlText;
 import dev.ferry.sql.SqlTokenizer;
 import dev.ferry.sql.Token;
 import dev.ferry.value.Booleans;
@@ -65,7 +66,7 @@ final class DefaultTranslator {
         if (only != null && only.kind() == Token.Kind.STRING) {
           long micros = Timestamps.micros(only.text().getBytes(StandardCharsets.UTF_8));
           if (micros != Timestamps.INVALID) {
-            return Translation.ok(Names.literal(formatMicros(micros)) + "::timestamptz");
+            return Translation.ok(SqlText.literal(formatMicros(micros)) + "::timestamptz");
           }
         }
         if (only != null && only.kind() == Token.Kind.NUMBER && choice.epoch() != EpochUnit.NONE) {
@@ -74,19 +75,20 @@ final class DefaultTranslator {
               choice.epoch() == EpochUnit.SECONDS
                   ? Timestamps.fromEpochSeconds(v)
                   : Timestamps.fromEpochMillis(v);
-          return Translation.ok(Names.literal(formatMicros(micros)) + "::timestamptz");
+          return Translation.ok(SqlText.literal(formatMicros(micros)) + "::timestamptz");
         }
       }
       case DATE -> {
         if (only != null
             && only.kind() == Token.Kind.STRING
             && Timestamps.isDate(only.text().getBytes(StandardCharsets.UTF_8))) {
-          return Translation.ok(Names.literal(LocalDate.parse(only.text()).toString()) + "::date");
+          return Translation.ok(
+              SqlText.literal(LocalDate.parse(only.text()).toString()) + "::date");
         }
       }
       case JSONB -> {
         if (only != null && only.kind() == Token.Kind.STRING) {
-          return Translation.ok(Names.literal(only.text()) + "::jsonb");
+          return Translation.ok(SqlText.literal(only.text()) + "::jsonb");
         }
       }
       default -> {
@@ -94,10 +96,10 @@ final class DefaultTranslator {
       }
     }
     if (type.kind() == PgType.Kind.BYTEA && only != null && only.kind() == Token.Kind.STRING) {
-      return Translation.ok("convert_to(" + Names.literal(only.text()) + ", 'UTF8')");
+      return Translation.ok("convert_to(" + SqlText.literal(only.text()) + ", 'UTF8')");
     }
     if (type.isText() && only != null && only.kind() == Token.Kind.NUMBER) {
-      return Translation.ok(Names.literal(only.text())); // SQLite stores the number as text
+      return Translation.ok(SqlText.literal(only.text())); // SQLite stores the number as text
     }
     return ExpressionTranslator.expression(d, cols);
   }

@@ -1,5 +1,6 @@
 package dev.ferry.plan;
 
+import dev.ferry.sql.SqlText;
 import dev.ferry.sql.SqlTokenizer;
 import dev.ferry.sql.Token;
 import dev.ferry.sql.Token.Kind;
@@ -164,7 +165,7 @@ final class ExpressionTranslator {
           switch (t.kind()) {
             case WORD -> word(t);
             case QUOTED_NAME -> name(t, true);
-            case STRING -> emit(Names.literal(t.text()));
+            case STRING -> emit(SqlText.literal(t.text()));
             case NUMBER -> number(t);
             case BLOB -> emit("'\\x" + t.text().toLowerCase(Locale.ROOT) + "'::bytea");
             case PARAMETER -> "bind parameter " + t.text();
@@ -212,7 +213,7 @@ final class ExpressionTranslator {
         }
         i++;
         return emit(
-            "LIKE " + Names.literal(like)); // GLOB is case-sensitive, like LIKE in PostgreSQL
+            "LIKE " + SqlText.literal(like)); // GLOB is case-sensitive, like LIKE in PostgreSQL
       }
       case "REGEXP", "MATCH" -> {
         return u + " has no exact PostgreSQL equivalent";
@@ -251,29 +252,29 @@ final class ExpressionTranslator {
         return null;
       }
       ColumnRef ref = columns.apply(col.text());
-      out.append(Names.quote(ref != null ? ref.targetName() : Names.lowerAscii(col.text())));
+      out.append(SqlText.ident(ref != null ? ref.targetName() : Names.lowerAscii(col.text())));
       return null;
     }
     ColumnRef ref = columns.apply(t.text());
     if (ref != null) {
       return emit(
           ref.type().kind() == PgType.Kind.BOOLEAN && !selectStatement
-              ? "(" + Names.quote(ref.targetName()) + "::int)"
-              : Names.quote(ref.targetName()));
+              ? "(" + SqlText.ident(ref.targetName()) + "::int)"
+              : SqlText.ident(ref.targetName()));
     }
     if (selectStatement) {
       String table = tables.apply(t.text());
-      return emit(Names.quote(table != null ? table : Names.lowerAscii(t.text())));
+      return emit(SqlText.ident(table != null ? table : Names.lowerAscii(t.text())));
     }
     if (quoted) { // SQLite reads a "quoted" word that names no column as a string
-      return emit(Names.literal(t.text()));
+      return emit(SqlText.literal(t.text()));
     }
     return "unknown name " + t.text();
   }
 
   private void emitName(String name) {
     space();
-    out.append(Names.quote(name));
+    out.append(SqlText.ident(name));
   }
 
   private String function(Token t, String u) {
@@ -291,7 +292,7 @@ final class ExpressionTranslator {
           }
           if (ref != null) {
             skipCall();
-            return emit("pg_input_is_valid(" + Names.quote(ref.targetName()) + ", 'jsonb')");
+            return emit("pg_input_is_valid(" + SqlText.ident(ref.targetName()) + ", 'jsonb')");
           }
         }
         return "json_valid(...) over an expression";

@@ -2,6 +2,7 @@ package dev.ferry.plan;
 
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceForeignKey;
+import dev.ferry.sql.SqlText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ final class ForeignKeys {
       if (c == null) {
         return null;
       }
-      out.add(Names.quote(c.name()));
+      out.add(SqlText.ident(c.name()));
     }
     return out.stream().collect(Collectors.toList());
   }

@@ -75,14 +75,4 @@ public final class Names {
     }
     return s.substring(0, i);
   }
-
-  /** A PostgreSQL quoted identifier. */
-  public static String quote(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
-  }
-
-  /** A PostgreSQL string literal (standard_conforming_strings on). */
-  public static String literal(String value) {
-    return '\'' + value.replace("'", "''") + '\'';
-  }
 }

@@ -7,6 +7,7 @@ import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.SourceTable;
 import dev.ferry.source.SourceView;
+import dev.ferry.sql.SqlText;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -79,9 +80,9 @@ public final class Planner {
       String sql =
           t.ok()
               ? "CREATE VIEW "
-                  + Names.quote(options.schema())
+                  + SqlText.ident(options.schema())
                   + "."
-                  + Names.quote(name)
+                  + SqlText.ident(name)
                   + " AS "
                   + t.sql()
               : null;

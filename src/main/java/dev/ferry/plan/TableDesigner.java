@@ -4,6 +4,7 @@ import dev.ferry.source.SourceCheck;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceIndex;
 import dev.ferry.source.SourceTable;
+import dev.ferry.sql.SqlText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ final class TableDesigner {
     for (int i = 0; i < typed.size(); i++) {
       columns.set(i, finish(typed.get(i)));
     }
-    String qualified = Names.quote(schema) + "." + Names.quote(name);
+    String qualified = SqlText.qualified(schema, name);
     List<DdlStep> steps = new ArrayList<>();
     primaryKey(qualified, steps);
     for (SourceIndex index : table.indexes()) {
@@ -196,13 +197,13 @@ final class TableDesigner {
     }
     String cols =
         pk.stream()
-            .map(c -> Names.quote(Planner.column(columns, c.name()).name()))
+            .map(c -> SqlText.ident(Planner.column(columns, c.name()).name()))
             .collect(Collectors.joining(", "));
     String constraint =
         table.primaryKeyName() == null
             ? ""
             : "CONSTRAINT "
-                + Names.quote(names.reserve(names.target(table.primaryKeyName())))
+                + SqlText.ident(names.reserve(names.target(table.primaryKeyName())))
                 + " ";
     steps.add(
         new DdlStep(
@@ -235,7 +236,7 @@ final class TableDesigner {
       ColumnPlan c = Planner.column(columns, p.column());
       boolean lower = isNocase(p, c) && c.type().isText();
       nocase |= lower;
-      parts.add(lower ? "lower(" + Names.quote(c.name()) + ")" : Names.quote(c.name()));
+      parts.add(lower ? "lower(" + SqlText.ident(c.name()) + ")" : SqlText.ident(c.name()));
     }
     String list = String.join(", ", parts);
     if (nocase) {
@@ -250,7 +251,7 @@ final class TableDesigner {
       steps.add(
           new DdlStep(
               "UNIQUE (" + list + ")",
-              "CREATE UNIQUE INDEX " + Names.quote(idx) + " ON " + qualified + " (" + list + ")",
+              "CREATE UNIQUE INDEX " + SqlText.ident(idx) + " ON " + qualified + " (" + list + ")",
               null));
       return;
     }
@@ -258,7 +259,7 @@ final class TableDesigner {
         index.constraintName() == null
             ? ""
             : "CONSTRAINT "
-                + Names.quote(names.reserve(names.target(index.constraintName())))
+                + SqlText.ident(names.reserve(names.target(index.constraintName())))
                 + " ";
     steps.add(
         new DdlStep(
@@ -276,7 +277,7 @@ final class TableDesigner {
       return;
     }
     String constraint =
-        check.name() == null ? "" : "CONSTRAINT " + Names.quote(names.target(check.name())) + " ";
+        check.name() == null ? "" : "CONSTRAINT " + SqlText.ident(names.target(check.name())) + " ";
     String sql = "ALTER TABLE " + qualified + " ADD " + constraint + "CHECK (" + t.sql() + ")";
     steps.add(new DdlStep(label, sql, sql + " NOT VALID"));
   }
@@ -288,7 +289,7 @@ final class TableDesigner {
       boolean text;
       if (p.column() != null) {
         ColumnPlan c = Planner.column(columns, p.column());
-        expr = Names.quote(c.name());
+        expr = SqlText.ident(c.name());
         text = c.type().isText();
         if (isNocase(p, c)) {
           if (text) {
@@ -342,7 +343,7 @@ final class TableDesigner {
             "CREATE "
                 + (index.unique() ? "UNIQUE " : "")
                 + "INDEX "
-                + Names.quote(idx)
+                + SqlText.ident(idx)
                 + " ON "
                 + qualified
                 + " ("
@@ -357,7 +358,7 @@ final class TableDesigner {
     String expr = x.expression();
     ColumnPlan column =
         columns.stream().filter(c -> c.name().equalsIgnoreCase(expr)).findFirst().orElse(null);
-    String operand = column != null ? Names.quote(column.name()) : "(" + expr + ")";
+    String operand = column != null ? SqlText.ident(column.name()) : "(" + expr + ")";
     String slug = expr.replaceAll("[^A-Za-z0-9_]+", "_").replaceAll("^_+|_+$", "");
     String idx = names.reserve(names.target(name + "_" + slug + "_" + x.kind()));
     String using =
@@ -383,7 +384,7 @@ final class TableDesigner {
     steps.add(
         new DdlStep(
             "index " + idx + " (ferry.yaml line " + x.line() + ")",
-            "CREATE INDEX " + Names.quote(idx) + " ON " + qualified + using,
+            "CREATE INDEX " + SqlText.ident(idx) + " ON " + qualified + using,
             null));
   }
 

@@ -1,6 +1,7 @@
 package dev.ferry.plan;
 
 import dev.ferry.source.SourceTable;
+import dev.ferry.sql.SqlText;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public record TablePlan(
 
   /** schema.table, quoted. */
   public String qualified() {
-    return Names.quote(schema) + "." + Names.quote(name);
+    return SqlText.qualified(schema, name);
   }
 
   public List<ColumnPlan> loadedColumns() {

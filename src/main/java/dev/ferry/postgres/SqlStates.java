@@ -78,4 +78,18 @@ public final class SqlStates {
     }
     return false;
   }
+
+  /**
+   * True when a DDL statement failed because what it creates is there already: {@link
+   * Kind#ALREADY_EXISTS}, or 42P16 ("multiple primary keys for table … are not allowed"), which is
+   * how ADD PRIMARY KEY says so. A resumed run counts such a step as done.
+   */
+  public static boolean alreadyCreated(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        return of(s.getSQLState()) == Kind.ALREADY_EXISTS || s.getSQLState().equals("42P16");
+      }
+    }
+    return false;
+  }
 }

@@ -304,9 +304,9 @@ public final class Migration {
             new dev.ferry.plan.DdlStep(
                 "statistics (ANALYZE)",
                 "ANALYZE "
-                    + dev.ferry.plan.Names.quote(plan.schema())
+                    + dev.ferry.sql.SqlText.ident(plan.schema())
                     + "."
-                    + dev.ferry.plan.Names.quote(t.name()),
+                    + dev.ferry.sql.SqlText.ident(t.name()),
                 null));
         keyNotes.put(t, target.runSteps("table " + t.source().name(), steps, previous != null));
       }

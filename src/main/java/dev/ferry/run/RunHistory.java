@@ -3,8 +3,8 @@ package dev.ferry.run;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.load.PostgresTarget;
-import dev.ferry.plan.Names;
 import dev.ferry.postgres.TargetUrl;
+import dev.ferry.sql.SqlText;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,7 +82,7 @@ public final class RunHistory {
 
   private record Created(String kind, String schema, String name, boolean replaced) {
     String qualified() {
-      return Names.quote(schema) + "." + Names.quote(name);
+      return SqlText.qualified(schema, name);
     }
   }
 
@@ -148,7 +148,7 @@ public final class RunHistory {
           if (o.kind.equals("schema")) {
             st.execute("SAVEPOINT schema_drop");
             try {
-              st.execute("DROP SCHEMA " + Names.quote(o.name));
+              st.execute("DROP SCHEMA " + SqlText.ident(o.name));
               st.execute("RELEASE SAVEPOINT schema_drop");
             } catch (SQLException e) {
               st.execute("ROLLBACK TO SAVEPOINT schema_drop");

@@ -29,4 +29,20 @@ public final class SqlText {
     }
     return '\'' + value.replace("'", "''") + '\'';
   }
+
+  /**
+   * {@code value} as one field of COPY's text format: backslash, tab, newline and carriage return
+   * escaped so the field cannot end early; null is {@code \N}. Fields are joined by tabs, rows end
+   * with a newline.
+   */
+  public static String copyText(String value) {
+    if (value == null) {
+      return "\\N";
+    }
+    return value
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r");
+  }
 }

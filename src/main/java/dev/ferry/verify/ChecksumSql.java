@@ -1,8 +1,8 @@
 package dev.ferry.verify;
 
 import dev.ferry.plan.ColumnPlan;
-import dev.ferry.plan.Names;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.sql.SqlText;
 import dev.ferry.value.TableChecksum;
 import java.util.List;
 
@@ -34,7 +34,7 @@ final class ChecksumSql {
       int fixed = fixedLength(c);
       String field =
           fixed > 0
-              ? String.format("'\\x%08x'::bytea || %s(%s)", fixed, send(c), Names.quote(c.name()))
+              ? String.format("'\\x%08x'::bytea || %s(%s)", fixed, send(c), SqlText.ident(c.name()))
               : "int4send(octet_length(s_" + i + ")) || s_" + i;
       b.append("coalesce(").append(field).append(", '\\xffffffff'::bytea)");
     }
@@ -50,7 +50,7 @@ final class ChecksumSql {
         b.append(", ")
             .append(send(columns.get(i)))
             .append('(')
-            .append(Names.quote(columns.get(i).name()))
+            .append(SqlText.ident(columns.get(i).name()))
             .append(") AS s_")
             .append(i);
       }
@@ -82,7 +82,7 @@ final class ChecksumSql {
   }
 
   private static String fieldHash(ColumnPlan c, long seed) {
-    String col = Names.quote(c.name());
+    String col = SqlText.ident(c.name());
     return switch (c.type().kind()) {
       case BOOLEAN -> "hashint4extended(" + col + "::int, " + seed + ")";
       case SMALLINT -> "hashint2extended(" + col + ", " + seed + ")";

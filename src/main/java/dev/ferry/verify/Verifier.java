@@ -5,11 +5,11 @@ import dev.ferry.FerryException;
 import dev.ferry.load.PostgresTarget;
 import dev.ferry.load.RowEncoder;
 import dev.ferry.plan.ColumnPlan;
-import dev.ferry.plan.Names;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.Source;
 import dev.ferry.source.SourceColumn;
+import dev.ferry.sql.SqlText;
 import dev.ferry.value.BadValuePolicy;
 import dev.ferry.value.TableChecksum;
 import java.io.IOException;
@@ -122,7 +122,7 @@ public final class Verifier {
               .append('\t')
               .append(h)
               .append('\t')
-              .append(escape(keyed ? label(rows, keyPositions) : ""))
+              .append(SqlText.copyText(keyed ? label(rows, keyPositions) : ""))
               .append('\n');
           if (batch.length() > 1 << 20) {
             copy.copyIn("COPY ferry_source_rows FROM STDIN", new StringReader(batch.toString()));
@@ -139,7 +139,7 @@ public final class Verifier {
         }
         String keyText =
             keyColumns.stream()
-                .map(col -> Names.quote(col.name()) + "::text")
+                .map(col -> SqlText.ident(col.name()) + "::text")
                 .collect(Collectors.joining(" || ', ' || "));
         targetRows =
             "SELECT md5("
@@ -217,10 +217,5 @@ public final class Verifier {
           });
     }
     return String.join(", ", parts);
-  }
-
-  /** Text COPY escaping. */
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.sql.SqlText;
 import dev.ferry.value.BadValuePolicy;
 import dev.ferry.value.Utf8;
 import java.io.IOException;
@@ -490,13 +491,13 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
               writer,
               name,
               fixed(ref, parent.keyDeclared + " NOT NULL", "", "idx", "INTEGER NOT NULL", ""),
-              "PRIMARY KEY (" + StagingTable.quote(ref) + ", idx)",
+              "PRIMARY KEY (" + SqlText.ident(ref) + ", idx)",
               "FOREIGN KEY ("
-                  + StagingTable.quote(ref)
+                  + SqlText.ident(ref)
                   + ") REFERENCES "
-                  + StagingTable.quote(parent.name)
+                  + SqlText.ident(parent.name)
                   + " ("
-                  + StagingTable.quote(parent.keyColumn)
+                  + SqlText.ident(parent.keyColumn)
                   + ")",
               false,
               notes);

@@ -2,6 +2,7 @@ package dev.ferry.source.files;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.sql.SqlText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -77,9 +78,9 @@ final class StagingTable {
       reserved.add("doc");
     }
     this.names = new ColumnNames(name, reserved, notes);
-    StringBuilder ddl = new StringBuilder("CREATE TABLE " + quote(name) + " (");
+    StringBuilder ddl = new StringBuilder("CREATE TABLE " + SqlText.ident(name) + " (");
     for (Map.Entry<String, String[]> e : fixedColumns.entrySet()) {
-      ddl.append(quote(e.getKey())).append(' ').append(e.getValue()[0]).append(", ");
+      ddl.append(SqlText.ident(e.getKey())).append(' ').append(e.getValue()[0]).append(", ");
       columns.add(new StagedColumn(null, e.getKey(), e.getValue()[1]));
     }
     if (doc) {
@@ -122,7 +123,7 @@ final class StagingTable {
     }
     String column = names.of(field);
     flush(); // rows before the new column are written with the statement they were made for
-    String alter = "ALTER TABLE " + quote(name) + " ADD COLUMN " + quote(column);
+    String alter = "ALTER TABLE " + SqlText.ident(name) + " ADD COLUMN " + SqlText.ident(column);
     writer.submit(
         c -> {
           try (Statement st = c.createStatement()) {
@@ -213,10 +214,10 @@ final class StagingTable {
         if (insert != null) {
           insert.close();
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO " + quote(name) + " (");
+        StringBuilder sql = new StringBuilder("INSERT INTO " + SqlText.ident(name) + " (");
         StringBuilder values = new StringBuilder(") VALUES (");
         for (int i = 0; i < n; i++) {
-          sql.append(i == 0 ? "" : ", ").append(quote(names.get(i)));
+          sql.append(i == 0 ? "" : ", ").append(SqlText.ident(names.get(i)));
           values.append(i == 0 ? "?" : ", ?");
         }
         insert = c.prepareStatement(sql + values.toString() + ")");
@@ -309,11 +310,11 @@ final class StagingTable {
     try (PreparedStatement st =
         connection.prepareStatement(
             "UPDATE "
-                + quote(name)
+                + SqlText.ident(name)
                 + " SET "
-                + quote(c.name)
+                + SqlText.ident(c.name)
                 + " = json(doc -> ?) WHERE "
-                + quote(c.name)
+                + SqlText.ident(c.name)
                 + " IS NOT NULL")) {
       st.setString(1, "$.\"" + c.field + "\"");
       st.executeUpdate();
@@ -322,9 +323,5 @@ final class StagingTable {
       throw new FerryException(
           ErrorCode.INTERNAL, "staging " + name + "." + c.name + ": " + e.getMessage(), e);
     }
-  }
-
-  static String quote(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
   }
 }

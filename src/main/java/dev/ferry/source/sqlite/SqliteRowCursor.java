@@ -3,6 +3,7 @@ package dev.ferry.source.sqlite;
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceTable;
+import dev.ferry.sql.SqlText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,13 +48,13 @@ final class SqliteRowCursor implements RowCursor {
     this.width = columns.size();
     boolean hasRowid = !table.withoutRowid();
     String select =
-        columns.stream().map(c -> SqliteSource.quote(c.name())).collect(Collectors.joining(", "));
+        columns.stream().map(c -> SqlText.ident(c.name())).collect(Collectors.joining(", "));
     String sql =
         "SELECT "
             + (hasRowid ? "_rowid_" + (width > 0 ? ", " : "") : "")
             + select
             + " FROM "
-            + SqliteSource.quote(table.name());
+            + SqlText.ident(table.name());
     boolean ranged = hasRowid && (fromRowid != Long.MIN_VALUE || toRowid != Long.MAX_VALUE);
     if (ranged) {
       sql += " WHERE _rowid_ BETWEEN ? AND ?";

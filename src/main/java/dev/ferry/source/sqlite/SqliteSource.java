@@ -7,6 +7,7 @@ import dev.ferry.source.Source;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.SourceTable;
+import dev.ferry.sql.SqlText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -114,7 +115,9 @@ public final class SqliteSource implements Source {
     }
     try (Connection c = connect();
         var st = c.createStatement();
-        var rs = st.executeQuery("SELECT min(_rowid_), max(_rowid_) FROM " + quote(table.name()))) {
+        var rs =
+            st.executeQuery(
+                "SELECT min(_rowid_), max(_rowid_) FROM " + SqlText.ident(table.name()))) {
       rs.next();
       return rs.getObject(1) == null ? new long[0] : new long[] {rs.getLong(1), rs.getLong(2)};
     } catch (SQLException e) {
@@ -149,10 +152,5 @@ public final class SqliteSource implements Source {
       why = m;
     }
     return new FerryException(ErrorCode.SOURCE_UNREADABLE, file + ": " + what + ": " + why, e);
-  }
-
-  /** SQLite-quoted identifier. */
-  static String quote(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
   }
 }
