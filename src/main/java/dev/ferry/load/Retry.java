@@ -23,7 +23,11 @@ public final class Retry {
 
   private Retry() {}
 
-  static <T> T withBackoff(String what, Work<T> work) throws SQLException {
+  /**
+   * Runs {@code work}, again after each lost connection (with backoff), until it succeeds, fails
+   * otherwise, or the retries are spent (then TARGET_UNREACHABLE).
+   */
+  public static <T> T withBackoff(String what, Work<T> work) throws SQLException {
     for (int attempt = 0; ; attempt++) {
       try {
         return work.run();
