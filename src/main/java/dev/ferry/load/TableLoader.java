@@ -180,121 +180,13 @@ final class TableLoader {
    */
   private LoadResult loadChunk(
       boolean first, boolean last, int chunk, long[] range, long readBefore) throws SQLException {
-    long read;
-    long written;
-    long before = 0;
-    long bytes;
-    TableChecksum sourceChecksum;
-    long fixed;
-    long setAside;
     try (Connection c = target.connection()) {
       c.setAutoCommit(false);
-      boolean fresh = false;
+      Start start = first ? start(c) : new Start(false, 0);
       if (first) {
-        try (Statement st = c.createStatement()) {
-          boolean exists = exists(st);
-          boolean replaced = false;
-          if (mode == IfExists.DROP && exists) {
-            st.execute("DROP TABLE " + table.qualified() + " CASCADE");
-            exists = false;
-            replaced = true;
-          }
-          if (!exists) {
-            create(st);
-            target.record(c, options.run(), "table", table.schema(), table.name(), replaced);
-            fresh = true;
-          } else if (mode == IfExists.TRUNCATE) {
-            st.execute("TRUNCATE " + table.qualified());
-            fresh = true;
-          } else if (mode == IfExists.APPEND) {
-            before = count(st);
-            fresh = false;
-          } else {
-            throw new FerryException(
-                ErrorCode.TARGET_CONFLICT,
-                "table "
-                    + table.qualified()
-                    + " already exists; choose --if-exists drop|truncate|append");
-          }
-        }
-        ours = fresh;
+        ours = start.fresh();
       }
-      List<ColumnPlan> columns = table.loadedColumns();
-      String copySql =
-          "COPY "
-              + table.qualified()
-              + " ("
-              + columns.stream()
-                  .map(col -> SqlText.ident(col.name()))
-                  .collect(Collectors.joining(", "))
-              + ") FROM STDIN (FORMAT binary"
-              + (fresh ? ", FREEZE" : "")
-              + ")";
-      RowEncoder encoder = new RowEncoder(table, options.badValues());
-      List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
-      CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
-      read = 0;
-      boolean ranged = range[0] != Long.MIN_VALUE || range[1] != Long.MAX_VALUE;
-      try (RowCursor rows =
-              ranged
-                  ? source.openRows(table.source(), sourceColumns, range[0], range[1])
-                  : source.openRows(table.source(), sourceColumns);
-          IssueLog issues = new IssueLog(options.run(), table, encoder);
-          HashPipeline hashes = options.checksum() ? new HashPipeline(encoder.hasher()) : null) {
-        CopyStream out = new CopyStream(copy, BUFFER_BYTES);
-        while (rows.next()) {
-          if (++read % PROGRESS_EVERY == 0) {
-            progress.accept(readBefore + read);
-          }
-          if (!encoder.encode(rows)) {
-            issues.reject(rows, encoder.rejectReason());
-            continue;
-          }
-          if (!encoder.fixups().isEmpty()) {
-            issues.fixups(rows);
-          }
-          if (hashes != null) {
-            hashes.add(encoder.row());
-          }
-          encoder.writeTo(out);
-        }
-        bytes = out.bytes();
-        written = out.finish();
-        sourceChecksum = hashes != null ? hashes.finish() : null;
-        issues.copyInto(c);
-        fixed = issues.fixed();
-        setAside = issues.setAside();
-        checkpoint(
-            c,
-            chunk,
-            ranged ? range[1] : null,
-            last,
-            read,
-            written,
-            bytes,
-            sourceChecksum,
-            fixed,
-            setAside);
-      } catch (ValueEncoder.BadValue e) {
-        cancel(copy);
-        throw new FerryException(
-            ErrorCode.LOAD_FAILED,
-            "table "
-                + table.source().name()
-                + ", column "
-                + columns.get(encoder.failedColumn()).source().name()
-                + ", "
-                + e.getMessage()
-                + "; the source changed since it was profiled?");
-      } catch (SQLException | RuntimeException e) {
-        cancel(copy);
-        throw e;
-      } catch (java.io.IOException e) {
-        throw new FerryException(
-            ErrorCode.LOAD_FAILED,
-            "cannot record fixups or rejects of " + table.source().name() + ": " + e.getMessage(),
-            e);
-      }
+      LoadResult part = copyChunk(c, start, last, chunk, range, readBefore);
       String restart = Ddl.restartIdentity(table);
       if (restart != null && last && (ours || soFar != null)) {
         try (Statement st = c.createStatement()) {
@@ -302,23 +194,146 @@ final class TableLoader {
         }
       }
       c.commit();
+      return part;
     }
-    return new LoadResult(read, written, before, fixed, setAside, bytes, 0, sourceChecksum, notes);
+  }
+
+  /** How the first chunk found the table: created or emptied here (COPY FREEZE), or appended to. */
+  private record Start(boolean fresh, long rowsBefore) {}
+
+  /** Makes the table ready for the first chunk as --if-exists says, on the chunk's transaction. */
+  private Start start(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      boolean exists = exists(st);
+      boolean replaced = false;
+      if (mode == IfExists.DROP && exists) {
+        st.execute("DROP TABLE " + table.qualified() + " CASCADE");
+        exists = false;
+        replaced = true;
+      }
+      if (!exists) {
+        TableCreator creator = new TableCreator(table);
+        table = creator.create(st);
+        notes.addAll(creator.notes());
+        target.record(c, options.run(), "table", table.schema(), table.name(), replaced);
+        return new Start(true, 0);
+      } else if (mode == IfExists.TRUNCATE) {
+        st.execute("TRUNCATE " + table.qualified());
+        return new Start(true, 0);
+      } else if (mode == IfExists.APPEND) {
+        return new Start(false, count(st));
+      }
+      throw new FerryException(
+          ErrorCode.TARGET_CONFLICT,
+          "table "
+              + table.qualified()
+              + " already exists; choose --if-exists drop|truncate|append");
+    }
+  }
+
+  /**
+   * Streams the chunk's rows through the encoder into a binary COPY, its repaired values and
+   * set-aside rows into ferry.fixups / ferry.rejects, and writes its checkpoint: all on {@code c}'s
+   * transaction.
+   */
+  private LoadResult copyChunk(
+      Connection c, Start start, boolean last, int chunk, long[] range, long readBefore)
+      throws SQLException {
+    List<ColumnPlan> columns = table.loadedColumns();
+    RowEncoder encoder = new RowEncoder(table, options.badValues());
+    List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
+    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(columns, start.fresh()));
+    boolean ranged = range[0] != Long.MIN_VALUE || range[1] != Long.MAX_VALUE;
+    try (RowCursor rows =
+            ranged
+                ? source.openRows(table.source(), sourceColumns, range[0], range[1])
+                : source.openRows(table.source(), sourceColumns);
+        IssueLog issues = new IssueLog(options.run(), table, encoder);
+        HashPipeline hashes = options.checksum() ? new HashPipeline(encoder.hasher()) : null) {
+      CopyStream out = new CopyStream(copy, BUFFER_BYTES);
+      long read = stream(rows, encoder, issues, hashes, out, readBefore);
+      long bytes = out.bytes();
+      long written = out.finish();
+      TableChecksum sum = hashes != null ? hashes.finish() : null;
+      issues.copyInto(c);
+      LoadResult part =
+          new LoadResult(
+              read,
+              written,
+              start.rowsBefore(),
+              issues.fixed(),
+              issues.setAside(),
+              bytes,
+              0,
+              sum,
+              notes);
+      checkpoint(c, chunk, ranged ? range[1] : null, last, part);
+      return part;
+    } catch (ValueEncoder.BadValue e) {
+      cancel(copy);
+      throw new FerryException(
+          ErrorCode.LOAD_FAILED,
+          "table "
+              + table.source().name()
+              + ", column "
+              + columns.get(encoder.failedColumn()).source().name()
+              + ", "
+              + e.getMessage()
+              + "; the source changed since it was profiled?");
+    } catch (SQLException | RuntimeException e) {
+      cancel(copy);
+      throw e;
+    } catch (java.io.IOException e) {
+      throw new FerryException(
+          ErrorCode.LOAD_FAILED,
+          "cannot record fixups or rejects of " + table.source().name() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private String copySql(List<ColumnPlan> columns, boolean fresh) {
+    return "COPY "
+        + table.qualified()
+        + " ("
+        + columns.stream().map(col -> SqlText.ident(col.name())).collect(Collectors.joining(", "))
+        + ") FROM STDIN (FORMAT binary"
+        + (fresh ? ", FREEZE" : "")
+        + ")";
+  }
+
+  /** Encodes every row of the cursor into {@code out}; returns the rows read. */
+  private long stream(
+      RowCursor rows,
+      RowEncoder encoder,
+      IssueLog issues,
+      HashPipeline hashes,
+      CopyStream out,
+      long readBefore)
+      throws SQLException {
+    long read = 0;
+    while (rows.next()) {
+      if (++read % PROGRESS_EVERY == 0) {
+        progress.accept(readBefore + read);
+      }
+      if (!encoder.encode(rows)) {
+        issues.reject(rows, encoder.rejectReason());
+        continue;
+      }
+      if (!encoder.fixups().isEmpty()) {
+        issues.fixups(rows);
+      }
+      if (hashes != null) {
+        hashes.add(encoder.row());
+      }
+      encoder.writeTo(out);
+    }
+    return read;
   }
 
   /** The chunk's checkpoint, on the chunk's transaction: committed with its rows or not at all. */
-  private void checkpoint(
-      Connection c,
-      int chunk,
-      Long upto,
-      boolean last,
-      long read,
-      long written,
-      long bytes,
-      TableChecksum sum,
-      long fixed,
-      long setAside)
+  private void checkpoint(Connection c, int chunk, Long upto, boolean last, LoadResult part)
       throws SQLException {
+    TableChecksum sum = part.sourceChecksum();
     try (java.sql.PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO ferry.checkpoints (run_id, source_table,"
@@ -329,14 +344,14 @@ final class TableLoader {
       ps.setInt(3, chunk);
       ps.setObject(4, upto == null || upto == Long.MAX_VALUE ? null : upto);
       ps.setBoolean(5, last);
-      ps.setLong(6, read);
-      ps.setLong(7, written);
-      ps.setLong(8, bytes);
+      ps.setLong(6, part.rowsRead());
+      ps.setLong(7, part.rowsWritten());
+      ps.setLong(8, part.bytes());
       ps.setLong(9, sum == null ? 0 : sum.rows());
       ps.setBigDecimal(
           10, new java.math.BigDecimal(sum == null ? java.math.BigInteger.ZERO : sum.sum()));
-      ps.setLong(11, fixed);
-      ps.setLong(12, setAside);
+      ps.setLong(11, part.fixed());
+      ps.setLong(12, part.setAside());
       ps.executeUpdate();
     }
   }
@@ -355,145 +370,6 @@ final class TableLoader {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  /**
-   * Creates the table with its defaults and generation expressions inline; when PostgreSQL rejects
-   * one of them, creates it plain and adds each default on its own, noting the ones that fail, and
-   * loads untranslatable generated columns as plain columns.
-   */
-  private void create(Statement st) throws SQLException {
-    st.execute("SAVEPOINT ferry_create");
-    try {
-      st.execute(Ddl.createTable(table, true));
-      st.execute("RELEASE SAVEPOINT ferry_create");
-      return;
-    } catch (SQLException e) {
-      st.execute("ROLLBACK TO SAVEPOINT ferry_create");
-      st.execute("RELEASE SAVEPOINT ferry_create");
-    }
-    List<ColumnPlan> plain = new ArrayList<>();
-    for (ColumnPlan col : table.columns()) {
-      if (col.generatedSql() != null && !generatedWorks(st, col)) {
-        notes.add(
-            new Note(
-                "column " + table.source().name() + "." + col.source().name(),
-                "generation expression rejected by PostgreSQL: loaded as a plain column with the stored values"));
-        plain.add(
-            new ColumnPlan(
-                col.source(),
-                col.name(),
-                col.choice(),
-                col.notNull(),
-                col.defaultSql(),
-                null,
-                col.identity()));
-      } else {
-        plain.add(col);
-      }
-    }
-    table =
-        new TablePlan(
-            table.source(),
-            table.schema(),
-            table.name(),
-            plain,
-            table.rowCount(),
-            table.constraints(),
-            table.foreignKeys(),
-            table.identityRestart(),
-            table.notes());
-    st.execute(Ddl.createTable(withoutDefaults(table), true));
-    for (ColumnPlan col : table.columns()) {
-      String sql = Ddl.setDefault(table, col);
-      if (sql == null) {
-        continue;
-      }
-      st.execute("SAVEPOINT ferry_default");
-      try {
-        st.execute(sql);
-      } catch (SQLException e) {
-        st.execute("ROLLBACK TO SAVEPOINT ferry_default");
-        notes.add(
-            new Note(
-                "column " + table.source().name() + "." + col.source().name(),
-                "DEFAULT "
-                    + col.defaultSql()
-                    + " rejected by PostgreSQL: "
-                    + PostgresTarget.firstLine(e.getMessage())));
-      }
-      st.execute("RELEASE SAVEPOINT ferry_default");
-    }
-  }
-
-  private boolean generatedWorks(Statement st, ColumnPlan col) throws SQLException {
-    TablePlan probe =
-        new TablePlan(
-            table.source(),
-            table.schema(),
-            table.name(),
-            table.columns(),
-            0,
-            List.of(),
-            List.of(),
-            0,
-            List.of());
-    st.execute("SAVEPOINT ferry_probe");
-    try {
-      st.execute(Ddl.createTable(withoutDefaults(onlyGenerated(probe, col)), true));
-      return true;
-    } catch (SQLException e) {
-      return false;
-    } finally {
-      st.execute("ROLLBACK TO SAVEPOINT ferry_probe");
-      st.execute("RELEASE SAVEPOINT ferry_probe");
-    }
-  }
-
-  private static TablePlan onlyGenerated(TablePlan t, ColumnPlan keep) {
-    List<ColumnPlan> cols =
-        t.columns().stream()
-            .map(
-                c ->
-                    c.equals(keep) || c.generatedSql() == null
-                        ? c
-                        : new ColumnPlan(
-                            c.source(),
-                            c.name(),
-                            c.choice(),
-                            c.notNull(),
-                            c.defaultSql(),
-                            null,
-                            c.identity()))
-            .toList();
-    return new TablePlan(
-        t.source(), t.schema(), t.name(), cols, 0, List.of(), List.of(), 0, List.of());
-  }
-
-  private static TablePlan withoutDefaults(TablePlan t) {
-    List<ColumnPlan> cols =
-        t.columns().stream()
-            .map(
-                c ->
-                    new ColumnPlan(
-                        c.source(),
-                        c.name(),
-                        c.choice(),
-                        c.notNull(),
-                        null,
-                        c.generatedSql(),
-                        c.identity()))
-            .toList();
-    return new TablePlan(
-        t.source(),
-        t.schema(),
-        t.name(),
-        cols,
-        t.rowCount(),
-        t.constraints(),
-        t.foreignKeys(),
-        t.identityRestart(),
-        t.notes());
   }
 
   private static void cancel(CopyIn copy) {
