@@ -190,6 +190,7 @@ final class TableLoader {
     try (Connection c = target.connection()) {
       c.setAutoCommit(false);
       boolean fresh = false;
+      boolean restartIdentity = false;
       if (first) {
         try (Statement st = c.createStatement()) {
           boolean exists = exists(st);
@@ -204,8 +205,10 @@ final class TableLoader {
             target.record(c, options.run(), "table", table.schema(), table.name(), replaced);
             fresh = true;
           } else if (mode == IfExists.TRUNCATE) {
-            st.execute("TRUNCATE " + table.qualified());
-            fresh = true;
+            // emptied with every table of the plan in one TRUNCATE (PostgresTarget#truncate):
+            // alone, a table that a foreign key references cannot be truncated
+            before = count(st);
+            restartIdentity = true;
           } else if (mode == IfExists.APPEND) {
             before = count(st);
             fresh = false;
@@ -217,7 +220,7 @@ final class TableLoader {
                     + " already exists; choose --if-exists drop|truncate|append");
           }
         }
-        ours = fresh;
+        ours = fresh || restartIdentity;
       }
       List<ColumnPlan> columns = table.loadedColumns();
       String copySql =
