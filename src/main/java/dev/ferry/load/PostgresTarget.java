@@ -182,6 +182,22 @@ public final class PostgresTarget implements AutoCloseable {
     }
   }
 
+  /**
+   * Empties the plan's existing tables together, before any is loaded ({@code --if-exists
+   * truncate}); each table's load then appends to its empty table. Foreign keys between the plan's
+   * tables are dropped with them (the source's are added again after the load).
+   *
+   * @return what was dropped, one line each, for the run to say
+   * @throws FerryException TARGET_CONFLICT naming a table outside the plan that references one
+   */
+  public List<String> truncate(List<TablePlan> tables) {
+    try (Connection c = pool.getConnection()) {
+      return Truncation.truncate(c, tables);
+    } catch (SQLException e) {
+      throw failure("cannot truncate the tables", e);
+    }
+  }
+
   /** Which of {@code names} already exist as tables, views or other relations in {@code schema}. */
   public List<String> existing(String schema, Collection<String> names) {
     List<String> found = new ArrayList<>();

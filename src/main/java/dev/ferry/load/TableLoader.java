@@ -182,9 +182,9 @@ final class TableLoader {
       boolean first, boolean last, int chunk, long[] range, long readBefore) throws SQLException {
     try (Connection c = target.connection()) {
       c.setAutoCommit(false);
-      Start start = first ? start(c) : new Start(false, 0);
+      Start start = first ? start(c) : new Start(false, false, 0);
       if (first) {
-        ours = start.fresh();
+        ours = start.ours();
       }
       LoadResult part = copyChunk(c, start, last, chunk, range, readBefore);
       String restart = Ddl.restartIdentity(table);
@@ -199,7 +199,11 @@ final class TableLoader {
   }
 
   /** How the first chunk found the table: created or emptied here (COPY FREEZE), or appended to. */
-  private record Start(boolean fresh, long rowsBefore) {}
+  /**
+   * How the first chunk found the table: {@code fresh} when this transaction created it (COPY may
+   * FREEZE), {@code ours} when the run owns its rows (identity restarted at the end).
+   */
+  private record Start(boolean fresh, boolean ours, long rowsBefore) {}
 
   /** Makes the table ready for the first chunk as --if-exists says, on the chunk's transaction. */
   private Start start(Connection c) throws SQLException {
@@ -216,12 +220,13 @@ final class TableLoader {
         table = creator.create(st);
         notes.addAll(creator.notes());
         target.record(c, options.run(), "table", table.schema(), table.name(), replaced);
-        return new Start(true, 0);
+        return new Start(true, true, 0);
       } else if (mode == IfExists.TRUNCATE) {
-        st.execute("TRUNCATE " + table.qualified());
-        return new Start(true, 0);
+        // emptied with every table of the plan in one TRUNCATE (Truncation): alone, a table that
+        // a foreign key references cannot be truncated
+        return new Start(false, true, count(st));
       } else if (mode == IfExists.APPEND) {
-        return new Start(false, count(st));
+        return new Start(false, false, count(st));
       }
       throw new FerryException(
           ErrorCode.TARGET_CONFLICT,

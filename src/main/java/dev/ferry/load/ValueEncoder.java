@@ -5,6 +5,7 @@ import dev.ferry.plan.EpochUnit;
 import dev.ferry.source.RowCursor;
 import dev.ferry.value.Booleans;
 import dev.ferry.value.JsonText;
+import dev.ferry.value.RealText;
 import dev.ferry.value.Repairs;
 import dev.ferry.value.Timestamps;
 import dev.ferry.value.Utf8;
@@ -148,8 +149,7 @@ interface ValueEncoder {
       case RowCursor.NULL -> o.nullField();
       case RowCursor.INTEGER ->
           o.field(Long.toString(r.longValue(i)).getBytes(StandardCharsets.US_ASCII));
-      case RowCursor.REAL ->
-          o.field(Double.toString(r.doubleValue(i)).getBytes(StandardCharsets.US_ASCII));
+      case RowCursor.REAL -> o.field(RealText.bytes(r.doubleValue(i)));
       case RowCursor.TEXT -> {
         byte[] b = r.bytes(i);
         if (Utf8.pgTextLength(b) < 0) {
@@ -281,7 +281,7 @@ interface ValueEncoder {
       case RowCursor.TEXT, RowCursor.BLOB -> o.field(r.bytes(i));
       case RowCursor.INTEGER ->
           o.field(Long.toString(r.longValue(i)).getBytes(StandardCharsets.US_ASCII));
-      default -> o.field(Double.toString(r.doubleValue(i)).getBytes(StandardCharsets.US_ASCII));
+      default -> o.field(RealText.bytes(r.doubleValue(i)));
     }
   }
 
@@ -289,7 +289,7 @@ interface ValueEncoder {
     String shown =
         switch (r.type(i)) {
           case RowCursor.INTEGER -> Long.toString(r.longValue(i));
-          case RowCursor.REAL -> Double.toString(r.doubleValue(i));
+          case RowCursor.REAL -> RealText.of(r.doubleValue(i));
           case RowCursor.TEXT, RowCursor.BLOB -> "'" + printable(r.bytes(i)) + "'";
           default -> "NULL";
         };

@@ -118,6 +118,10 @@ final class ExpressionTranslator {
   private final Function<String, ColumnRef> columns;
   private final Function<String, String> tables;
   private final boolean selectStatement;
+
+  /** The schema a view's FROM names are qualified with, or null. */
+  private final String schema;
+
   private final StringBuilder out = new StringBuilder();
   private int i;
 
@@ -125,11 +129,13 @@ final class ExpressionTranslator {
       String sql,
       Function<String, ColumnRef> columns,
       Function<String, String> tables,
-      boolean selectStatement) {
-    this.tokens = SqlTokenizer.tokenize(sql);
+      boolean selectStatement,
+      String schema) {
+    this.tokens = new java.util.ArrayList<>(SqlTokenizer.tokenize(sql));
     this.columns = columns;
     this.tables = tables;
     this.selectStatement = selectStatement;
+    this.schema = schema;
   }
 
   /** Translates an expression over one table's columns (CHECK, DEFAULT, index, generated). */
@@ -140,7 +146,20 @@ final class ExpressionTranslator {
   /** Translates a view's SELECT; table names map through {@code tables}. */
   static Translation select(
       String sql, Function<String, ColumnRef> columns, Function<String, String> tables) {
-    return run(sql, columns, tables, true);
+    return run(sql, columns, tables, true, null);
+  }
+
+  /**
+   * Translates a view's SELECT for {@code schema}: the tables it reads from are qualified with the
+   * schema (a view must not depend on the search_path), and boolean columns keep SQLite's 0/1
+   * meaning (see {@link ViewBooleans}).
+   */
+  static Translation select(
+      String sql,
+      Function<String, ColumnRef> columns,
+      Function<String, String> tables,
+      String schema) {
+    return run(sql, columns, tables, true, schema);
   }
 
   private static Translation run(
@@ -148,8 +167,17 @@ final class ExpressionTranslator {
       Function<String, ColumnRef> columns,
       Function<String, String> tables,
       boolean select) {
+    return run(sql, columns, tables, select, null);
+  }
+
+  private static Translation run(
+      String sql,
+      Function<String, ColumnRef> columns,
+      Function<String, String> tables,
+      boolean select,
+      String schema) {
     try {
-      ExpressionTranslator t = new ExpressionTranslator(sql, columns, tables, select);
+      ExpressionTranslator t = new ExpressionTranslator(sql, columns, tables, select, schema);
       String problem = t.translate();
       return problem == null ? Translation.ok(t.out.toString().trim()) : Translation.fail(problem);
     } catch (IllegalArgumentException e) {
@@ -236,11 +264,11 @@ final class ExpressionTranslator {
   }
 
   private String name(Token t, boolean quoted) {
+    int start = i;
     Token next = peek(1);
     if (next != null && next.kind() == Kind.OPERATOR && next.text().equals(".")) {
       String table = tables.apply(t.text());
-      emitName(table != null ? table : Names.lowerAscii(t.text()));
-      out.append('.');
+      String qualifier = SqlText.ident(table != null ? table : Names.lowerAscii(t.text()));
       i++;
       Token col = peek(1);
       if (col == null) {
@@ -248,23 +276,34 @@ final class ExpressionTranslator {
       }
       i++;
       if (col.kind() == Kind.OPERATOR && col.text().equals("*")) {
-        out.append('*');
-        return null;
+        return emit(qualifier + ".*");
       }
       ColumnRef ref = columns.apply(col.text());
-      out.append(SqlText.ident(ref != null ? ref.targetName() : Names.lowerAscii(col.text())));
-      return null;
+      String name =
+          qualifier
+              + "."
+              + SqlText.ident(ref != null ? ref.targetName() : Names.lowerAscii(col.text()));
+      return ref != null && selectStatement && ref.type().kind() == PgType.Kind.BOOLEAN
+          ? viewBoolean(name, start, ref)
+          : emit(name);
     }
     ColumnRef ref = columns.apply(t.text());
+    if (ref != null && selectStatement && ref.type().kind() == PgType.Kind.BOOLEAN) {
+      return viewBoolean(SqlText.ident(ref.targetName()), start, ref);
+    }
     if (ref != null) {
       return emit(
-          ref.type().kind() == PgType.Kind.BOOLEAN && !selectStatement
+          ref.type().kind() == PgType.Kind.BOOLEAN
               ? "(" + SqlText.ident(ref.targetName()) + "::int)"
               : SqlText.ident(ref.targetName()));
     }
     if (selectStatement) {
       String table = tables.apply(t.text());
-      return emit(SqlText.ident(table != null ? table : Names.lowerAscii(t.text())));
+      String quotedName = SqlText.ident(table != null ? table : Names.lowerAscii(t.text()));
+      return emit(
+          table != null && schema != null && ViewBooleans.readsFrom(tokens, start)
+              ? SqlText.ident(schema) + "." + quotedName
+              : quotedName);
     }
     if (quoted) { // SQLite reads a "quoted" word that names no column as a string
       return emit(SqlText.literal(t.text()));
@@ -272,9 +311,33 @@ final class ExpressionTranslator {
     return "unknown name " + t.text();
   }
 
-  private void emitName(String name) {
-    space();
-    out.append(SqlText.ident(name));
+  /**
+   * A boolean column in a view, where SQLite reads 0/1: compared with 0 or 1 (=, ==, !=, <>, IN) it
+   * is compared with FALSE/TRUE; where a boolean stands on its own (a select-list item, a
+   * condition, NOT) it stays boolean; anywhere else (arithmetic, function arguments, comparisons
+   * with other numbers) it reads as {@code (col::int)}, SQLite's value exactly.
+   */
+  private String viewBoolean(String name, int start, ColumnRef ref) {
+    boolean exact = !ViewBooleans.isAmbiguous(ref);
+    int consumed = exact ? ViewBooleans.literalComparison(tokens, i + 1) : 0;
+    if (consumed > 0) {
+      emit(name);
+      for (int k = i + 1; k <= i + consumed; k++) {
+        Token tok = tokens.get(k);
+        if (tok.kind() == Kind.NUMBER) {
+          emit(tok.text().equals("0") ? "FALSE" : "TRUE");
+        } else if (tok.kind() == Kind.LPAREN || tok.kind() == Kind.RPAREN) {
+          emitRaw(tok.text());
+        } else if (tok.kind() == Kind.COMMA) {
+          emitRaw(", ");
+        } else {
+          emit(tok.text().equals("==") ? "=" : tok.text().toUpperCase(Locale.ROOT));
+        }
+      }
+      i += consumed;
+      return null;
+    }
+    return emit(ViewBooleans.standsAlone(tokens, start, i) ? name : "(" + name + "::int)");
   }
 
   private String function(Token t, String u) {
@@ -381,7 +444,8 @@ final class ExpressionTranslator {
     emit("CAST");
     out.append('(');
     List<Token> inner = tokens.subList(i + 2, as);
-    ExpressionTranslator sub = new ExpressionTranslator("", columns, tables, selectStatement);
+    ExpressionTranslator sub =
+        new ExpressionTranslator("", columns, tables, selectStatement, schema);
     sub.tokens.addAll(inner);
     String problem = sub.translate();
     if (problem != null) {

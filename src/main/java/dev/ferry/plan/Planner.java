@@ -72,11 +72,20 @@ public final class Planner {
 
     List<Note> notes = new ArrayList<>();
     List<ViewPlan> views = new ArrayList<>();
+    Map<String, String> relations = new HashMap<>(tableNames);
+    Map<SourceView, String> viewNames = new java.util.LinkedHashMap<>();
     for (SourceView v : schema.views()) {
-      String name = names.reserve(names.target(v.name()));
+      viewNames.put(v, names.reserve(names.target(v.name())));
+      relations.putIfAbsent(key(v.name()), viewNames.get(v));
+    }
+    for (SourceView v : schema.views()) {
+      String name = viewNames.get(v);
       Translation t =
           ExpressionTranslator.select(
-              v.selectSql(), col -> null, table -> tableNames.get(key(table)));
+              v.selectSql(),
+              ViewBooleans.columns(dev.ferry.sql.SqlTokenizer.tokenize(v.selectSql()), byKey),
+              table -> relations.get(key(table)),
+              options.schema());
       String sql =
           t.ok()
               ? "CREATE VIEW "
@@ -97,7 +106,10 @@ public final class Planner {
               "trigger " + trigger,
               "not carried: SQLite trigger bodies are not translated to PL/pgSQL"));
     }
-    return new MigrationPlan(schema.file(), options.schema(), List.copyOf(withKeys), views, notes);
+    MigrationPlan plan =
+        new MigrationPlan(schema.file(), options.schema(), List.copyOf(withKeys), views, notes);
+    PlanLimits.check(plan);
+    return plan;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.load.DdlRehearsal;
 import dev.ferry.load.IfExists;
 import dev.ferry.load.LoadOptions;
 import dev.ferry.load.LoadResult;
@@ -210,6 +211,9 @@ public final class Migration {
                 + String.join(", ", existing)
                 + "; nothing was changed. Use --if-exists drop|truncate|append, or --schema NAME for another schema");
       }
+    }
+    if (options.ifExists() == IfExists.TRUNCATE && previous == null) {
+      target.truncate(plan.tables()).forEach(n -> say("%s", n));
     }
     RunStore store = new RunStore(target);
     if (previous != null) {
@@ -563,6 +567,7 @@ public final class Migration {
   }
 
   private RunReport dryRun(MigrationPlan plan, long started) {
+    List<String> rehearsed = DdlRehearsal.check(TargetUrl.resolve(options.target(), env), plan);
     out.println();
     out.println("-- Plan for " + sourceName() + " (dry run: nothing is written)");
     for (TablePlan t : plan.tables()) {
@@ -576,6 +581,7 @@ public final class Migration {
       t.notes().forEach(n -> out.println("--   note: " + n));
     }
     plan.notes().forEach(n -> out.println("-- note: " + n));
+    rehearsed.forEach(n -> out.println("-- note: " + n));
     out.println();
     out.print(Ddl.script(plan));
     List<TableResult> tables =

@@ -89,7 +89,7 @@ public final class FileStores {
     if (Files.isDirectory(in)) {
       inv.walk(in);
     } else {
-      inv.file(in);
+      inv.file(in, true);
     }
     List<Path> sources = new ArrayList<>(inv.sqlite);
     if (inv.isEmpty()) {
@@ -278,7 +278,7 @@ public final class FileStores {
         if (Files.isDirectory(p)) {
           walk(p);
         } else if (!(documents && json.contains(p))) {
-          file(p);
+          file(p, false);
         }
       }
     }
@@ -286,9 +286,15 @@ public final class FileStores {
     /** Every file a one-document-per-file directory: each an object, none keyed by id. */
     private static boolean documents(List<Path> json) {
       JsonFactory f = factory();
+      int objects = 0;
       for (Path p : json.subList(0, Math.min(json.size(), 20))) {
         try (com.fasterxml.jackson.core.JsonParser parser = f.createParser(p.toFile())) {
-          if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT
+          com.fasterxml.jackson.core.JsonToken first = parser.nextToken();
+          if (first == null) {
+            continue; // an empty draft is noted when staged; it says nothing about the others
+          }
+          objects++;
+          if (first != com.fasterxml.jackson.core.JsonToken.START_OBJECT
               || JsonShape.judge(f, p).shape() == JsonShape.KEYED) {
             return false;
           }
@@ -296,14 +302,17 @@ public final class FileStores {
           return false; // judged (and reported) file by file
         }
       }
-      return true;
+      return objects >= 2;
     }
 
-    void file(Path p) {
+    /**
+     * @param named the user named this file: not loading it is an error, never a "Skipped" line
+     */
+    void file(Path p, boolean named) {
       String n = lower(p);
       if (n.endsWith(".json")) {
         add(List.of(p));
-        steps.add(() -> stager.json(p));
+        steps.add(() -> stager.json(p, named));
       } else if (n.endsWith(".ndjson") || n.endsWith(".jsonl")) {
         add(List.of(p));
         steps.add(() -> stager.ndjson(p));
@@ -313,8 +322,12 @@ public final class FileStores {
         add(List.of(p));
         steps.add(
             () -> {
-              if (!stager.text(p)) {
-                skipped.add(root.relativize(p) + " (not UTF-8 text)");
+              String refused = stager.text(p);
+              if (refused != null && named) {
+                throw new FerryException(
+                    ErrorCode.SOURCE_UNREADABLE, p + ": " + refused + "; nothing was loaded");
+              } else if (refused != null) {
+                skipped.add(root.relativize(p) + " (" + refused + ")");
               }
             });
       } else {

@@ -28,6 +28,9 @@ final class RecordWriter {
   private JsonGenerator gen;
   private final Children children;
 
+  /** The child rows the last record made, per child table (absent: none). */
+  final java.util.Map<StagingTable, Long> childRows = new java.util.HashMap<>();
+
   RecordWriter(JsonFactory factory, Children children) throws IOException {
     this.factory = factory;
     this.children = children;
@@ -44,6 +47,7 @@ final class RecordWriter {
    */
   void record(JsonParser p, StagingTable t, Object key) throws IOException, SQLException {
     text.setLength(0);
+    childRows.clear();
     if (p.currentToken() != JsonToken.START_OBJECT) {
       copy(p); // not an object: it lives in doc alone
       finishDoc(t);
@@ -125,10 +129,11 @@ final class RecordWriter {
         }
         child.setLong(1, index++);
         inner.record(q, child, null);
-        // (parent key, idx) repeats only when the parent's key does: the parent's own row then
-        // fails or is set aside with its whole document, so its children are simply not kept
-        child.endRow((c, row, e) -> {});
+        // (parent key, idx) repeats only when the parent's key does: the later copy of the
+        // parent wins (or the run fails), and so do its children
+        child.endRow(StagingTable.replacing((c, row, e) -> {}));
       }
+      childRows.put(child, index);
       return true;
     }
   }

@@ -117,8 +117,13 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     return table(name, fixed("ordinal", "INTEGER PRIMARY KEY", "INTEGER"), null, rules.doc());
   }
 
-  /** A .json file, in whichever shape it has. */
-  void json(Path file) {
+  /**
+   * A .json file, in whichever shape it has.
+   *
+   * @param named the user named the file: an empty one is an error; found in a directory, it is an
+   *     empty store (a table without rows and a note) and the other files load
+   */
+  void json(Path file, boolean named) {
     input(file);
     String name = ColumnNames.snake(stem(file));
     try {
@@ -130,7 +135,11 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
         shape = JsonShape.RECORD;
       }
       try (JsonParser p = factory.createParser(file.toFile())) {
-        if (p.nextToken() == null) {
+        if (p.nextToken() == null && !named) {
+          emptyStore(file, name);
+          return;
+        }
+        if (p.currentToken() == null) {
           throw new FerryException(
               ErrorCode.SOURCE_UNREADABLE,
               shown(file)
@@ -157,6 +166,25 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       throw unreadable(file, e);
     } catch (SQLException e) {
       throw staging(file, e);
+    }
+  }
+
+  /** An empty .json file in a directory: an empty table of its name, and a note saying why. */
+  private void emptyStore(Path file, String name) throws SQLException {
+    StagingTable t = ordinalTable(name);
+    notes.add(
+        String.format(
+            "%s is empty (%s): table %s has no rows; a file rewritten whole can be left empty by a"
+                + " crash, so check it",
+            shown(file), sizeText(file), t.name));
+  }
+
+  private static String sizeText(Path file) {
+    try {
+      long n = Files.size(file);
+      return n == 0 ? "0 bytes" : "only whitespace, " + n + " bytes";
+    } catch (IOException e) {
+      return "unreadable size";
     }
   }
 
@@ -203,29 +231,79 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
       RecordWriter.checkText(p, key);
-      long line = p.currentTokenLocation().getLineNr();
+      JsonLocation at = p.currentTokenLocation();
       p.nextToken();
       t.startRow();
       t.setText(0, key);
       records.record(p, t, key);
-      t.endRow(
-          (c, row, e) -> {
-            String why =
-                String.format(
-                    "key \"%s\" appears again (first at line %d)",
-                    abbreviate(key), firstLine(file, key));
-            if (policy != BadValuePolicy.SET_ASIDE) {
-              throw new FerryException(
-                  ErrorCode.SOURCE_UNREADABLE,
-                  String.format(
-                      "%s:%d: %s; JSON keeps only one of them: remove one, or run with"
-                          + " --on-bad-value set-aside to load the first and keep the later one in"
-                          + " ferry.rejects",
-                      shown(file), line, why));
-            }
-            insertReject(c, t.name, file, line, why, t.docOf(row));
-          });
+      t.endRow(repeatedKey(file, t, key, at.getLineNr(), offset(at)));
+      if (!t.children.isEmpty()) {
+        // each record's children, then the record: a repeated key's replacement then sees exactly
+        // the children of the copies before it, never those of a later copy
+        t.flush();
+      }
     }
+  }
+
+  /**
+   * A key seen again: JSON readers (json.load, JavaScript, jsonb) keep the last copy, so the later
+   * row replaces the stored one, whose document goes to the rejects with its line (and its children
+   * beyond the later copy's go too); under any policy but set-aside, the run stops.
+   */
+  private StagingTable.Conflict repeatedKey(
+      Path file, StagingTable t, String key, long line, long offset) {
+    Map<StagingTable, Long> kept = new HashMap<>();
+    for (Map.Entry<String, StagingTable> child : children.entrySet()) {
+      if (child.getKey().startsWith(t.name + '\0')) {
+        kept.put(child.getValue(), records.childRows.getOrDefault(child.getValue(), 0L));
+      }
+    }
+    return StagingTable.replacing(
+        (c, row, e) -> {
+          long earlier = lineBefore(file, key, offset);
+          if (policy != BadValuePolicy.SET_ASIDE) {
+            throw new FerryException(
+                ErrorCode.SOURCE_UNREADABLE,
+                String.format(
+                    "%s:%d: key \"%s\" appears again (first at line %d); JSON readers keep only"
+                        + " the last: remove one, or run with --on-bad-value set-aside to load"
+                        + " the last and keep the earlier ones in ferry.rejects",
+                    shown(file), line, abbreviate(key), firstLine(file, key)));
+          }
+          String why =
+              String.format(
+                  "key \"%s\" appears again at line %d; the later copy is loaded, as JSON"
+                      + " readers (json.load, JavaScript, jsonb) read the file",
+                  abbreviate(key), line);
+          insertReject(c, t.name, file, earlier, why, t.storedDoc(c, key));
+          for (Map.Entry<StagingTable, Long> k : kept.entrySet()) {
+            k.getKey().deleteChildrenFrom(c, key, k.getValue());
+          }
+        });
+  }
+
+  /** Where a token starts in the file (bytes, or characters for a character source). */
+  private static long offset(JsonLocation at) {
+    return at.getByteOffset() >= 0 ? at.getByteOffset() : at.getCharOffset();
+  }
+
+  /** The line of the last copy of top-level {@code key} before {@code offset} (rare: errors). */
+  private long lineBefore(Path file, String key, long offset) throws IOException {
+    long found = 0;
+    try (JsonParser p = factory.createParser(file.toFile())) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        if (offset(p.currentTokenLocation()) >= offset) {
+          break;
+        }
+        if (p.currentName().equals(key)) {
+          found = p.currentTokenLocation().getLineNr();
+        }
+        p.nextToken();
+        p.skipChildren();
+      }
+    }
+    return found;
   }
 
   /** The line where {@code key} first appears at the top level of a keyed file (rare: errors). */
@@ -322,8 +400,11 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
         input(f);
         try (JsonParser p = factory.createParser(f.toFile())) {
           if (p.nextToken() == null) {
-            throw new FerryException(
-                ErrorCode.SOURCE_UNREADABLE, shown(f) + ": empty file, not a JSON document");
+            notes.add(
+                String.format(
+                    "%s is empty (%s): no row in table %s; check the file",
+                    shown(f), sizeText(f), t.name));
+            continue;
           }
           t.startRow();
           t.setText(0, dir.relativize(f).toString());
@@ -342,21 +423,30 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     }
   }
 
-  /** A small text file: one row of the key/value state table. */
-  boolean text(Path file) {
+  /**
+   * A small text file: one row of the key/value state table. UTF-8, or UTF-16 with a byte order
+   * mark (decoded exactly, and noted); anything else is refused with the reason.
+   *
+   * @return null when staged, else why the file cannot be read as text
+   */
+  String text(Path file) {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      if (Utf8.pgTextLength(bytes) < 0) {
-        return false;
+      TextDecoding.Decoded decoded = TextDecoding.decode(bytes);
+      if (decoded.refused() != null) {
+        return decoded.refused();
       }
       input(file);
-      String value = new String(bytes, StandardCharsets.UTF_8);
+      if (decoded.note() != null) {
+        notes.add(shown(file) + ": " + decoded.note());
+      }
+      String value = decoded.text();
       String newline = value.endsWith("\r\n") ? "\r\n" : value.endsWith("\n") ? "\n" : null;
       if (newline != null) { // kept apart, so value + final_newline is the file exactly
         value = value.substring(0, value.length() - newline.length());
       }
       stateRow(file, stem(file), value, newline);
-      return true;
+      return null;
     } catch (IOException e) {
       throw unreadable(file, e);
     } catch (SQLException e) {
@@ -502,6 +592,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
               false,
               notes);
       children.put(k, c);
+      parent.children.add(c);
       tables.add(c);
       notes.add(
           String.format(

@@ -104,6 +104,7 @@ final class StagingTable {
           }
         });
     this.fixed = columns.size();
+    this.keyWidth = primaryKey == null ? 1 : primaryKey.split(",", -1).length;
   }
 
   int docColumn() {
@@ -162,7 +163,33 @@ final class StagingTable {
   /** What to do when the staging table refuses a row (a repeated key): runs on the writer. */
   interface Conflict {
     void handle(Connection c, Object[] row, SQLException e) throws Exception;
+
+    /**
+     * True when the refused row then takes the place of the row it collided with (the later copy of
+     * a key wins, as JSON readers have it); {@link #handle} ran first and saw the earlier row.
+     */
+    default boolean replaces() {
+      return false;
+    }
   }
+
+  /** A conflict handler after which the refused row replaces the stored one. */
+  static Conflict replacing(Conflict before) {
+    return new Conflict() {
+      @Override
+      public void handle(Connection c, Object[] row, SQLException e) throws Exception {
+        before.handle(c, row, e);
+      }
+
+      @Override
+      public boolean replaces() {
+        return true;
+      }
+    };
+  }
+
+  /** How many leading columns form the key (a keyed object's key; a child's parent key and idx). */
+  private final int keyWidth;
 
   static final int BATCH = 512;
 
@@ -190,8 +217,18 @@ final class StagingTable {
     }
   }
 
-  /** Hands the queued rows to the writer. */
+  /**
+   * Tables whose rows hang off this one's (unnested children): their queued rows are handed to the
+   * writer before this table's, so when a repeated key replaces a row here, every child row of the
+   * copies before it is already written and can be replaced or removed.
+   */
+  final List<StagingTable> children = new ArrayList<>();
+
+  /** Hands the queued rows to the writer (those of its children first). */
   void flush() throws SQLException {
+    for (StagingTable child : children) {
+      child.flush();
+    }
     if (batch.isEmpty()) {
       return;
     }
@@ -243,15 +280,63 @@ final class StagingTable {
           throw e;
         }
         h.handle(c, row, e);
+        if (h.replaces()) {
+          deleteKey(c, row, names);
+          insert.executeUpdate(); // its parameters are still bound
+        }
       }
     }
   }
 
-  /** The doc text of a queued row, or a placeholder when doc is not kept. */
-  String docOf(Object[] row) {
-    return docColumn >= 0 && row[docColumn] instanceof String s
-        ? s
-        : "(not kept: files.doc is false)";
+  /** On the writer thread: removes the stored row with the key of {@code row}. */
+  private void deleteKey(Connection c, Object[] row, List<String> names) throws SQLException {
+    StringBuilder sql = new StringBuilder("DELETE FROM " + SqlText.ident(name) + " WHERE ");
+    for (int i = 0; i < keyWidth; i++) {
+      sql.append(i == 0 ? "" : " AND ").append(SqlText.ident(names.get(i))).append(" = ?");
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < keyWidth; i++) {
+        ps.setObject(i + 1, row[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * On the writer thread: the doc text of the stored row whose first key column is {@code key}, or
+   * a placeholder when doc is not kept.
+   */
+  String storedDoc(Connection c, Object key) throws SQLException {
+    if (docColumn < 0) {
+      return "(not kept: files.doc is false)";
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT doc FROM "
+                + SqlText.ident(name)
+                + " WHERE "
+                + SqlText.ident(keyColumn)
+                + " = ?")) {
+      ps.setObject(1, key);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** On the writer thread: removes child rows of {@code key} from index {@code from} on. */
+  void deleteChildrenFrom(Connection c, Object key, long from) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM "
+                + SqlText.ident(name)
+                + " WHERE "
+                + SqlText.ident(keyColumn)
+                + " = ? AND idx >= ?")) {
+      ps.setObject(1, key);
+      ps.setLong(2, from);
+      ps.executeUpdate();
+    }
   }
 
   /**

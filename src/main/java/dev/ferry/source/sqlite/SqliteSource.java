@@ -41,6 +41,11 @@ public final class SqliteSource implements Source {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new FerryException(ErrorCode.SOURCE_UNREADABLE, file + ": not a readable file");
     }
+    if (sizeOf(file) == 0) { // SQLite would open it as a new, empty database: "0 rows in 0 tables"
+      throw new FerryException(
+          ErrorCode.SOURCE_UNREADABLE,
+          file + ": the file is empty (0 bytes), not a database; is the path right?");
+    }
     SqliteSource source = new SqliteSource(file.toAbsolutePath().normalize());
     try (Connection c = source.connect();
         var st = c.createStatement()) {
@@ -49,6 +54,15 @@ public final class SqliteSource implements Source {
       throw source.unreadable("cannot read the database", e);
     }
     return source;
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (java.io.IOException e) {
+      throw new FerryException(
+          ErrorCode.SOURCE_UNREADABLE, file + ": cannot read: " + e.getMessage(), e);
+    }
   }
 
   public Path file() {
