@@ -1,45 +1,97 @@
 package dev.ferry;
 
 /**
- * The machine-readable outcome of a failure. Every {@link FerryException} carries one; the CLI maps
- * it to an exit code and the explorer to an HTTP status. The exit codes are a public contract
- * (README, {@code ferry --help}, docs/ARCHITECTURE.md): never renumber them.
+ * The machine-readable outcome of a failure, and Ferry's one error model. Every {@link
+ * FerryException} carries one; the CLI maps it to an exit code ({@link #exit()}, the table of
+ * constants below) and the explorer to an HTTP status ({@link #httpStatus()}, the one switch). The
+ * exit codes are a public contract (README, {@code ferry --help}, generated from {@link Exit}):
+ * never renumber them.
  */
 public enum ErrorCode {
   /** Bad command line or configuration: the user must change what they asked for. */
-  USAGE(1, 400),
+  USAGE(Exit.USAGE),
   /** The target already holds a table the run would create, and --if-exists is fail. */
-  TARGET_CONFLICT(1, 409),
-  /** The source file is missing, not SQLite, corrupt, locked or otherwise unreadable. */
-  SOURCE_UNREADABLE(2, 422),
-  /** The target cannot be reached, refuses the login, or the embedded server cannot start. */
-  TARGET_UNREACHABLE(2, 503),
-  /** The run finished, but some values were repaired or rows set aside (recorded in ferry.*). */
-  ROWS_SET_ASIDE(3, 200),
-  /** The run loaded data but verification found the target differs from the source. */
-  VERIFICATION_FAILED(4, 409),
-  /** The target rejected a table's DDL or data: the run stopped and is recorded as failed. */
-  LOAD_FAILED(5, 500),
+  TARGET_CONFLICT(Exit.USAGE),
   /** The explorer was asked for a table, row or run that does not exist. */
-  NOT_FOUND(1, 404),
+  NOT_FOUND(Exit.USAGE),
   /** The explorer was called without the bearer token it requires. */
-  UNAUTHORIZED(1, 401),
+  UNAUTHORIZED(Exit.USAGE),
+  /** A value given in a request does not fit the column or operator it is compared with. */
+  BAD_VALUE(Exit.USAGE),
+  /** The source file is missing, not SQLite, corrupt, locked or otherwise unreadable. */
+  SOURCE_UNREADABLE(Exit.UNREADABLE),
+  /** The target cannot be reached, refuses the login, or the embedded server cannot start. */
+  TARGET_UNREACHABLE(Exit.UNREADABLE),
+  /** A statement ran past its time limit (the explorer's --statement-timeout). */
+  TIMEOUT(Exit.UNREADABLE),
+  /**
+   * Not thrown: the outcome of a run that finished with values repaired or rows set aside. It is
+   * here so that every exit code a run can end with has one name in one table.
+   */
+  ROWS_SET_ASIDE(Exit.REPAIRED),
+  /** Not thrown: the outcome of a run or re-check whose target differs from the source. */
+  VERIFICATION_FAILED(Exit.DIFFERS),
+  /** The target rejected a table's DDL or data: the run stopped and is recorded as failed. */
+  LOAD_FAILED(Exit.LOAD_FAILED),
   /** A bug in Ferry. */
-  INTERNAL(70, 500);
+  INTERNAL(Exit.INTERNAL);
 
-  private final int exitCode;
-  private final int httpStatus;
+  /**
+   * The process exit codes, each with the meaning {@code --help} lists. Several error codes share
+   * one exit code; a script tells them apart by the message, a machine by the HTTP API.
+   */
+  public enum Exit {
+    SUCCESS(0, "success: every table loaded and verified"),
+    USAGE(1, "usage or configuration error (also: target tables exist and --if-exists is fail)"),
+    UNREADABLE(2, "source or target unreachable or unreadable"),
+    REPAIRED(3, "finished with values repaired or rows set aside"),
+    DIFFERS(4, "verification failed: the target differs from the source"),
+    LOAD_FAILED(5, "load failed: PostgreSQL rejected a table's data"),
+    INTERNAL(70, "internal error (a bug)");
 
-  ErrorCode(int exitCode, int httpStatus) {
-    this.exitCode = exitCode;
-    this.httpStatus = httpStatus;
+    private final int code;
+    private final String meaning;
+
+    Exit(int code, String meaning) {
+      this.code = code;
+      this.meaning = meaning;
+    }
+
+    public int code() {
+      return code;
+    }
+
+    /** What the exit code means, as --help lists it. */
+    public String meaning() {
+      return meaning;
+    }
+  }
+
+  private final Exit exit;
+
+  ErrorCode(Exit exit) {
+    this.exit = exit;
+  }
+
+  public Exit exit() {
+    return exit;
   }
 
   public int exitCode() {
-    return exitCode;
+    return exit.code();
   }
 
+  /** The HTTP status the explorer answers with: the one table from error code to status. */
   public int httpStatus() {
-    return httpStatus;
+    return switch (this) {
+      case USAGE, BAD_VALUE -> 400;
+      case UNAUTHORIZED -> 401;
+      case NOT_FOUND -> 404;
+      case TARGET_CONFLICT, VERIFICATION_FAILED -> 409;
+      case SOURCE_UNREADABLE -> 422;
+      case TARGET_UNREACHABLE, TIMEOUT -> 503;
+      case ROWS_SET_ASIDE -> 200; // not a failure: the request that reports it succeeded
+      case LOAD_FAILED, INTERNAL -> 500;
+    };
   }
 }

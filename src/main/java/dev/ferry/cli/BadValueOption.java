@@ -1,18 +1,20 @@
 package dev.ferry.cli;
 
+import dev.ferry.run.RunSetting;
 import dev.ferry.value.BadValuePolicy;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
 
 /** The bad-value policy: migrate applies it, verify must know which one the migration used. */
-final class BadValueOption {
-  @Option(
-      names = "--on-bad-value",
-      defaultValue = "fix",
-      paramLabel = "fix|set-aside|fail",
-      converter = BadValuePolicyConverter.class,
-      description =
-          "a value PostgreSQL cannot hold as stored (NUL byte, invalid UTF-8, \\\\u0000 in JSON): load it"
-              + " repaired and keep the original in ferry.fixups (default), set its row aside in"
-              + " ferry.rejects, or fail")
-  BadValuePolicy policy;
+@Command // a mixin: its options come from RunSetting, added by Settings.install
+final class BadValueOption implements Settings.Taker {
+  private final Settings settings = new Settings(RunSetting.ON_BAD_VALUE);
+
+  @Override
+  public Settings settings() {
+    return settings;
+  }
+
+  BadValuePolicy policy() {
+    return (BadValuePolicy) settings.get(RunSetting.ON_BAD_VALUE);
+  }
 }

@@ -20,16 +20,6 @@ import picocli.CommandLine.IVersionProvider;
       RollbackCommand.class,
       ServeCommand.class,
       ExampleCommand.class
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success: every table loaded and verified",
-      "1:usage or configuration error (also: target tables exist and --if-exists is fail)",
-      "2:source or target unreachable or unreadable",
-      "3:finished with values repaired or rows set aside",
-      "4:verification failed: the target differs from the source",
-      "5:load failed: PostgreSQL rejected a table's data",
-      "70:internal error (a bug)"
     })
 final class FerryCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -30,7 +30,7 @@ final class InspectCommand implements Callable<Integer> {
         from.reading(
             from.single("inspect", config, WriterOutputStream.errStream(spec)),
             null,
-            from.schema,
+            from.schema(),
             config,
             null,
             null);

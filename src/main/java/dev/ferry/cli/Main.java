@@ -5,6 +5,8 @@ import dev.ferry.FerryException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** {@code ferry}: the command-line entry point. */
@@ -19,9 +21,34 @@ public final class Main {
             new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
   }
 
+  /**
+   * The whole command line, its run-setting options generated from {@code RunSetting} and its
+   * exit-code lists from {@link ErrorCode.Exit}.
+   */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new FerryCommand());
+    Settings.install(cli);
+    exitCodeHelp(cli);
+    exitCodeHelp(cli.getSubcommands().get("migrate"));
+    return cli;
+  }
+
+  /** The "Exit codes:" section of a command's help, one line per {@link ErrorCode.Exit}. */
+  static void exitCodeHelp(CommandLine command) {
+    Map<String, String> list = new LinkedHashMap<>();
+    for (ErrorCode.Exit e : ErrorCode.Exit.values()) {
+      list.put(Integer.toString(e.code()), e.meaning());
+    }
+    command
+        .getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(list);
+  }
+
   /** Runs a command line and returns its exit code (tests call this directly). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new FerryCommand());
+    CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(

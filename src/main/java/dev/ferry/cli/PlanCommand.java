@@ -57,8 +57,8 @@ final class PlanCommand implements Callable<Integer> {
       String name = RunOptions.sourceName(source);
       String schema =
           schemaPerSource || expanded.size() > 1
-              ? config.schemas().getOrDefault(name, MigrateCommand.schemaName(name))
-              : from.schema;
+              ? config.schemas().getOrDefault(name, Sources.schemaName(name))
+              : from.schema();
       sources.add(from.reading(source, to.target, schema, config, null, null));
     }
     TargetUrl url = TargetUrl.resolve(to.target, System.getenv());

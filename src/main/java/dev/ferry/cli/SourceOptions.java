@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import dev.ferry.config.FerryConfig;
+import dev.ferry.run.RunOptions;
+import dev.ferry.run.RunSetting;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** What to read and how to name it in the target: shared by migrate, inspect and verify. */
-final class SourceOptions {
+final class SourceOptions implements Settings.Taker {
   @Parameters(
       arity = "1..*",
       paramLabel = "SOURCE",
@@ -91,31 +93,18 @@ final class SourceOptions {
     return all.get(0);
   }
 
-  @Option(
-      names = "--schema",
-      defaultValue = "public",
-      description = "target schema (default: ${DEFAULT-VALUE})")
-  String schema;
+  private final Settings settings =
+      new Settings(RunSetting.SCHEMA, RunSetting.ONLY, RunSetting.EXCLUDE, RunSetting.KEEP_CASE);
 
-  @Option(
-      names = "--only",
-      split = ",",
-      paramLabel = "PATTERN",
-      description = "only tables matching these patterns (* and ?)")
-  List<String> only = new ArrayList<>();
+  @Override
+  public Settings settings() {
+    return settings;
+  }
 
-  @Option(
-      names = "--exclude",
-      split = ",",
-      paramLabel = "PATTERN",
-      description = "leave out tables matching these patterns")
-  List<String> exclude = new ArrayList<>();
-
-  @Option(
-      names = "--keep-case",
-      description =
-          "keep names' letter case (default: lower-case ASCII letters, as unquoted SQL expects)")
-  boolean keepCase;
+  /** --schema (default public). */
+  String schema() {
+    return (String) settings.get(RunSetting.SCHEMA);
+  }
 
   @Option(
       names = "--config",
@@ -124,33 +113,25 @@ final class SourceOptions {
   Path config;
 
   /** Options for a command that only reads (inspect, verify, plan): no load, no backup. */
-  dev.ferry.run.RunOptions reading(
+  RunOptions reading(
       Path source,
       String target,
       String schemaName,
       FerryConfig loaded,
       dev.ferry.verify.Verifier.Mode verify,
       dev.ferry.value.BadValuePolicy policy) {
-    return new dev.ferry.run.RunOptions(
-        source,
-        target,
-        schemaName,
-        null,
-        only,
-        exclude,
-        dev.ferry.run.RunOptions.defaultJobs(),
-        true,
-        keepCase,
-        verify,
-        policy,
-        loaded,
-        null,
-        false,
-        null,
-        false,
-        0,
-        null,
-        java.nio.file.Paths.get("").toAbsolutePath());
+    return RunOptions.builder()
+        .source(source)
+        .config(loaded)
+        .setAll(settings.values())
+        .target(target)
+        .schema(schemaName)
+        .verify(verify)
+        .badValues(policy)
+        .dryRun(true)
+        .backup(false)
+        .chunkRows(0)
+        .build();
   }
 
   FerryConfig loadConfig() {

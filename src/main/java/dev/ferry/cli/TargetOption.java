@@ -1,14 +1,25 @@
 package dev.ferry.cli;
 
-import picocli.CommandLine.Option;
+import dev.ferry.run.RunSetting;
+import picocli.CommandLine.Command;
 
-/** Which PostgreSQL: shared by every command that talks to one. */
-final class TargetOption {
-  @Option(
-      names = "--target",
-      paramLabel = "URL",
-      description =
-          "postgresql://user:pass@host:port/db or jdbc:postgresql://…; default: DATABASE_URL, PG*"
-              + " variables, else the embedded server in .ferry/pg")
+/** Which PostgreSQL: shared by every command that talks to one (--target, from RunSetting). */
+@Command // a mixin: its options come from RunSetting, added by Settings.install
+final class TargetOption implements Settings.Taker {
+  /** The --target given, or null. */
   String target;
+
+  private final Settings settings =
+      new Settings(RunSetting.TARGET) {
+        @Override
+        void put(RunSetting setting, Object value) {
+          super.put(setting, value);
+          target = (String) value;
+        }
+      };
+
+  @Override
+  public Settings settings() {
+    return settings;
+  }
 }

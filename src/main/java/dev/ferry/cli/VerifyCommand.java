@@ -1,9 +1,15 @@
 package dev.ferry.cli;
 
+import dev.ferry.config.FerryConfig;
 import dev.ferry.run.Recheck;
 import dev.ferry.run.RunOptions;
+import dev.ferry.run.RunSetting;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,8 +21,11 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description =
-        "Re-checks an existing migration without loading anything: every table's row count and checksum of every value on both sides; with --verify full, every row by key, naming the rows that differ. Exit 0 when the target equals the source, 4 when it does not.")
-final class VerifyCommand implements Callable<Integer> {
+        "Re-checks an existing migration without loading anything: every table's row count and"
+            + " checksum of every value on both sides; with --verify full, every row by key, naming"
+            + " the rows that differ. Exit 0 when the target equals the source, 4 when it does not."
+            + " Takes the sources and schema options of the migrate it checks.")
+final class VerifyCommand implements Callable<Integer>, Settings.Taker {
   @Spec CommandSpec spec;
 
   @Mixin SourceOptions from;
@@ -25,26 +34,58 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin BadValueOption badValues;
 
+  private final Settings settings = new Settings(RunSetting.RECHECK);
+
   @Option(
-      names = "--verify",
-      defaultValue = "checksum",
-      paramLabel = "checksum|full",
-      converter = VerifyModeConverter.class,
-      description = "checksum (default) or full: every row compared by key")
-  Verifier.Mode verify;
+      names = "--schema-per-source",
+      description =
+          "each source in a schema of its own, named after the file (ferry.yaml schemas: overrides),"
+              + " as migrate placed it")
+  boolean schemaPerSource;
+
+  @Override
+  public Settings settings() {
+    return settings;
+  }
 
   @Override
   public Integer call() {
-    dev.ferry.config.FerryConfig config = from.loadConfig();
-    RunOptions options =
-        from.reading(
-            from.single("verify", config, WriterOutputStream.errStream(spec)),
-            to.target,
-            from.schema,
-            config,
-            verify == Verifier.Mode.COUNT ? Verifier.Mode.CHECKSUM : verify,
-            badValues.policy);
+    FerryConfig config = from.loadConfig();
+    Sources.refuseRepeats(from.sources);
+    List<Path> expanded =
+        from.expand(
+            config, badValues.policy(), null, WriterOutputStream.errStream(spec), new HashSet<>());
+    List<Sources.Placed> sources = Sources.place(expanded, config, schemaPerSource, from.schema());
     PrintStream out = WriterOutputStream.printStream(spec);
-    return new Recheck(options, out, System.getenv()).run().exitCode();
+    int exit = 0;
+    List<String> differ = new ArrayList<>();
+    for (Sources.Placed source : sources) {
+      if (sources.size() > 1) {
+        out.printf("%n== %s (schema %s) ==%n", source.file(), source.schema());
+      }
+      RunOptions options =
+          from.reading(
+              source.file(),
+              to.target,
+              source.schema(),
+              config,
+              (Verifier.Mode) settings.get(RunSetting.RECHECK),
+              badValues.policy());
+      int code = new Recheck(options, out, System.getenv()).run().exitCode();
+      if (code != 0) {
+        differ.add(source.file() + " (exit " + code + ")");
+      }
+      exit = Math.max(exit, code);
+    }
+    if (sources.size() > 1) {
+      out.printf(
+          "%nVerified %d sources: %s%n",
+          sources.size(),
+          differ.isEmpty()
+              ? "every one equals its source"
+              : differ.size() + " not equal: " + String.join(", ", differ));
+    }
+    out.flush();
+    return exit;
   }
 }

@@ -667,20 +667,7 @@ public final class Migration {
   }
 
   private Map<String, Object> optionsForRecord(String copy) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("backup_copy", copy);
-    m.put("source_stamp", sourceStamp());
-    m.put("if_exists", options.ifExists().name().toLowerCase(java.util.Locale.ROOT));
-    m.put("only", options.only());
-    m.put("exclude", options.exclude());
-    m.put("jobs", options.jobs());
-    m.put("keep_case", options.keepCase());
-    m.put("backup", options.backup());
-    m.put("verify", options.verify().name().toLowerCase(java.util.Locale.ROOT));
-    m.put(
-        "on_bad_value",
-        options.badValues().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-    return m;
+    return options.forRecord(copy, sourceStamp());
   }
 
   private static FerryException asFerry(Throwable t) {
