@@ -24,6 +24,10 @@ public enum ErrorCode {
   NOT_FOUND(1, 404),
   /** The explorer was called without the bearer token it requires. */
   UNAUTHORIZED(1, 401),
+  /** A value given for a column does not fit its type or operator (PostgreSQL refused it). */
+  BAD_VALUE(1, 400),
+  /** A statement ran past its time limit (the explorer's --statement-timeout). */
+  TIMEOUT(2, 503),
   /** A bug in Ferry. */
   INTERNAL(70, 500);
 
