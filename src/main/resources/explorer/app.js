@@ -2,21 +2,19 @@
 // view (filters, search, sort, page size) can be bookmarked.
 "use strict";
 const main = document.getElementById("main");
-const cursors = []; // the 'after' of the pages before this one, for Previous
 
 function esc(s) {
   return String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 }
 
+// Under --token the page signs in once (POST /api/session with the bearer header) and the server
+// answers with an HttpOnly session cookie: the token is never stored by the page, and plain links
+// (CSV/NDJSON downloads, OpenAPI, metrics) work. The cookie only ever authorizes reading.
+class SignInNeeded extends Error {}
+
 async function api(path) {
-  const headers = {};
-  const token = sessionStorage.getItem("ferry-token");
-  if (token) headers["Authorization"] = "Bearer " + token;
-  const r = await fetch(path, {headers});
-  if (r.status === 401) {
-    const t = prompt("This explorer needs its bearer token (ferry serve --token):");
-    if (t) { sessionStorage.setItem("ferry-token", t); return api(path); }
-  }
+  const r = await fetch(path, {credentials: "same-origin"});
+  if (r.status === 401) throw new SignInNeeded("This explorer needs its bearer token (ferry serve --token).");
   // numbers JavaScript cannot hold exactly (big ids inside jsonb) keep their text
   const text = await r.text();
   const body = JSON.parse(text, (k, v, ctx) =>
@@ -24,6 +22,50 @@ async function api(path) {
       ? {__exact: ctx.source} : v);
   if (!r.ok) throw new Error(body.error || r.statusText);
   return body;
+}
+
+function signInForm(message) {
+  main.innerHTML = `<h2>Sign in</h2><p>${esc(message)}</p>
+    <form id="sign-in"><input id="token" type="password" autocomplete="current-password" placeholder="token" size="40">
+    <button id="sign-in-button">Sign in</button></form><p class="error" id="sign-in-error" hidden></p>`;
+  document.getElementById("sign-in").onsubmit = async e => {
+    e.preventDefault();
+    const token = document.getElementById("token").value;
+    const r = await fetch("/api/session", {method: "POST", headers: {"Authorization": "Bearer " + token}, credentials: "same-origin"});
+    if (r.ok) { await sessionState(); route(); return; }
+    const err = document.getElementById("sign-in-error");
+    err.hidden = false; err.textContent = "That token was refused.";
+  };
+}
+
+async function sessionState() {
+  const r = await fetch("/api/session", {credentials: "same-origin"});
+  const s = r.ok ? await r.json() : {};
+  document.getElementById("logout").hidden = !(s.token_required && s.signed_in);
+}
+
+async function logout() {
+  await fetch("/api/session", {method: "DELETE", credentials: "same-origin"});
+  sessionStorage.removeItem("ferry-pages");
+  await sessionState();
+  signInForm("Signed out.");
+}
+
+// A value as text: JSON for objects (with big integers exact), never the page's internal marker.
+function shown(v) {
+  return v === null || v === undefined ? "" : typeof v === "object" ? exactJson(v) : String(v);
+}
+
+// The pages seen of each view (a table with its filters, sort, search and size): the cursors from
+// the first page on, so Previous is the page before this one in this view, whatever Back, Forward
+// or another table did meanwhile. Kept per tab.
+function trails() {
+  try { return JSON.parse(sessionStorage.getItem("ferry-pages")) || {}; } catch (e) { return {}; }
+}
+
+function saveTrail(view, trail) {
+  const all = trails(); all[view] = trail;
+  sessionStorage.setItem("ferry-pages", JSON.stringify(all));
 }
 
 function parseHash() {
@@ -61,7 +103,8 @@ async function route() {
     else if (path[0] === "runs") await run(path[1]);
     else main.innerHTML = `<p class="error">No such page.</p>`;
   } catch (e) {
-    main.innerHTML = `<p class="error" id="error">${esc(e.message)}</p>`;
+    if (e instanceof SignInNeeded) signInForm(e.message);
+    else main.innerHTML = `<p class="error" id="error">${esc(e.message)}</p>`;
   }
 }
 
@@ -82,21 +125,20 @@ const OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "ilike", "like", "in", "is",
 async function grid(schema, table, params) {
   const meta = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`);
   if (!params.has("limit")) params.set("limit", "50");
-  const page = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/rows?${params}`);
+  let page = null, problem = null;
+  try {
+    page = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/rows?${params}`);
+  } catch (e) {
+    if (e instanceof SignInNeeded) throw e;
+    problem = e.message; // shown next to the filters, which stay removable
+  }
   const order = params.get("order") || "";
   const cols = meta.columns;
-  const head = cols.map(c => {
-    const arrow = order === c.name ? " ▲" : order === c.name + ".desc" ? " ▼" : "";
-    return `<th data-col="${esc(c.name)}" title="${esc(c.type)}">${esc(c.name)}${arrow}</th>`;
-  }).join("");
-  const body = page.rows.map(r => {
-    const key = meta.primary_key.map(k => `${encodeURIComponent(k)}=${encodeURIComponent(r[k])}`).join("&");
-    return `<tr class="row" data-key="${esc(key)}">${cols.map(c => {
-      const v = r[c.name];
-      const s = v === null ? "" : typeof v === "object" ? exactJson(v) : String(v);
-      return `<td title="${esc(s.slice(0, 500))}">${v === null ? '<span class="muted">null</span>' : esc(s.slice(0, 200))}</td>`;
-    }).join("")}</tr>`;
-  }).join("");
+  const view = (() => { const p = new URLSearchParams(params); p.delete("after"); return `${schema}/${table}?${p}`; })();
+  const after = params.get("after") || "";
+  let trail = trails()[view] || [""];
+  let at = trail.indexOf(after);
+  if (at < 0 && after === "") { trail = [""]; at = 0; }
   const filters = [];
   for (const [k, v] of params) {
     if (!["limit", "order", "after", "q"].includes(k)) filters.push([k, v]);
@@ -111,43 +153,64 @@ async function grid(schema, table, params) {
       <input id="f-val" placeholder="value (JSON field: pick a jsonb column, write key=value)" size="24">
       <button id="f-add">Add filter</button>
       <select id="page-size">${[10, 25, 50, 100, 250].map(n => `<option ${String(n) === params.get("limit") ? "selected" : ""}>${n}</option>`).join("")}</select>
-      <button id="prev" ${cursors.length ? "" : "disabled"}>◀ Previous</button>
-      <button id="next" ${page.next ? "" : "disabled"}>Next ▶</button>
-      <a id="export" href="/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/export?format=csv&${exportParams(params)}">CSV</a>
-      <a href="/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/export?format=ndjson&${exportParams(params)}">NDJSON</a>
-      <span class="muted" id="timing">${page.rows.length} rows · ${page.ms} ms · ${page.paging}</span>
+      <button id="prev" ${at > 0 ? "" : "disabled"}>◀ Previous</button>
+      <button id="next" ${page && page.next ? "" : "disabled"}>Next ▶</button>
+      <a id="export" href="${esc(exportHref(schema, table, "csv", params))}">CSV</a>
+      <a id="export-ndjson" href="${esc(exportHref(schema, table, "ndjson", params))}">NDJSON</a>
+      <span class="muted" id="timing">${page ? `${page.rows.length} rows · ${page.ms} ms · ${page.paging}` : ""}</span>
     </div>
-    <div class="toolbar" id="filters">${chips}</div>
-    <table id="grid"><tr>${head}</tr>${body}</table>`;
+    <div class="toolbar" id="filters">${chips}${problem ? `<span class="error" id="filter-error">${esc(problem)}</span>` : ""}</div>
+    ${page ? gridTable(meta, page, order) : ""}`;
 
   const base = () => { const p = new URLSearchParams(params); p.delete("after"); return p; };
   let timer;
   document.getElementById("search").addEventListener("input", e => {
     clearTimeout(timer);
-    timer = setTimeout(() => { const p = base(); e.target.value ? p.set("q", e.target.value) : p.delete("q"); cursors.length = 0; go(["t", schema, table], p); }, 350);
+    timer = setTimeout(() => { const p = base(); e.target.value ? p.set("q", e.target.value) : p.delete("q"); go(["t", schema, table], p); }, 350);
   });
   document.getElementById("f-add").onclick = () => {
     const col = document.getElementById("f-col").value, op = document.getElementById("f-op").value;
     let val = document.getElementById("f-val").value, name = col;
     const jsonCol = cols.find(c => c.name === col && c.type.startsWith("json"));
     if (jsonCol && op !== "cs" && val.includes("=")) { name = col + "->>" + val.slice(0, val.indexOf("=")); val = val.slice(val.indexOf("=") + 1); }
-    const p = base(); p.append(name, op + "." + val); cursors.length = 0; go(["t", schema, table], p);
+    const p = base(); p.append(name, op + "." + val); go(["t", schema, table], p);
   };
   document.querySelectorAll("[data-remove]").forEach(b => b.onclick = () => {
     const p = base(); const [k, v] = filters[Number(b.dataset.remove)];
     const rest = p.getAll(k).filter(x => x !== v); p.delete(k); rest.forEach(x => p.append(k, x));
-    cursors.length = 0; go(["t", schema, table], p);
+    go(["t", schema, table], p);
   });
-  document.getElementById("page-size").onchange = e => { const p = base(); p.set("limit", e.target.value); cursors.length = 0; go(["t", schema, table], p); };
-  document.getElementById("next").onclick = () => { cursors.push(params.get("after") || ""); const p = base(); p.set("after", page.next); go(["t", schema, table], p); };
-  document.getElementById("prev").onclick = () => { const a = cursors.pop(); const p = base(); if (a) p.set("after", a); go(["t", schema, table], p); };
+  document.getElementById("page-size").onchange = e => { const p = base(); p.set("limit", e.target.value); go(["t", schema, table], p); };
+  document.getElementById("next").onclick = () => {
+    const t = at < 0 ? [] : trail.slice(0, at + 1);
+    if (at >= 0) saveTrail(view, t.concat([page.next]));
+    const p = base(); p.set("after", page.next); go(["t", schema, table], p);
+  };
+  document.getElementById("prev").onclick = () => {
+    const a = trail[at - 1]; const p = base(); if (a) p.set("after", a); go(["t", schema, table], p);
+  };
   document.querySelectorAll("th[data-col]").forEach(th => th.onclick = () => {
-    const c = th.dataset.col, p = base(); p.set("order", order === c ? c + ".desc" : c); cursors.length = 0; go(["t", schema, table], p);
+    const c = th.dataset.col, p = base(); p.set("order", order === c ? c + ".desc" : c); go(["t", schema, table], p);
   });
   document.querySelectorAll("tr.row").forEach(tr => tr.onclick = () => {
     if (!meta.primary_key.length) return;
     location.hash = `#/r/${encodeURIComponent(schema)}/${encodeURIComponent(table)}?${tr.dataset.key}`;
   });
+}
+
+function gridTable(meta, page, order) {
+  const head = meta.columns.map(c => {
+    const arrow = order === c.name ? " ▲" : order === c.name + ".desc" ? " ▼" : "";
+    return `<th data-col="${esc(c.name)}" title="${esc(c.type)}">${esc(c.name)}${arrow}</th>`;
+  }).join("");
+  const body = page.rows.map(r => {
+    const key = meta.primary_key.map(k => `${encodeURIComponent(k)}=${encodeURIComponent(shown(r[k]))}`).join("&");
+    return `<tr class="row" data-key="${esc(key)}">${meta.columns.map(c => {
+      const v = r[c.name], s = shown(v);
+      return `<td title="${esc(s.slice(0, 500))}">${v === null ? '<span class="muted">null</span>' : esc(s.slice(0, 200))}</td>`;
+    }).join("")}</tr>`;
+  }).join("");
+  return `<table id="grid"><tr>${head}</tr>${body}</table>`;
 }
 
 // JSON text of a value whose big integers were kept as {__exact: "digits"}.
@@ -156,8 +219,9 @@ function exactJson(v) {
     .replace(/"\\u0000(-?\d+)\\u0000"/g, "$1");
 }
 
-function exportParams(params) {
-  const p = new URLSearchParams(params); p.delete("after"); p.delete("q"); p.delete("limit"); return p.toString();
+function exportHref(schema, table, format, params) {
+  const p = new URLSearchParams(params); p.delete("after"); p.delete("q"); p.delete("limit"); p.set("format", format);
+  return `/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/export?${p}`;
 }
 
 // Pretty, collapsible JSON; clicking a key of a top-level jsonb column's object adds a filter.
@@ -187,7 +251,7 @@ async function detail(schema, table, params) {
     const shown = v !== null && typeof v === "object" ? `<div class="json">${jsonView(v, c.name, [])}</div>` : v === null ? '<span class="muted">null</span>' : esc(v);
     return `<dt title="${esc(c.type)}">${esc(c.name)}</dt><dd>${shown}</dd>`;
   }).join("");
-  const refs = d.references.map(r => `<li>${esc(r.constraint)} → ${esc(r.table)}: ${r.row ? esc(JSON.stringify(r.row).slice(0, 200)) : "<em>missing (orphan)</em>"}</li>`).join("");
+  const refs = d.references.map(r => `<li>${esc(r.constraint)} → ${esc(r.table)}: ${r.row ? esc(shown(r.row).slice(0, 200)) : "<em>missing (orphan)</em>"}</li>`).join("");
   const back = d.referenced_by.map(r => {
     const [s, t] = r.table.split(".");
     const p = new URLSearchParams(r.filter);
@@ -203,7 +267,7 @@ async function detail(schema, table, params) {
       alert("Filters work on a top-level key with a plain value"); return;
     }
     const q = new URLSearchParams(); q.set(`${k.dataset.column}->>${p[0]}`, "eq." + k.dataset.value);
-    cursors.length = 0; go(["t", schema, table], q);
+    go(["t", schema, table], q);
   });
 }
 
@@ -225,9 +289,10 @@ async function evidence(id, which) {
   const rows = data[which];
   const cols = rows.length ? Object.keys(rows[0]) : [];
   main.innerHTML = `<h2>${which === "fixups" ? "Fixed values" : "Set-aside rows"} of run ${esc(id.slice(0, 8))}</h2>
-    <table id="evidence"><tr>${cols.map(c => `<th>${esc(c)}</th>`).join("")}</tr>${rows.map(r => `<tr>${cols.map(c => `<td title="${esc(JSON.stringify(r[c]))}">${esc(typeof r[c] === "object" ? JSON.stringify(r[c]) : r[c] ?? "")}</td>`).join("")}</tr>`).join("")}</table>
+    <table id="evidence"><tr>${cols.map(c => `<th>${esc(c)}</th>`).join("")}</tr>${rows.map(r => `<tr>${cols.map(c => `<td title="${esc(shown(r[c]).slice(0, 500))}">${esc(shown(r[c]))}</td>`).join("")}</tr>`).join("")}</table>
     ${rows.length ? "" : '<p class="muted">None.</p>'}`;
 }
 
 window.addEventListener("hashchange", route);
-route();
+document.getElementById("logout").onclick = e => { e.preventDefault(); logout(); };
+sessionState().then(route, route);

@@ -29,7 +29,9 @@ public enum ErrorCode {
    * here so that every exit code a run can end with has one name in one table.
    */
   ROWS_SET_ASIDE(Exit.REPAIRED),
-  /** Not thrown: the outcome of a run or re-check whose target differs from the source. */
+  /**
+   * The target differs from the source (a run's or re-check's outcome, or a table gone from it).
+   */
   VERIFICATION_FAILED(Exit.DIFFERS),
   /** The target rejected a table's DDL or data: the run stopped and is recorded as failed. */
   LOAD_FAILED(Exit.LOAD_FAILED),

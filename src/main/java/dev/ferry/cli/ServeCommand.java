@@ -1,9 +1,13 @@
 package dev.ferry.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.postgres.TargetUrl;
 import dev.ferry.postgres.embedded.EmbeddedServer;
 import dev.ferry.serve.Explorer;
 import dev.ferry.serve.ServeOptions;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
@@ -61,17 +65,27 @@ final class ServeCommand implements Callable<Integer> {
       url = EmbeddedServer.in(Paths.get("").toAbsolutePath()).start();
     }
     String t = token != null ? token : System.getenv("FERRY_TOKEN");
-    Explorer explorer = Explorer.start(new ServeOptions(url, port, bind, t, statementTimeout));
+    ServeOptions options = new ServeOptions(url, port, bind, t, statementTimeout);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    HikariDataSource db = Explorer.readOnlyPool(options, metrics);
+    Javalin app;
+    try {
+      app = Explorer.listen(Explorer.app(db, options, metrics), options);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
     String host = bind.contains(":") ? "[" + bind + "]" : bind;
     out.printf(
         "Ferry explorer on http://%s:%d/ over %s%s (Ctrl-C stops it)%n",
-        host, explorer.port(), url.display(), t != null ? ", bearer token required" : "");
+        host, app.port(), url.display(), t != null ? ", bearer token required" : "");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  explorer.close();
+                  app.stop();
+                  db.close();
                   stopped.countDown();
                 }));
     stopped.await();

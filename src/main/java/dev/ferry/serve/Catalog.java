@@ -2,6 +2,7 @@ package dev.ferry.serve;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.sql.SqlText;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,7 +65,12 @@ final class Catalog {
     }
 
     String qualified() {
-      return quote(schema) + "." + quote(name);
+      return SqlText.qualified(schema, name);
+    }
+
+    /** Every column, quoted, in table order. */
+    String columnList() {
+      return String.join(", ", columns.stream().map(c -> SqlText.ident(c.name())).toList());
     }
   }
 
@@ -82,13 +88,19 @@ final class Catalog {
     return List.copyOf(tables.values());
   }
 
-  /** The table, or NOT_FOUND naming it. */
-  Table table(String schema, String name) {
+  /** The table, or null (after a reload, when the last was a while ago). */
+  Table find(String schema, String name) {
     Table t = tables.get(schema + "." + name);
     if (t == null && System.currentTimeMillis() - loadedAt > RELOAD_MILLIS) {
       reload();
       t = tables.get(schema + "." + name);
     }
+    return t;
+  }
+
+  /** The table, or NOT_FOUND naming it. */
+  Table table(String schema, String name) {
+    Table t = find(schema, name);
     if (t == null) {
       throw new FerryException(
           ErrorCode.NOT_FOUND,
@@ -114,71 +126,10 @@ final class Catalog {
     Map<String, Table> next = new LinkedHashMap<>();
     try (Connection c = db.getConnection();
         Statement st = c.createStatement()) {
-      Map<String, List<Column>> columns = new LinkedHashMap<>();
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
-                  + " a.attnotnull FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                  + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attnum > 0 AND NOT"
-                  + " a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND "
-                  + USER_SCHEMAS
-                  + " ORDER BY n.nspname, c.relname, a.attnum")) {
-        while (rs.next()) {
-          columns
-              .computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>())
-              .add(new Column(rs.getString(3), rs.getString(4), rs.getBoolean(5)));
-        }
-      }
-      Map<String, List<String>> keys = new LinkedHashMap<>();
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT n.nspname, c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid ="
-                  + " i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL"
-                  + " unnest(i.indkey) WITH ORDINALITY k(attnum, pos) JOIN pg_attribute a ON"
-                  + " a.attrelid = c.oid AND a.attnum = k.attnum WHERE i.indisprimary AND "
-                  + USER_SCHEMAS
-                  + " ORDER BY n.nspname, c.relname, k.pos")) {
-        while (rs.next()) {
-          keys.computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>())
-              .add(rs.getString(3));
-        }
-      }
-      Map<String, List<ForeignKey>> fks = new LinkedHashMap<>();
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT n.nspname, c.relname, con.conname, rn.nspname, rc.relname, (SELECT"
-                  + " array_agg(a.attname ORDER BY k.pos) FROM unnest(con.conkey) WITH ORDINALITY"
-                  + " k(attnum, pos) JOIN pg_attribute a ON a.attrelid = con.conrelid AND"
-                  + " a.attnum = k.attnum), (SELECT array_agg(a.attname ORDER BY k.pos) FROM"
-                  + " unnest(con.confkey) WITH ORDINALITY k(attnum, pos) JOIN pg_attribute a ON"
-                  + " a.attrelid = con.confrelid AND a.attnum = k.attnum) FROM pg_constraint con"
-                  + " JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid ="
-                  + " c.relnamespace JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace"
-                  + " rn ON rn.oid = rc.relnamespace WHERE con.contype = 'f' AND "
-                  + USER_SCHEMAS)) {
-        while (rs.next()) {
-          fks.computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>())
-              .add(
-                  new ForeignKey(
-                      rs.getString(3),
-                      List.of((String[]) rs.getArray(6).getArray()),
-                      rs.getString(4),
-                      rs.getString(5),
-                      List.of((String[]) rs.getArray(7).getArray())));
-        }
-      }
-      Map<String, List<String>> indexes = new LinkedHashMap<>();
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT schemaname, tablename, indexdef FROM pg_indexes n WHERE "
-                  + USER_SCHEMAS.replace("n.nspname", "n.schemaname")
-                  + " ORDER BY indexname")) {
-        while (rs.next()) {
-          indexes
-              .computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>())
-              .add(rs.getString(3));
-        }
-      }
+      Map<String, List<Column>> columns = columns(st);
+      Map<String, List<String>> keys = primaryKeys(st);
+      Map<String, List<ForeignKey>> fks = foreignKeys(st);
+      Map<String, List<String>> indexes = indexes(st);
       Map<String, String[]> evidence = evidence(c);
       try (ResultSet rs =
           st.executeQuery(
@@ -225,6 +176,87 @@ final class Catalog {
     loadedAt = System.currentTimeMillis();
   }
 
+  private static Map<String, List<Column>> columns(Statement st) throws SQLException {
+    Map<String, List<Column>> columns = new LinkedHashMap<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
+                + " a.attnotnull FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attnum > 0 AND NOT"
+                + " a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND "
+                + USER_SCHEMAS
+                + " ORDER BY n.nspname, c.relname, a.attnum")) {
+      while (rs.next()) {
+        columns
+            .computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>())
+            .add(new Column(rs.getString(3), rs.getString(4), rs.getBoolean(5)));
+      }
+    }
+    return columns;
+  }
+
+  private static Map<String, List<String>> primaryKeys(Statement st) throws SQLException {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT n.nspname, c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid ="
+                + " i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL"
+                + " unnest(i.indkey) WITH ORDINALITY k(attnum, pos) JOIN pg_attribute a ON"
+                + " a.attrelid = c.oid AND a.attnum = k.attnum WHERE i.indisprimary AND "
+                + USER_SCHEMAS
+                + " ORDER BY n.nspname, c.relname, k.pos")) {
+      while (rs.next()) {
+        keys.computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>())
+            .add(rs.getString(3));
+      }
+    }
+    return keys;
+  }
+
+  private static Map<String, List<ForeignKey>> foreignKeys(Statement st) throws SQLException {
+    Map<String, List<ForeignKey>> fks = new LinkedHashMap<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT n.nspname, c.relname, con.conname, rn.nspname, rc.relname, (SELECT"
+                + " array_agg(a.attname ORDER BY k.pos) FROM unnest(con.conkey) WITH ORDINALITY"
+                + " k(attnum, pos) JOIN pg_attribute a ON a.attrelid = con.conrelid AND"
+                + " a.attnum = k.attnum), (SELECT array_agg(a.attname ORDER BY k.pos) FROM"
+                + " unnest(con.confkey) WITH ORDINALITY k(attnum, pos) JOIN pg_attribute a ON"
+                + " a.attrelid = con.confrelid AND a.attnum = k.attnum) FROM pg_constraint con"
+                + " JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid ="
+                + " c.relnamespace JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace"
+                + " rn ON rn.oid = rc.relnamespace WHERE con.contype = 'f' AND "
+                + USER_SCHEMAS)) {
+      while (rs.next()) {
+        fks.computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>())
+            .add(
+                new ForeignKey(
+                    rs.getString(3),
+                    List.of((String[]) rs.getArray(6).getArray()),
+                    rs.getString(4),
+                    rs.getString(5),
+                    List.of((String[]) rs.getArray(7).getArray())));
+      }
+    }
+    return fks;
+  }
+
+  private static Map<String, List<String>> indexes(Statement st) throws SQLException {
+    Map<String, List<String>> indexes = new LinkedHashMap<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT schemaname, tablename, indexdef FROM pg_indexes n WHERE "
+                + USER_SCHEMAS.replace("n.nspname", "n.schemaname")
+                + " ORDER BY indexname")) {
+      while (rs.next()) {
+        indexes
+            .computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>())
+            .add(rs.getString(3));
+      }
+    }
+    return indexes;
+  }
+
   static final String USER_SCHEMAS =
       "n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry') AND n.nspname NOT LIKE"
           + " 'pg\\_%'";
@@ -250,9 +282,5 @@ final class Catalog {
       }
     }
     return out;
-  }
-
-  static String quote(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.serve;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.sql.SqlText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ final class RowQuery {
   final int limit;
   final String order;
   final boolean descending;
+  private final boolean sorted; // order= was given (else: by key, or by rank when searching)
   final Catalog.Column orderColumn;
   final List<String> key; // primary key columns, or ctid
   final String search;
@@ -71,11 +73,12 @@ final class RowQuery {
                 + "; use order=COLUMN or order=COLUMN.desc");
       }
     }
+    this.sorted = o != null && !o.isEmpty();
     this.orderColumn = col == null || col.equals("ctid") ? null : table.column(col);
     this.descending = desc;
     this.order = (col == null ? "" : col) + (desc ? ".desc" : "");
     for (Map.Entry<String, List<String>> e : query.entrySet()) {
-      if (RESERVED.contains(e.getKey())) {
+      if (RESERVED.contains(e.getKey()) || stray(e.getKey(), e.getValue())) {
         continue;
       }
       for (String v : e.getValue()) {
@@ -104,6 +107,11 @@ final class RowQuery {
 
   boolean offsetPaging() {
     return search != null || key.isEmpty();
+  }
+
+  /** An empty pair, as a stray {@code &} makes ({@code ?a=1&}): no filter at all. */
+  private static boolean stray(String name, List<String> values) {
+    return name.isEmpty() && values.stream().allMatch(String::isEmpty);
   }
 
   private static String first(Map<String, List<String>> q, String name) {
@@ -140,13 +148,13 @@ final class RowQuery {
   private Operand operand(String name) {
     Catalog.Column c = table.column(name);
     if (c != null) {
-      return new Operand(Catalog.quote(c.name()), c.type(), c.jsonb());
+      return new Operand(SqlText.ident(c.name()), c.type(), c.jsonb());
     }
     Matcher m = PATH.matcher(name);
     if (m.find()) {
       Catalog.Column base = table.column(name.substring(0, m.start()));
       if (base != null && base.jsonb()) {
-        StringBuilder sql = new StringBuilder(Catalog.quote(base.name()));
+        StringBuilder sql = new StringBuilder(SqlText.ident(base.name()));
         int at = m.start();
         boolean text = false;
         m.reset();
@@ -169,10 +177,7 @@ final class RowQuery {
                     + "': JSON keys are letters, digits and _ .:@$#- (at most 100), and ->> comes last");
           }
           text = arrow[1] - arrow[0] == 3;
-          sql.append(text ? " ->> " : " -> ")
-              .append('\'')
-              .append(k.replace("'", "''"))
-              .append('\'');
+          sql.append(text ? " ->> " : " -> ").append(SqlText.literal(k));
           at = end;
         }
         if (at == name.length()) {
@@ -289,7 +294,7 @@ final class RowQuery {
   private String selectList() {
     StringBuilder b = new StringBuilder();
     for (Catalog.Column c : table.columns()) {
-      b.append(b.length() == 0 ? "" : ", ").append(Catalog.quote(c.name()));
+      b.append(b.length() == 0 ? "" : ", ").append(SqlText.ident(c.name()));
     }
     if (key.equals(List.of("ctid"))) {
       b.append(", ctid::text AS \"__ferry_ctid\"");
@@ -300,7 +305,7 @@ final class RowQuery {
   private String keyList() {
     StringBuilder b = new StringBuilder();
     for (String k : key) {
-      b.append(b.length() == 0 ? "" : ", ").append(k.equals("ctid") ? "ctid" : Catalog.quote(k));
+      b.append(b.length() == 0 ? "" : ", ").append(k.equals("ctid") ? "ctid" : SqlText.ident(k));
     }
     return b.toString();
   }
@@ -325,9 +330,9 @@ final class RowQuery {
       orderBy =
           orderColumn == null
               ? "1"
-              : Catalog.quote(orderColumn.name()) + (descending ? " DESC" : "");
+              : SqlText.ident(orderColumn.name()) + (descending ? " DESC" : "");
     } else {
-      String s = orderColumn == null ? null : Catalog.quote(orderColumn.name());
+      String s = orderColumn == null ? null : SqlText.ident(orderColumn.name());
       boolean byKey =
           orderColumn == null || (key.size() == 1 && key.get(0).equals(orderColumn.name()));
       orderBy =
@@ -395,13 +400,13 @@ final class RowQuery {
       List<String> r = new ArrayList<>();
       for (String c : fts) {
         m.add(
-            "to_tsvector('simple', " + Catalog.quote(c) + ") @@ websearch_to_tsquery('simple', ?)");
+            "to_tsvector('simple', " + SqlText.ident(c) + ") @@ websearch_to_tsquery('simple', ?)");
         params.add(search);
       }
       for (String c : fts) {
         r.add(
             "ts_rank(to_tsvector('simple', "
-                + Catalog.quote(c)
+                + SqlText.ident(c)
                 + "), websearch_to_tsquery('simple', ?))");
       }
       match = "(" + String.join(" OR ", m) + ")";
@@ -412,7 +417,7 @@ final class RowQuery {
       List<String> m = new ArrayList<>();
       for (Catalog.Column c : table.columns()) {
         if (c.textual() || c.jsonb()) {
-          m.add(Catalog.quote(c.name()) + "::text ILIKE ?");
+          m.add(SqlText.ident(c.name()) + "::text ILIKE ?");
           params.add(
               "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
@@ -424,7 +429,15 @@ final class RowQuery {
       match = "(" + String.join(" OR ", m) + ")";
       rank = "0";
     }
+    // The candidates are the first matches in the requested order (by key when none): the same
+    // rows on every request, and a sort that holds across pages. Unsorted, they are ranked.
     String tiebreak = key.isEmpty() ? "1" : keyList();
+    String candidates =
+        sorted
+            ? SqlText.ident(orderColumn.name())
+                + (descending ? " DESC NULLS FIRST" : " ASC NULLS LAST")
+                + (key.isEmpty() ? "" : ", " + keyList())
+            : tiebreak;
     return "SELECT "
         + selectList()
         + " FROM (SELECT *"
@@ -437,10 +450,12 @@ final class RowQuery {
         + filters
         + " AND "
         + match
+        + " ORDER BY "
+        + candidates
         + " LIMIT "
         + SEARCH_CANDIDATES
-        + ") c ORDER BY __ferry_rank DESC, "
-        + tiebreak
+        + ") c ORDER BY "
+        + (sorted ? candidates : "__ferry_rank DESC, " + tiebreak)
         + " LIMIT "
         + (limit + 1)
         + (after != null && after.isOffset() ? " OFFSET " + after.offset() : "");

@@ -205,6 +205,10 @@ class ExplorerApiTest {
         f.get("/api/tables/public/tweets/export?format=ndjson&is_reply=is.true");
     assertThat(nd.body().lines().count()).isEqualTo(replies);
     assertThat(f.get("/api/tables/public/tweets/export?format=xml").status()).isEqualTo(400);
+    // a stray & (as links built by hand carry) is no filter
+    assertThat(f.get("/api/tables/public/tweets/export?format=csv&").body().lines().count())
+        .isEqualTo(ExplorerFixture.TWEETS + 1);
+    assertThat(f.get("/api/tables/public/tweets/rows?&limit=3&&").status()).isEqualTo(200);
   }
 
   @Test
@@ -284,8 +288,8 @@ class ExplorerApiTest {
 
   @Test
   void aTokenIsRequiredWhenGiven() throws Exception {
-    try (Explorer e =
-        Explorer.start(new ServeOptions(f.url, 0, "127.0.0.1", "0123456789abcdef-secret", 5000))) {
+    try (Served e =
+        Served.start(new ServeOptions(f.url, 0, "127.0.0.1", "0123456789abcdef-secret", 5000))) {
       java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient();
       var no =
           c.send(
@@ -317,7 +321,7 @@ class ExplorerApiTest {
           "INSERT INTO t SELECT g, CASE WHEN g % 3 = 0 THEN NULL ELSE g % 7 END"
               + " FROM generate_series(1, 200) g");
     }
-    try (Explorer e = Explorer.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
+    try (Served e = Served.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
       for (String order : List.of("s", "s.desc")) {
         List<String> walked = new ArrayList<>();
         String next = null;
@@ -363,7 +367,7 @@ class ExplorerApiTest {
       st.execute("CREATE TABLE pair (a int, b text, v text, PRIMARY KEY (a, b))");
       st.execute("INSERT INTO pair VALUES (1, 'x', 'one-x'), (1, 'y', 'one-y'), (2, 'x', 'two-x')");
     }
-    try (Explorer e = Explorer.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
+    try (Served e = Served.start(new ServeOptions(url, 0, "127.0.0.1", null, 5000))) {
       String base = "http://127.0.0.1:" + e.port();
       String body = ExplorerFixture.fetch(base + "/api/tables/public/big/rows?order=id").body();
       assertThat(body)

@@ -22,7 +22,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The explorer in a real headless Chromium (Debian's chromium and chromedriver; .ci/run installs
- * them): open a table, search, page forward and back, open a row, add a JSON filter from it.
+ * them): open a table, search, page forward and back, open a row, add a JSON filter from it; page
+ * state that survives Back and other tables; a bad filter that stays removable; evidence shown as
+ * values; and signing in under --token, after which downloads and plain links work.
  */
 class ExplorerBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -64,6 +66,26 @@ class ExplorerBrowserTest {
 
   private static List<WebElement> rows() {
     return browser.findElements(By.cssSelector("#grid tr.row"));
+  }
+
+  private static Object script(String js, Object... args) {
+    return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(js, args);
+  }
+
+  /** The HTTP status of a same-origin GET from the page (cookies included, no header). */
+  private static long statusFromPage(String url) {
+    Object status =
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + " fetch(arguments[0]).then(r => done(r.status), e => done(-1));",
+                url);
+    return ((Number) status).longValue();
+  }
+
+  private static boolean previousEnabled() {
+    return Boolean.TRUE.equals(
+        script("const b = document.getElementById('prev'); return !!b && !b.disabled;"));
   }
 
   /** Read in one script call: the grid re-renders as a whole, so element handles go stale. */
@@ -151,5 +173,109 @@ class ExplorerBrowserTest {
         .contains("tweets")
         .contains("VERIFIED")
         .contains("rows/s");
+  }
+
+  @Test
+  void previousIsThePageBeforeThisOneInThisTableWhateverBackOrAnotherTableDid() {
+    browser.get(f.base + "/#/t/public/tweets?limit=10");
+    wait.until(d -> !firstId().isEmpty());
+    String page1 = firstId();
+    browser.findElement(By.id("next")).click();
+    wait.until(d -> !firstId().isEmpty() && !firstId().equals(page1));
+    String page2 = firstId();
+    browser.findElement(By.id("next")).click();
+    wait.until(d -> !firstId().isEmpty() && !firstId().equals(page2));
+    String page3 = firstId();
+    assertThat(page3).isNotEqualTo(page1);
+
+    // Back to page 2, then Previous: page 1, not page 2 again
+    browser.navigate().back();
+    wait.until(d -> firstId().equals(page2));
+    browser.findElement(By.id("prev")).click();
+    wait.until(d -> firstId().equals(page1));
+    assertThat(previousEnabled()).isFalse();
+
+    // another table's first page has no Previous, whatever the last table's pages were
+    browser.findElement(By.id("next")).click();
+    wait.until(d -> firstId().equals(page2));
+    browser.get(f.base + "/#/t/public/users?limit=2");
+    wait.until(d -> !firstId().isEmpty() && !firstId().equals(page2));
+    String users1 = firstId();
+    assertThat(previousEnabled()).isFalse();
+    browser.findElement(By.id("next")).click();
+    wait.until(d -> !firstId().isEmpty() && !firstId().equals(users1));
+    browser.findElement(By.id("prev")).click();
+    wait.until(d -> firstId().equals(users1));
+
+    // and coming back to the tweets' second page, Previous still leads to its first
+    browser.get(f.base + "/#/t/public/tweets?limit=10");
+    wait.until(d -> firstId().equals(page1));
+    browser.findElement(By.id("next")).click();
+    wait.until(d -> firstId().equals(page2));
+    browser.findElement(By.id("prev")).click();
+    wait.until(d -> firstId().equals(page1));
+  }
+
+  @Test
+  void aBadFilterValueIsShownNextToTheFiltersWhichStayRemovable() {
+    browser.get(f.base + "/#/t/public/tweets?created_at=gt.notadate&is_reply=is.false");
+    WebElement error =
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("filter-error")));
+    assertThat(error.getText()).isNotBlank();
+    assertThat(browser.findElements(By.cssSelector("#filters .filter"))).hasSize(2);
+    browser
+        .findElement(By.cssSelector("#filters .filter[data-filter='created_at'] button"))
+        .click();
+    wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#grid tr.row"), 0));
+    assertThat(browser.findElements(By.id("filter-error"))).isEmpty();
+    assertThat(browser.findElement(By.id("filters")).getText()).contains("is_reply");
+  }
+
+  @Test
+  void setAsideRowsShowTheirValuesNotAnInternalMarker() throws Exception {
+    String run = f.get("/api/runs").json().get("runs").get(0).get("run_id").asText();
+    try (java.sql.Connection c = TestPostgres.connect(f.url);
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO ferry.rejects (run_id, source_table, row_key, original_row, reason)"
+                    + " VALUES (?::uuid, 'browser_test', '{\"id\": 98765432109876543210}',"
+                    + " '{\"id\": 98765432109876543210, \"n\": [12345678901234567891]}',"
+                    + " 'a test row')")) {
+      ps.setString(1, run);
+      ps.executeUpdate();
+    }
+    browser.get(f.base + "/#/runs/" + run + "/rejects");
+    WebElement table = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("evidence")));
+    wait.until(d -> table.getText().contains("browser_test"));
+    assertThat(table.getText())
+        .contains("98765432109876543210")
+        .contains("12345678901234567891")
+        .doesNotContain("__exact");
+  }
+
+  @Test
+  void underATokenThePageSignsInAndDownloadsAndLinksWork() throws Exception {
+    String token = "0123456789abcdef-browser";
+    try (Served guarded = Served.start(new ServeOptions(f.url, 0, "127.0.0.1", token, 5_000))) {
+      String base = guarded.base();
+      browser.get(base + "/#/t/public/tweets");
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token"))).sendKeys(token);
+      browser.findElement(By.id("sign-in-button")).click();
+      wait.until(
+          ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#grid tr.row"), 0));
+      String csv = browser.findElement(By.id("export")).getAttribute("href");
+      String ndjson = browser.findElement(By.id("export-ndjson")).getAttribute("href");
+      for (String link :
+          List.of(csv, ndjson, base + "/api/openapi.json", base + "/metrics", base + "/health")) {
+        assertThat(statusFromPage(link)).as(link).isEqualTo(200);
+      }
+      assertThat(browser.findElement(By.id("logout")).isDisplayed()).isTrue();
+      browser.findElement(By.id("logout")).click();
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
+      assertThat(statusFromPage(csv)).isEqualTo(401);
+      browser.findElement(By.id("token")).sendKeys("wrong-token");
+      browser.findElement(By.id("sign-in-button")).click();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-error")));
+    }
   }
 }

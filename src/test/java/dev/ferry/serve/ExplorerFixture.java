@@ -24,12 +24,12 @@ final class ExplorerFixture {
   private static ExplorerFixture shared;
 
   final TargetUrl url;
-  final Explorer explorer;
+  final Served explorer;
   final String base;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private ExplorerFixture(TargetUrl url, Explorer explorer) {
+  private ExplorerFixture(TargetUrl url, Served explorer) {
     this.url = url;
     this.explorer = explorer;
     this.base = "http://127.0.0.1:" + explorer.port();
@@ -43,7 +43,7 @@ final class ExplorerFixture {
       TargetUrl url = TestPostgres.newDatabase();
       Ferry.Result r = Ferry.run("migrate", db, "--target", url.display(), "-q");
       assertThat(r.exitCode()).as(r.all()).isZero();
-      Explorer e = Explorer.start(new ServeOptions(url, 0, "127.0.0.1", null, 5_000));
+      Served e = Served.start(new ServeOptions(url, 0, "127.0.0.1", null, 5_000));
       Runtime.getRuntime().addShutdownHook(new Thread(e::close));
       shared = new ExplorerFixture(url, e);
     }

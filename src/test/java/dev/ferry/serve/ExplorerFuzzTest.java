@@ -30,6 +30,9 @@ class ExplorerFuzzTest {
           "/api/runs",
           "/api/runs/00000000-0000-0000-0000-000000000000/fixups",
           "/api/runs/x'--/rejects",
+          "/api/runs/00000000-0000-0000-0000-000000000000",
+          "/api/session",
+          "/api/openapi.json",
           "/health");
 
   @Property(tries = 1000)
