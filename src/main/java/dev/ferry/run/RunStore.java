@@ -9,11 +9,11 @@ import java.sql.PreparedStatement;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * The {@code ferry} schema in the target: every run and its per-table results. Its own tables are
- * created and evolved by Flyway (history in ferry.schema_history), never by hand.
+ * created and evolved by Flyway (history in ferry.schema_history), never by hand; Flyway starts
+ * only when the schema is behind ({@link MetadataSchema}).
  */
 final class RunStore {
   static final String SCHEMA = "ferry";
@@ -26,14 +26,7 @@ final class RunStore {
     this.target = target;
     this.dataSource = target.dataSource();
     try {
-      Flyway.configure(RunStore.class.getClassLoader())
-          .dataSource(dataSource)
-          .schemas(SCHEMA)
-          .createSchemas(true)
-          .table("schema_history")
-          .locations("classpath:db/ferry")
-          .load()
-          .migrate();
+      MetadataSchema.bringCurrent(dataSource);
     } catch (RuntimeException e) {
       throw new FerryException(
           ErrorCode.TARGET_UNREACHABLE,

@@ -84,8 +84,12 @@ public final class EmbeddedServer {
   /** Starts the server (initialising the data directory first if needed); no-op when running. */
   public synchronized TargetUrl start() {
     try {
+      boolean initialised = Files.exists(data.resolve("PG_VERSION"));
+      if (initialised) {
+        refuseOtherMajor();
+      }
       unpack();
-      if (!Files.exists(data.resolve("PG_VERSION"))) {
+      if (!initialised) {
         init();
       }
       if (!running()) {
@@ -121,6 +125,53 @@ public final class EmbeddedServer {
           "cannot prepare the embedded PostgreSQL in " + home + ": " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * A data directory is only readable by the major version that initialised it: one left by an
+   * earlier Ferry (PostgreSQL 16, say) cannot be started by this one's binaries. Say so, and how to
+   * go on, instead of pg_ctl's bare "could not start server". A server of that version still
+   * running (started by the earlier Ferry) is used as it is.
+   */
+  private void refuseOtherMajor() throws IOException {
+    String initialisedBy = Files.readString(data.resolve("PG_VERSION")).trim();
+    String bundled = majorOf(postgresVersion());
+    if (initialisedBy.equals(bundled) || bundled.isEmpty()) {
+      return;
+    }
+    if (Files.exists(data.resolve("postmaster.pid"))) {
+      unpack(); // pg_ctl status reads any version's postmaster.pid
+      if (running()) {
+        return;
+      }
+    }
+    Path old = home.resolve("dist-" + initialisedBy);
+    try (Stream<Path> dists = Files.list(home)) {
+      old =
+          dists
+              .filter(d -> d.getFileName().toString().startsWith("dist-" + initialisedBy + "."))
+              .findFirst()
+              .orElse(old);
+    }
+    throw new FerryException(
+        ErrorCode.TARGET_UNREACHABLE,
+        "the embedded PostgreSQL's data directory "
+            + data
+            + " was initialised by PostgreSQL "
+            + initialisedBy
+            + ", and this Ferry bundles PostgreSQL "
+            + postgresVersion()
+            + ", which cannot read it. To keep its databases, dump them with the old binaries ("
+            + old.resolve("bin")
+            + ": start the old server with its pg_ctl, then pg_dumpall), move "
+            + data
+            + " aside, and run ferry again (a new, empty data directory is created); or move it"
+            + " aside and migrate your sources again.");
+  }
+
+  static String majorOf(String version) {
+    int dot = version.indexOf('.');
+    return dot < 0 ? (version.matches("\\d+") ? version : "") : version.substring(0, dot);
   }
 
   /** Stops the server; no-op when it is not running. */

@@ -170,8 +170,7 @@ class StoreEdgesTest {
       assertThat(count(url, "SELECT count(*) FROM ferry.rejects"))
           .isEqualTo(entries - reader.size());
       long children = 0;
-      for (var it = reader.fields(); it.hasNext(); ) {
-        var e = it.next();
+      for (var e : reader.properties()) {
         assertThat(one(url, "SELECT n::text FROM " + table + " WHERE key = '" + e.getKey() + "'"))
             .isEqualTo(e.getValue().get("n").asText());
         String media =
