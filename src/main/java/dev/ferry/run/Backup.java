@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -18,6 +20,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The copy a run reads from: taken with SQLite's online backup API before anything is read, so
@@ -26,6 +31,7 @@ import java.util.concurrent.ExecutionException;
  * sha256 is computed on a thread of its own while the run goes on.
  */
 final class Backup {
+  private static final int BUSY_TIMEOUT_MS = 5_000;
   private final Path source;
   private final Path dir;
   private final Path copy;
@@ -52,8 +58,35 @@ final class Backup {
           e);
     }
     Path copy = dir.resolve(source.file().getFileName());
-    source.backupTo(copy);
+    copy(source.file(), copy);
     return new Backup(source.file(), dir, copy);
+  }
+
+  /**
+   * SQLite's online backup API called directly, with the destination as a file name: the {@code
+   * backup to PATH} command of sqlite-jdbc parses its argument and stops at a space, so any space
+   * in the backup's path (the source's file name, the working folder, --backup-dir) broke every
+   * run.
+   */
+  private static void copy(Path from, Path to) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setOpenMode(SQLiteOpenMode.READONLY);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    try (Connection c = config.createConnection("jdbc:sqlite:" + from)) {
+      int rc =
+          c.unwrap(SQLiteConnection.class)
+              .getDatabase()
+              .backup("main", to.toAbsolutePath().toString(), null);
+      if (rc != 0) {
+        throw new SQLException("SQLite's backup returned code " + rc);
+      }
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.SOURCE_UNREADABLE,
+          "cannot back up " + from + " to " + to + ": " + e.getMessage(),
+          e);
+    }
   }
 
   Path copy() {
@@ -87,6 +120,18 @@ final class Backup {
       Thread.currentThread().interrupt();
       throw new FerryException(
           ErrorCode.INTERNAL, "interrupted while writing the backup manifest", e);
+    }
+  }
+
+  /** Deletes the copy and its directory (the run it was taken for was refused). */
+  void remove() {
+    sha256.cancel(false);
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // best effort: retention removes what is left
     }
   }
 

@@ -1,43 +1,35 @@
 package dev.ferry.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
-import dev.ferry.load.DdlRehearsal;
 import dev.ferry.load.IfExists;
-import dev.ferry.load.LoadOptions;
 import dev.ferry.load.LoadResult;
+import dev.ferry.load.LoadedSoFar;
 import dev.ferry.load.PostgresTarget;
-import dev.ferry.plan.Ddl;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.Note;
 import dev.ferry.plan.Planner;
 import dev.ferry.plan.TablePlan;
-import dev.ferry.plan.ViewPlan;
 import dev.ferry.postgres.TargetUrl;
-import dev.ferry.postgres.embedded.EmbeddedServer;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.sqlite.SqliteSource;
-import dev.ferry.value.TableChecksum;
-import dev.ferry.verify.Verifier;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
- * One {@code ferry migrate}: the package's entry point. Plan once (profiling every table), load
- * tables in parallel (each with its keys and indexes right after its data), then foreign keys and
- * views, then verify, report and record. Exit codes are in {@link ErrorCode}.
+ * One {@code ferry migrate}: the package's entry point. A short orchestration over the stages of
+ * {@link Stage}: choose what to read ({@link Snapshot}), plan, check, record the run, load the
+ * tables ({@link Scheduler}), keys and views ({@link PostLoad}), verify ({@link
+ * TableVerification}), then commit the outcome ({@link Outcome}) to ferry.runs and the report. Exit
+ * codes are in {@link ErrorCode}.
  */
 public final class Migration {
   private final RunOptions options;
@@ -46,6 +38,7 @@ public final class Migration {
   private final boolean quiet;
   private final Map<String, Double> phases = new LinkedHashMap<>();
   private final StagedInputs staged;
+  private boolean recorded;
 
   public Migration(RunOptions options, PrintStream out, Map<String, String> env, boolean quiet) {
     this.options = options;
@@ -57,279 +50,242 @@ public final class Migration {
 
   public RunReport run() {
     long started = System.nanoTime();
+    ReportFile.check(options.report());
+    Duration retention = BackupRetention.keep(env);
     SqliteSource source = SqliteSource.open(options.source());
     if (options.dryRun()) {
-      return planned(source, UUID.randomUUID(), started, null, null, null);
+      MigrationPlan plan = plan(source);
+      // a reachable target rehearses the DDL (rolled back); none: only Ferry's known limits
+      List<String> rehearsed =
+          dev.ferry.load.DdlRehearsal.check(TargetUrl.resolve(options.target(), env), plan);
+      RunReport report = DryRun.print(plan, rehearsed, out, sourceName(), phases, started);
+      ReportFile.write(options.report(), report);
+      return report;
     }
-    TargetUrl url = TargetUrl.resolve(options.target(), env);
-    if (url == null) {
-      EmbeddedServer server = EmbeddedServer.in(options.workDir());
-      url = server.start();
-      say(
-          "Target: embedded PostgreSQL %s (data in %s)",
-          EmbeddedServer.postgresVersion(), server.dataDirectory());
-    }
-    try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1)) {
-      RunStore.Interrupted previous =
-          options.ifExists() == IfExists.FAIL
-              ? RunStore.interrupted(target, sourceName(), options.schema())
-              : null;
-      if (options.resume() && previous == null) {
-        throw new FerryException(
-            ErrorCode.USAGE,
-            "nothing to resume: the last run of "
-                + sourceName()
-                + " into schema "
-                + options.schema()
-                + " finished (ferry runs lists them)");
-      }
+    TargetUrl url = Targets.resolve(options.target(), options.workDir(), env, this::say);
+    try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1);
+        RunLease lease = RunLease.take(target, sourceName(), options.schema())) {
+      RunStore.LastRun previous = previousRun(target);
       UUID runId = previous != null ? previous.run() : UUID.randomUUID();
-      Backup backup = null;
-      SqliteSource reading = source;
-      String copy = null;
-      if (previous != null) {
-        say(
-            "Resuming run %s (%s since %s UTC): tables it finished are kept, the others loaded",
-            runId, previous.state(), previous.startedAt());
-        if (previous.backupCopy() != null) {
-          Path old = Path.of(previous.backupCopy());
-          if (!java.nio.file.Files.exists(old)) {
-            throw new FerryException(
-                ErrorCode.USAGE,
-                "run "
-                    + runId
-                    + " read the backup "
-                    + old
-                    + ", which is gone: resuming from another snapshot could mix data; start over with"
-                    + " --if-exists drop");
-          }
-          reading = SqliteSource.open(old);
-          copy = old.toString();
-        } else if (!sourceStamp().equals(previous.sourceStamp())) {
-          throw new FerryException(
-              ErrorCode.USAGE,
-              sourceName()
-                  + " changed since run "
-                  + runId
-                  + " was interrupted ("
-                  + previous.sourceStamp()
-                  + ", now "
-                  + sourceStamp()
-                  + ") and that run"
-                  + " read it directly (--no-backup): resuming would mix two versions; start over with --if-exists drop");
-        }
-      } else if (options.backup()) {
-        Path dir =
-            options.backupDir() != null
-                ? options.backupDir().resolve(runId.toString())
-                : options.workDir().resolve(".ferry").resolve("backups").resolve(runId.toString());
-        backup = Backup.take(source, dir);
-        say("Backup: %s (one consistent snapshot; the run reads this copy)", backup.copy());
-        reading = SqliteSource.open(backup.copy());
-        copy = backup.copy().toString();
-        phases.put("backup", (System.nanoTime() - started) / 1e9);
+      pruneBackups(target, retention);
+      Snapshot snapshot =
+          Snapshot.of(options, source, previous, runId, sourceName(), s -> say("%s", s));
+      if (snapshot.isNewBackup()) {
+        phases.put(Stage.BACKUP.phase(), (System.nanoTime() - started) / 1e9);
       }
+      RunReport report;
       try {
-        return planned(reading, runId, started, target, previous, copy);
-      } finally {
-        if (backup != null) {
-          backup.writeManifest(runId);
+        report = migrate(new RunContext(runId, target, lease, snapshot, previous, started));
+      } catch (RuntimeException e) {
+        if (!recorded) {
+          snapshot.discard(); // refused before anything was recorded: no run will read it
+        } else {
+          keepManifest(snapshot, runId, e); // a failed run resumes from this copy
         }
+        throw e;
       }
+      if (recorded) {
+        snapshot.finish(runId);
+      } else {
+        snapshot.discard();
+      }
+      return report;
     }
   }
 
-  private RunReport planned(
-      SqliteSource source,
+  /** Removes backup copies past their retention, never a resumable run's. */
+  private void pruneBackups(PostgresTarget target, Duration retention) {
+    BackupRetention.Pruned pruned =
+        BackupRetention.prune(
+            Snapshot.backupRoot(options), retention, RunStore.resumableRuns(target), Instant.now());
+    if (pruned.copies() > 0) {
+      say(
+          "Backups: removed %d copies older than %d days (%s; %s sets the days)",
+          pruned.copies(),
+          retention.toDays(),
+          BackupRetention.human(pruned.bytes()),
+          BackupRetention.VARIABLE);
+    }
+  }
+
+  private static void keepManifest(Snapshot snapshot, UUID runId, RuntimeException failure) {
+    try {
+      snapshot.finish(runId);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** What every stage of one run shares. */
+  private record RunContext(
       UUID runId,
-      long started,
       PostgresTarget target,
-      RunStore.Interrupted previous,
-      String copy) {
+      RunLease lease,
+      Snapshot snapshot,
+      RunStore.LastRun previous,
+      long started) {
+    SqliteSource source() {
+      return snapshot.reading;
+    }
+
+    boolean resuming() {
+      return previous != null;
+    }
+  }
+
+  private RunReport migrate(RunContext run) {
+    MigrationPlan plan = plan(run.source());
+    if (plan.tables().isEmpty() && options.priority() != null) {
+      return nothingOfPriority(run, plan);
+    }
+    Set<String> finished = run.resuming() ? RunStore.objects(run.target(), run.runId()) : Set.of();
+    if (options.ifExists() == IfExists.FAIL) {
+      checkConflicts(run.target(), plan, finished);
+    }
+    Map<String, LoadedSoFar> committed =
+        run.resuming() ? RunStore.checkpoints(run.target(), run.runId()) : Map.of();
+    if (run.resuming() && run.snapshot().copy == null) { // read directly: is it what was loaded?
+      List<String> changed =
+          CommittedRows.changed(run.source(), plan, committed, options.badValues());
+      if (!changed.isEmpty()) {
+        throw Snapshot.changed(sourceName(), run.runId(), String.join("; ", changed));
+      }
+    }
+    RunStore store = new RunStore(run.target());
+    if (run.resuming()) {
+      store.resume(run.runId());
+    } else {
+      store.begin(
+          run.runId(),
+          sourceName(),
+          plan.schema(),
+          Version.current(),
+          optionsForRecord(run.snapshot().copy));
+    }
+    recorded = true;
+    Stage stage = Stage.SCHEMA;
+    try {
+      say(
+          "Run %s: loading %d tables into %s (schema %s), %d at a time",
+          run.runId(),
+          plan.tables().size(),
+          run.target().url().display(),
+          plan.schema(),
+          options.jobs());
+      run.target().createSchema(plan.schema(), run.runId());
+      if (options.ifExists() == IfExists.TRUNCATE && !run.resuming()) {
+        // one TRUNCATE of every existing table: alone, a referenced table cannot be truncated
+        run.target().truncate(plan.tables()).forEach(n -> say("%s", n));
+      }
+      stage = Stage.LOAD;
+      Scheduler.Loaded loaded = timed(Stage.LOAD, () -> load(run, plan, committed));
+      stage = Stage.KEYS;
+      PostLoad.Done post =
+          timed(
+              Stage.KEYS,
+              () ->
+                  loaded.failure() == null
+                      ? PostLoad.run(run.target(), plan, run.runId(), run.resuming())
+                      : new PostLoad.Done(Map.of(), List.of(), List.of()));
+      stage = Stage.VERIFY;
+      run.lease().hold(); // a connection lost during the load released it
+      List<TableResult> results = timed(Stage.VERIFY, () -> results(run, plan, loaded, post));
+      stage = Stage.COMMIT;
+      return commit(run, plan, store, loaded, post, results);
+    } catch (RuntimeException e) {
+      Outcome failed = Outcome.failed(stage, e);
+      try {
+        store.finish(run.runId(), failed.state().stored(), failed.exitCode(), failed.message());
+      } catch (RuntimeException unrecorded) {
+        e.addSuppressed(unrecorded); // the target is gone: the run stays resumable as running
+      }
+      throw e;
+    }
+  }
+
+  private MigrationPlan plan(SqliteSource source) {
     SourceSchema schema = source.readSchema();
     say(
         "Planning %s: %d tables, %d views",
         sourceName(), schema.tables().size(), schema.views().size());
-    long planStarted = System.nanoTime();
-    MigrationPlan plan = Planner.plan(source, schema, options.planOptions());
-    phases.put("plan", (System.nanoTime() - planStarted) / 1e9);
-    if (options.dryRun()) {
-      return dryRun(plan, started);
-    }
-    if (plan.tables().isEmpty() && options.priority() != null) {
-      String message =
-          "Nothing of priority "
-              + options.priority()
-              + " in "
-              + sourceName()
-              + ": nothing was changed.";
-      say("%s", message);
-      return new RunReport(
-          runId.toString(),
-          sourceName(),
-          null,
-          plan.schema(),
-          false,
-          (System.nanoTime() - started) / 1e9,
-          phases,
-          "none",
-          List.of(),
-          List.of(),
-          0,
-          message);
-    }
-    return load(source, plan, target, started, runId, previous, copy);
+    return timed(Stage.PLAN, () -> Planner.plan(source, schema, options.planOptions()));
   }
 
-  private RunReport load(
-      SqliteSource source,
-      MigrationPlan plan,
-      PostgresTarget target,
-      long started,
-      UUID runId,
-      RunStore.Interrupted previous,
-      String copy) {
-    long loadStarted = System.nanoTime();
-    java.util.Set<String> finished =
-        previous != null ? RunStore.objects(target, runId) : java.util.Set.of();
-    Map<String, dev.ferry.load.LoadedSoFar> committed =
-        previous != null ? RunStore.checkpoints(target, runId) : Map.of();
-    if (options.ifExists() == IfExists.FAIL) {
-      List<String> names = new ArrayList<>();
-      plan.tables().forEach(t -> names.add(t.name()));
-      plan.views().forEach(v -> names.add(v.name()));
-      List<String> existing = new ArrayList<>(target.existing(plan.schema(), names));
-      existing.removeAll(finished); // the interrupted run's own tables and views
-      if (!existing.isEmpty()) {
-        throw new FerryException(
-            ErrorCode.TARGET_CONFLICT,
-            "schema "
-                + plan.schema()
-                + " of "
-                + target.url().display()
-                + " already has "
-                + String.join(", ", existing)
-                + "; nothing was changed. Use --if-exists drop|truncate|append, or --schema NAME for another schema");
-      }
-    }
-    if (options.ifExists() == IfExists.TRUNCATE && previous == null) {
-      target.truncate(plan.tables()).forEach(n -> say("%s", n));
-    }
-    RunStore store = new RunStore(target);
-    if (previous != null) {
-      store.resume(runId);
-    } else {
-      store.begin(runId, sourceName(), plan.schema(), Version.current(), optionsForRecord(copy));
-    }
-    say(
-        "Run %s: loading %d tables into %s (schema %s), %d at a time",
-        runId, plan.tables().size(), target.url().display(), plan.schema(), options.jobs());
-    target.createSchema(plan.schema(), runId);
-
-    Map<TablePlan, LoadResult> loaded = new LinkedHashMap<>();
-    FerryException failure = null;
-    String failedTable = null;
-    ExecutorService pool = Executors.newFixedThreadPool(options.jobs());
+  private Scheduler.Loaded load(
+      RunContext run, MigrationPlan plan, Map<String, LoadedSoFar> committed) {
     try (Progress progress = Progress.forConsole(out, quiet)) {
-      // priority groups in order: every P0 table is loaded before any P1 table starts
-      for (String level : dev.ferry.config.FerryConfig.LEVELS) {
-        if (failure != null) {
-          break;
-        }
-        Map<TablePlan, Future<LoadResult>> futures = new LinkedHashMap<>();
-        for (TablePlan t : plan.tables()) {
-          if (!options.planOptions().priority().apply(t.source().name()).equals(level)) {
-            continue;
-          }
-          dev.ferry.load.LoadedSoFar soFar = committed.get(t.source().name());
-          if (soFar != null && soFar.last()) {
-            futures.put(t, pool.submit(() -> resumed(t, source, target, soFar)));
-            continue;
-          }
-          futures.put(
-              t,
-              pool.submit(
-                  () -> {
-                    progress.start(t.source().name(), t.rowCount());
-                    try {
-                      LoadOptions how =
-                          new LoadOptions(
-                              options.ifExists(),
-                              options.verify() != Verifier.Mode.COUNT
-                                  && options.ifExists() != IfExists.APPEND,
-                              options.badValues(),
-                              runId,
-                              options.chunkRows());
-                      return soFar != null
-                          ? target.resume(
-                              t,
-                              how,
-                              source,
-                              rows -> progress.update(t.source().name(), rows),
-                              soFar)
-                          : target.load(
-                              t, how, source, rows -> progress.update(t.source().name(), rows));
-                    } finally {
-                      progress.done(t.source().name());
-                    }
-                  }));
-        }
-        for (var e : futures.entrySet()) {
-          try {
-            loaded.put(e.getKey(), e.getValue().get());
-          } catch (ExecutionException ex) {
-            if (failure == null) {
-              failure = asFerry(ex.getCause());
-              failedTable = e.getKey().source().name();
-              futures.values().forEach(f -> f.cancel(false));
-            }
-          } catch (java.util.concurrent.CancellationException ex) {
-            // not started after an earlier failure
-          } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            failure = new FerryException(ErrorCode.INTERNAL, "interrupted", ex);
-          }
-        }
-      }
-    } finally {
-      pool.shutdownNow();
+      return new Scheduler(options, run.target(), run.source(), run.runId(), committed)
+          .run(plan, progress);
     }
+  }
 
-    long keysStarted = System.nanoTime();
-    phases.put("load", (keysStarted - loadStarted) / 1e9);
+  /** The run's outcome, recorded in ferry.runs and reported. */
+  private RunReport commit(
+      RunContext run,
+      MigrationPlan plan,
+      RunStore store,
+      Scheduler.Loaded loaded,
+      PostLoad.Done post,
+      List<TableResult> results) {
+    boolean mismatch = results.stream().anyMatch(r -> r.verdict().equals("MISMATCH"));
+    boolean repaired = results.stream().anyMatch(r -> r.rowsFixed() > 0 || r.rowsSetAside() > 0);
+    Outcome outcome =
+        Outcome.of(
+            loaded.failure(),
+            loaded.failedTable(),
+            results,
+            mismatch,
+            post.viewsNotCreated(),
+            repaired,
+            run.runId(),
+            verifiedWhat());
+    for (TableResult r : results) {
+      store.table(run.runId(), r);
+    }
+    if (!run.resuming()) {
+      staged.record(store, run.runId());
+    }
+    store.finish(run.runId(), outcome.state().stored(), outcome.exitCode(), outcome.message());
     List<String> runNotes = new ArrayList<>(staged.notes);
     plan.notes().forEach(n -> runNotes.add(n.toString()));
-    Map<TablePlan, List<Note>> keyNotes = new LinkedHashMap<>();
-    if (failure == null) {
-      for (TablePlan t : plan.tables()) {
-        List<dev.ferry.plan.DdlStep> steps = new ArrayList<>(t.foreignKeys());
-        // fresh statistics: the first queries on the new tables get sane plans
-        steps.add(
-            new dev.ferry.plan.DdlStep(
-                "statistics (ANALYZE)",
-                "ANALYZE "
-                    + dev.ferry.sql.SqlText.ident(plan.schema())
-                    + "."
-                    + dev.ferry.sql.SqlText.ident(t.name()),
-                null));
-        keyNotes.put(t, target.runSteps("table " + t.source().name(), steps, previous != null));
-      }
-      runNotes.addAll(createViews(target, plan, runId));
+    runNotes.addAll(post.viewNotes());
+    RunReport report =
+        new RunReport(
+            run.runId().toString(),
+            sourceName(),
+            run.target().url().display(),
+            plan.schema(),
+            false,
+            (System.nanoTime() - run.started()) / 1e9,
+            phases,
+            verifiedWhat(),
+            results,
+            runNotes,
+            outcome.exitCode(),
+            outcome.message());
+    ReportPrinter.print(report, out);
+    ReportFile.write(options.report(), report);
+    if (loaded.failure() == null) {
+      say("Connect: psql %s", run.target().url().display());
     }
+    return report;
+  }
 
-    long verifyStarted = System.nanoTime();
-    phases.put("keys", (verifyStarted - keysStarted) / 1e9);
+  /** Each table's line: loaded and verified, or FAILED / NOT LOADED. */
+  private List<TableResult> results(
+      RunContext run, MigrationPlan plan, Scheduler.Loaded loaded, PostLoad.Done post) {
+    TableVerification verification =
+        new TableVerification(run.source(), run.target(), options.verify(), options.badValues());
     List<TableResult> results = new ArrayList<>();
-    boolean mismatch = false;
-    boolean repaired = false;
     for (TablePlan t : plan.tables()) {
-      LoadResult r = loaded.get(t);
+      LoadResult r = loaded.results().get(t);
+      String target = plan.schema() + "." + t.name();
       if (r == null) {
-        boolean failed = t.source().name().equals(failedTable);
+        boolean failed = t.source().name().equals(loaded.failedTable());
         results.add(
             new TableResult(
                 t.source().name(),
-                plan.schema() + "." + t.name(),
+                target,
                 0,
                 0,
                 -1,
@@ -338,11 +294,11 @@ public final class Migration {
                 0,
                 0,
                 failed ? "FAILED" : "NOT LOADED",
-                failed ? List.of(failure.getMessage()) : List.of()));
+                failed ? List.of(loaded.failure().getMessage()) : List.of()));
         continue;
       }
-      VerifiedTable v = verify(source, target, t, r);
-      mismatch |= !v.ok;
+      TableVerification.Verdict v =
+          verification.afterLoad(t, r, r.sourceChecksum(), options.ifExists() == IfExists.APPEND);
       List<String> notes = new ArrayList<>();
       long early = staged.setAside(t.source().name());
       if (early > 0) {
@@ -354,116 +310,114 @@ public final class Migration {
       }
       t.notes().forEach(n -> notes.add(n.toString()));
       r.notes().forEach(n -> notes.add(n.toString()));
-      keyNotes.getOrDefault(t, List.of()).forEach(n -> notes.add(n.toString()));
-      notes.addAll(v.notes);
+      post.tableNotes().getOrDefault(t, List.<Note>of()).forEach(n -> notes.add(n.toString()));
+      notes.addAll(v.notes());
       results.add(
           new TableResult(
               t.source().name(),
-              plan.schema() + "." + t.name(),
+              target,
               r.rowsRead() + early,
               r.rowsWritten(),
-              v.inTarget,
+              v.inTarget(),
               r.fixed(),
               r.setAside() + early,
               r.bytes(),
               r.nanos() / 1e9,
-              v.ok ? verdict(v.verdict, r, early) : "MISMATCH",
+              v.ok() ? verdict(v.verdict(), r, early) : "MISMATCH",
               notes));
-      repaired |= r.fixed() > 0 || r.setAside() > 0 || early > 0;
     }
-    phases.put("verify", (System.nanoTime() - verifyStarted) / 1e9);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    int exit;
-    String state;
-    String message;
-    if (failure != null) {
-      exit = failure.code().exitCode();
-      state = "failed";
-      message =
-          "FAILED: table "
-              + failedTable
-              + ": "
-              + failure.getMessage()
-              + "\nTables already loaded are listed above; rerun with --if-exists drop to start over.";
-    } else if (mismatch) {
-      exit = ErrorCode.VERIFICATION_FAILED.exitCode();
-      state = "verification_failed";
-      message =
-          "VERIFICATION FAILED: the target's row counts differ from the source (see MISMATCH above).";
-    } else if (repaired) {
-      exit = ErrorCode.ROWS_SET_ASIDE.exitCode();
-      state = "succeeded_with_fixes";
-      message =
-          String.format(
-              "FINISHED WITH REPAIRS: %,d values repaired and %,d rows set aside, each kept verbatim"
-                  + " in ferry.fixups / ferry.rejects (run %s); everything else "
-                  + verifiedWhat()
-                  + ".",
-              results.stream().mapToLong(TableResult::rowsFixed).sum(),
-              results.stream().mapToLong(TableResult::rowsSetAside).sum(),
-              runId);
-    } else {
-      exit = 0;
-      state = "succeeded";
-      message =
-          String.format(
-              "OK: %,d rows in %d tables, " + verifiedWhat() + " on both sides.",
-              results.stream().mapToLong(TableResult::rowsRead).sum(),
-              results.size());
-    }
-    for (TableResult r : results) {
-      store.table(runId, r);
-    }
-    if (previous == null) {
-      staged.record(store, runId);
-    }
-    store.finish(runId, state, exit, message);
-    RunReport report =
-        new RunReport(
-            runId.toString(),
-            sourceName(),
-            target.url().display(),
-            plan.schema(),
-            false,
-            seconds,
-            phases,
-            verifiedWhat(),
-            results,
-            runNotes,
-            exit,
-            message);
-    finishReport(report);
-    if (failure == null) {
-      say("Connect: psql %s", target.url().display());
-    }
-    return report;
+    return results;
   }
 
   /**
-   * A table whose data the interrupted run committed: not loaded again. Its steps run again (those
-   * the interrupted run finished count as done), its source side is read again from the same backup
-   * copy for the checksum, and its fixups and rejects are those already recorded.
+   * The run this one continues: the latest run of this source into this schema when it did not
+   * finish (with --if-exists fail), else null. With --resume, a run that finished is refused; when
+   * no run was ever recorded (an attempt stopped before it began loading records none and changed
+   * nothing), starting one is resuming it.
    */
-  private LoadResult resumed(
-      TablePlan t, SqliteSource source, PostgresTarget target, dev.ferry.load.LoadedSoFar soFar) {
-    long t0 = System.nanoTime();
-    TableChecksum sum = soFar.checksum();
-    if (sum == null
-        && options.verify() != Verifier.Mode.COUNT) { // loaded without one: read the copy again
-      sum = Verifier.checksum(source, t, options.badValues());
+  private RunStore.LastRun previousRun(PostgresTarget target) {
+    if (options.ifExists() != IfExists.FAIL) {
+      if (options.resume()) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            "--resume continues an interrupted run as it was; it cannot be combined with --if-exists "
+                + options.ifExists().name().toLowerCase(java.util.Locale.ROOT));
+      }
+      return null;
     }
-    List<Note> notes =
-        new ArrayList<>(target.runSteps("table " + t.source().name(), t.constraints(), true));
-    return new LoadResult(
-        soFar.read(),
-        soFar.written(),
+    RunStore.LastRun last = RunStore.latest(target, sourceName(), options.schema());
+    if (last != null && last.resumable()) {
+      say(
+          "Resuming run %s (%s since %s UTC): tables it finished are kept, the others loaded",
+          last.run(), last.state(), last.startedAt());
+      return last;
+    }
+    if (options.resume() && last != null) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "nothing to resume: the last run of "
+              + sourceName()
+              + " into schema "
+              + options.schema()
+              + ", "
+              + last.run()
+              + " (started "
+              + last.startedAt()
+              + " UTC), finished: "
+              + last.state()
+              + " (ferry runs lists them)");
+    }
+    if (options.resume()) {
+      say(
+          "No run of %s into schema %s was recorded (an attempt stopped before it began loading"
+              + " records none and changes nothing): starting it",
+          sourceName(), options.schema());
+    }
+    return null;
+  }
+
+  /** With --if-exists fail, refuses before anything changes when a target name is taken. */
+  private static void checkConflicts(
+      PostgresTarget target, MigrationPlan plan, Set<String> finished) {
+    List<String> names = new ArrayList<>();
+    plan.tables().forEach(t -> names.add(t.name()));
+    plan.views().forEach(v -> names.add(v.name()));
+    List<String> existing = new ArrayList<>(target.existing(plan.schema(), names));
+    existing.removeAll(finished); // the interrupted run's own tables and views
+    if (!existing.isEmpty()) {
+      throw new FerryException(
+          ErrorCode.TARGET_CONFLICT,
+          "schema "
+              + plan.schema()
+              + " of "
+              + target.url().display()
+              + " already has "
+              + String.join(", ", existing)
+              + "; nothing was changed. Use --if-exists drop|truncate|append, or --schema NAME for another schema");
+    }
+  }
+
+  private RunReport nothingOfPriority(RunContext run, MigrationPlan plan) {
+    String message =
+        "Nothing of priority "
+            + options.priority()
+            + " in "
+            + sourceName()
+            + ": nothing was changed.";
+    say("%s", message);
+    return new RunReport(
+        run.runId().toString(),
+        sourceName(),
+        null,
+        plan.schema(),
+        false,
+        (System.nanoTime() - run.started()) / 1e9,
+        phases,
+        "none",
+        List.of(),
+        List.of(),
         0,
-        soFar.fixed(),
-        soFar.setAside(),
-        soFar.bytes(),
-        System.nanoTime() - t0,
-        sum,
-        notes);
+        message);
   }
 
   /** VERIFIED, or what was done to make the data fit: FIXED n, SET ASIDE n. */
@@ -478,156 +432,18 @@ public final class Migration {
     return parts.isEmpty() ? verified : String.join(", ", parts);
   }
 
-  /** The outcome of verifying one table. */
-  private record VerifiedTable(boolean ok, String verdict, long inTarget, List<String> notes) {}
-
-  /**
-   * Counts always; with checksum or full, the target's checksum against the one computed while
-   * reading the source; with full, a row-by-row comparison naming the keys that differ.
-   */
-  private VerifiedTable verify(
-      SqliteSource source, PostgresTarget target, TablePlan t, LoadResult r) {
-    List<String> notes = new ArrayList<>();
-    long inTarget = target.count(t.qualified());
-    long loadable = r.rowsRead() - r.setAside();
-    long expected = r.rowsBefore() + loadable;
-    boolean ok = inTarget == expected && r.rowsWritten() == loadable;
-    if (!ok) {
-      notes.add(
-          String.format(
-              "row count mismatch: read %,d, set aside %,d, COPY stored %,d, target holds %,d (expected %,d)",
-              r.rowsRead(), r.setAside(), r.rowsWritten(), inTarget, expected));
+  private <T> T timed(Stage stage, Supplier<T> work) {
+    long t0 = System.nanoTime();
+    try {
+      return work.get();
+    } finally {
+      phases.put(stage.phase(), (System.nanoTime() - t0) / 1e9);
     }
-    if (r.fixed() > 0) {
-      notes.add(String.format("%,d values loaded repaired; originals in ferry.fixups", r.fixed()));
-    }
-    if (r.setAside() > 0) {
-      notes.add(String.format("%,d rows set aside; originals in ferry.rejects", r.setAside()));
-    }
-    Verifier.Mode mode = options.verify();
-    if (mode == Verifier.Mode.COUNT) {
-      return new VerifiedTable(ok, "VERIFIED (count)", inTarget, notes);
-    }
-    TableChecksum here = r.sourceChecksum();
-    if (here == null && r.rowsBefore() == 0 && options.ifExists() != IfExists.APPEND) {
-      here =
-          Verifier.checksum(
-              source, t, options.badValues()); // not computed while loading: read the copy
-    }
-    if (here == null) {
-      notes.add(
-          "checksum not compared: the table held rows before this run (--if-exists append); counts compared");
-      return new VerifiedTable(ok, "VERIFIED (count)", inTarget, notes);
-    }
-    TableChecksum there = Verifier.checksum(target, t);
-    boolean same = there.equals(here);
-    if (!same && ok) {
-      notes.add("checksum mismatch: the rows' values differ between source and target");
-    }
-    ok &= same;
-    if (mode == Verifier.Mode.FULL && (!ok || options.verify() == Verifier.Mode.FULL)) {
-      Verifier.Differences d = Verifier.compareRows(source, target, t, options.badValues());
-      if (d.count() > 0) {
-        ok = false;
-        notes.add(String.format("%,d rows differ%s", d.count(), d.keys().isEmpty() ? "" : ":"));
-        d.keys().forEach(k -> notes.add("  " + k));
-      }
-    }
-    return new VerifiedTable(
-        ok, mode == Verifier.Mode.FULL ? "VERIFIED (rows)" : "VERIFIED", inTarget, notes);
-  }
-
-  private List<String> createViews(PostgresTarget target, MigrationPlan plan, UUID runId) {
-    List<String> notes = new ArrayList<>();
-    List<ViewPlan> pending = new ArrayList<>();
-    for (ViewPlan v : plan.views()) {
-      if (v.sql() != null) {
-        pending.add(v);
-      }
-    }
-    // views may depend on views: retry until a round creates nothing new
-    while (!pending.isEmpty()) {
-      List<ViewPlan> failed = new ArrayList<>();
-      List<Note> lastErrors = new ArrayList<>();
-      for (ViewPlan v : pending) {
-        Note n =
-            target.createView("view " + v.sourceName(), v.sql(), runId, plan.schema(), v.name());
-        if (n != null) {
-          failed.add(v);
-          lastErrors.add(n);
-        }
-      }
-      if (failed.size() == pending.size()) {
-        lastErrors.forEach(n -> notes.add(n.toString()));
-        break;
-      }
-      pending = failed;
-    }
-    return notes;
-  }
-
-  private RunReport dryRun(MigrationPlan plan, long started) {
-    List<String> rehearsed = DdlRehearsal.check(TargetUrl.resolve(options.target(), env), plan);
-    out.println();
-    out.println("-- Plan for " + sourceName() + " (dry run: nothing is written)");
-    for (TablePlan t : plan.tables()) {
-      out.printf(
-          "-- %s → %s.%s (%,d rows)%n", t.source().name(), plan.schema(), t.name(), t.rowCount());
-      t.columns()
-          .forEach(
-              c ->
-                  out.printf(
-                      "--   %-24s %-18s %s%n", c.name(), c.type().sql(), c.choice().reason()));
-      t.notes().forEach(n -> out.println("--   note: " + n));
-    }
-    plan.notes().forEach(n -> out.println("-- note: " + n));
-    rehearsed.forEach(n -> out.println("-- note: " + n));
-    out.println();
-    out.print(Ddl.script(plan));
-    List<TableResult> tables =
-        plan.tables().stream()
-            .map(
-                t ->
-                    new TableResult(
-                        t.source().name(),
-                        plan.schema() + "." + t.name(),
-                        t.rowCount(),
-                        0,
-                        -1,
-                        0,
-                        0,
-                        0,
-                        0,
-                        "DRY RUN",
-                        t.notes().stream().map(Note::toString).toList()))
-            .toList();
-    RunReport report =
-        new RunReport(
-            null,
-            sourceName(),
-            null,
-            plan.schema(),
-            true,
-            (System.nanoTime() - started) / 1e9,
-            phases,
-            "none (dry run)",
-            tables,
-            plan.notes().stream().map(Note::toString).toList(),
-            0,
-            "Dry run: nothing was written.");
-    writeJson(report);
-    return report;
   }
 
   /** The source file's size and modification time, to notice a change between attempts. */
   private String sourceStamp() {
-    try {
-      return java.nio.file.Files.size(options.source())
-          + " bytes, modified "
-          + java.nio.file.Files.getLastModifiedTime(options.source());
-    } catch (java.io.IOException e) {
-      return "unreadable";
-    }
+    return Snapshot.stamp(options.source());
   }
 
   /** The source as the user named it (the run may read a backup copy of it). */
@@ -645,36 +461,8 @@ public final class Migration {
     };
   }
 
-  private void finishReport(RunReport report) {
-    ReportPrinter.print(report, out);
-    writeJson(report);
-  }
-
-  private void writeJson(RunReport report) {
-    if (options.report() == null) {
-      return;
-    }
-    try {
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(options.report().toFile(), report);
-    } catch (IOException e) {
-      throw new FerryException(
-          ErrorCode.USAGE,
-          "cannot write the report to " + options.report() + ": " + e.getMessage(),
-          e);
-    }
-  }
-
   private Map<String, Object> optionsForRecord(String copy) {
     return options.forRecord(copy, sourceStamp());
-  }
-
-  private static FerryException asFerry(Throwable t) {
-    if (t instanceof FerryException fe) {
-      return fe;
-    }
-    return new FerryException(ErrorCode.INTERNAL, "unexpected " + t, t);
   }
 
   private void say(String format, Object... args) {

@@ -57,121 +57,30 @@ public final class PlanWriter {
     this.console = console;
   }
 
+  /** What the plans of every source add to the three files. */
+  private static final class Parts {
+    final StringBuilder sql = new StringBuilder(SQL_HEADER);
+    final List<Map<String, Object>> routes = new ArrayList<>();
+    final StringBuilder casts = new StringBuilder();
+    final StringBuilder schemas = new StringBuilder();
+    final StringBuilder priorities = new StringBuilder();
+  }
+
   public int run() {
     boolean many = sources.size() > 1;
-    StringBuilder yaml = new StringBuilder();
-    StringBuilder sql = new StringBuilder(SQL_HEADER);
-    List<Map<String, Object>> routes = new ArrayList<>();
-    StringBuilder casts = new StringBuilder();
-    StringBuilder schemas = new StringBuilder();
-    StringBuilder priorities = new StringBuilder();
+    Parts parts = new Parts();
     for (RunOptions o : sources) {
-      String name = o.sourceName();
-      SqliteSource source = SqliteSource.open(o.source());
-      SourceSchema schema = source.readSchema();
-      MigrationPlan plan = Planner.plan(source, schema, o.planOptions());
-      schemas.append("  ").append(key(name)).append(": ").append(plan.schema()).append('\n');
-      priorities
-          .append("  ")
-          .append(key(name))
-          .append(": ")
-          .append(config.priority(name, null))
-          .append('\n');
-      for (TablePlan t : plan.tables()) {
-        casts.append(
-            String.format(
-                Locale.ROOT,
-                "  # %s: %s (%,d rows) → %s.%s%n",
-                o.source().getFileName(),
-                t.source().name(),
-                t.rowCount(),
-                plan.schema(),
-                t.name()));
-        for (ColumnPlan c : t.columns()) {
-          String k = (many ? name + "." : "") + t.source().name() + "." + c.source().name();
-          casts
-              .append("  ")
-              .append(key(k))
-              .append(": ")
-              .append(c.type().sql())
-              .append("  # ")
-              .append(c.choice().reason().replace('\n', ' '))
-              .append('\n');
-        }
-        t.notes()
-            .forEach(
-                n ->
-                    casts
-                        .append("  #   not carried exactly: ")
-                        .append(n.toString().replace('\n', ' '))
-                        .append('\n'));
-        routes.add(route(o, t.source().name(), "postgresql", plan.schema(), t.name()));
-      }
-      for (SourceTable kept : schema.tables()) {
-        if (config.kept(name).contains(kept.name().toLowerCase(Locale.ROOT))) {
-          routes.add(route(o, kept.name(), "sqlite", null, null));
-        }
-      }
-      sql.append("-- from ")
-          .append(o.source().getFileName())
-          .append('\n')
-          .append(Ddl.script(plan))
-          .append('\n');
+      add(o, many, parts);
     }
-    // a staged source is named by what the user named (its file or directory); SQLite files
-    // found inside such a directory come with it
-    List<String> origins = new ArrayList<>();
-    List<String> plainFiles = new ArrayList<>();
-    for (RunOptions o : sources) {
-      String origin = FileStores.origin(o.source());
-      if (origin != null) {
-        origins.add(origin);
-      } else {
-        plainFiles.add(o.source().toString());
-      }
-    }
-    List<String> named = new ArrayList<>(origins);
-    for (String f : plainFiles) {
-      String abs = Path.of(f).toAbsolutePath().normalize().toString();
-      if (origins.stream().noneMatch(d -> abs.startsWith(d + java.io.File.separator))) {
-        named.add(f);
-      }
-    }
-    String command = String.join(" ", named);
-    yaml.append("# Ferry plan, written ")
-        .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
-        .append(" by ferry ")
-        .append(Version.current())
-        .append(".\n")
-        .append("# Run exactly this plan:  ferry migrate --config ")
-        .append(out.getFileName())
-        .append(many ? " --schema-per-source " : " ")
-        .append(command)
-        .append('\n')
-        .append(
-            "# Every column's type is written below as a cast, with the reason it was chosen. Edit a type to\n")
-        .append(
-            "# force another (values that do not fit follow --on-bad-value); delete a line to let Ferry\n")
-        .append(
-            "# choose again from the data. The same schema as SQL: V1__ferry_initial.sql beside this file.\n\n")
-        .append("schemas:      # each source's schema (with --schema-per-source)\n")
-        .append(schemas)
-        .append("priorities:   # P0 moves before P1 before P2; a source.table can have its own\n")
-        .append(priorities)
-        .append(
-            config.keep().isEmpty()
-                ? "keep: []      # tables that stay in SQLite (see ferry-routing.json)\n"
-                : "keep:         # tables that stay in SQLite (see ferry-routing.json)\n");
-    config.keep().forEach(k -> yaml.append("  - ").append(key(k)).append('\n'));
-    yaml.append("casts:\n").append(casts);
+    String command = String.join(" ", named());
     Path dir = out.getParent();
     try {
       Files.createDirectories(dir);
-      Files.writeString(out, yaml, StandardCharsets.UTF_8);
-      Files.writeString(dir.resolve("V1__ferry_initial.sql"), sql, StandardCharsets.UTF_8);
+      Files.writeString(out, yaml(parts, many, command), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("V1__ferry_initial.sql"), parts.sql, StandardCharsets.UTF_8);
       Map<String, Object> routing = new LinkedHashMap<>();
       routing.put("postgresql", target == null ? "the target given to ferry migrate" : target);
-      routing.put("tables", routes);
+      routing.put("tables", parts.routes);
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .writeValue(dir.resolve("ferry-routing.json").toFile(), routing);
@@ -192,6 +101,128 @@ public final class PlanWriter {
             + (many ? " --schema-per-source " : " ")
             + command);
     return 0;
+  }
+
+  /** Plans one source and adds its schema, priorities, casts, routes and DDL. */
+  private void add(RunOptions o, boolean many, Parts parts) {
+    String name = o.sourceName();
+    SqliteSource source = SqliteSource.open(o.source());
+    SourceSchema schema = source.readSchema();
+    MigrationPlan plan = Planner.plan(source, schema, o.planOptions());
+    parts.schemas.append("  ").append(key(name)).append(": ").append(plan.schema()).append('\n');
+    parts.priorities.append("  ").append(key(name)).append(": ");
+    parts.priorities.append(config.priority(name, null)).append('\n');
+    // a source.table priority is kept as written (P0 moves before P1 within the source)
+    config.priorities().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(name.toLowerCase(Locale.ROOT) + "."))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                parts
+                    .priorities
+                    .append("  ")
+                    .append(key(e.getKey()))
+                    .append(": ")
+                    .append(e.getValue())
+                    .append('\n'));
+    for (TablePlan t : plan.tables()) {
+      casts(o, name, many, plan, t, parts.casts);
+      parts.routes.add(route(o, t.source().name(), "postgresql", plan.schema(), t.name()));
+    }
+    for (SourceTable kept : schema.tables()) {
+      if (config.kept(name).contains(kept.name().toLowerCase(Locale.ROOT))) {
+        parts.routes.add(route(o, kept.name(), "sqlite", null, null));
+      }
+    }
+    parts.sql.append("-- from ").append(o.source().getFileName()).append('\n');
+    parts.sql.append(Ddl.script(plan)).append('\n');
+  }
+
+  /** Every column's type as a cast, with the reason; the table's notes as comments. */
+  private static void casts(
+      RunOptions o,
+      String name,
+      boolean many,
+      MigrationPlan plan,
+      TablePlan t,
+      StringBuilder casts) {
+    casts.append(
+        String.format(
+            Locale.ROOT,
+            "  # %s: %s (%,d rows) → %s.%s%n",
+            o.source().getFileName(),
+            t.source().name(),
+            t.rowCount(),
+            plan.schema(),
+            t.name()));
+    for (ColumnPlan c : t.columns()) {
+      String k = (many ? name + "." : "") + t.source().name() + "." + c.source().name();
+      casts.append("  ").append(key(k)).append(": ").append(c.type().sql());
+      casts.append("  # ").append(c.choice().reason().replace('\n', ' ')).append('\n');
+    }
+    t.notes()
+        .forEach(
+            n ->
+                casts
+                    .append("  #   not carried exactly: ")
+                    .append(n.toString().replace('\n', ' '))
+                    .append('\n'));
+  }
+
+  /**
+   * What the user named: a staged source by its file or directory (SQLite files found inside such a
+   * directory come with it), else the file.
+   */
+  private List<String> named() {
+    List<String> origins = new ArrayList<>();
+    List<String> plainFiles = new ArrayList<>();
+    for (RunOptions o : sources) {
+      String origin = FileStores.origin(o.source());
+      if (origin != null) {
+        origins.add(origin);
+      } else {
+        plainFiles.add(o.source().toString());
+      }
+    }
+    List<String> named = new ArrayList<>(origins);
+    for (String f : plainFiles) {
+      String abs = Path.of(f).toAbsolutePath().normalize().toString();
+      if (origins.stream().noneMatch(d -> abs.startsWith(d + java.io.File.separator))) {
+        named.add(f);
+      }
+    }
+    return named;
+  }
+
+  private String yaml(Parts parts, boolean many, String command) {
+    StringBuilder yaml = new StringBuilder();
+    yaml.append("# Ferry plan, written ")
+        .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+        .append(" by ferry ")
+        .append(Version.current())
+        .append(".\n")
+        .append("# Run exactly this plan:  ferry migrate --config ")
+        .append(out.getFileName())
+        .append(many ? " --schema-per-source " : " ")
+        .append(command)
+        .append('\n')
+        .append(
+            "# Every column's type is written below as a cast, with the reason it was chosen. Edit a type to\n")
+        .append(
+            "# force another (values that do not fit follow --on-bad-value); delete a line to let Ferry\n")
+        .append(
+            "# choose again from the data. The same schema as SQL: V1__ferry_initial.sql beside this file.\n\n")
+        .append("schemas:      # each source's schema (with --schema-per-source)\n")
+        .append(parts.schemas)
+        .append("priorities:   # P0 moves before P1 before P2; a source.table can have its own\n")
+        .append(parts.priorities)
+        .append(
+            config.keep().isEmpty()
+                ? "keep: []      # tables that stay in SQLite (see ferry-routing.json)\n"
+                : "keep:         # tables that stay in SQLite (see ferry-routing.json)\n");
+    config.keep().forEach(k -> yaml.append("  - ").append(key(k)).append('\n'));
+    yaml.append("casts:\n").append(parts.casts);
+    return yaml.toString();
   }
 
   private static Map<String, Object> route(

@@ -7,7 +7,6 @@ import dev.ferry.plan.Planner;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.postgres.TargetUrl;
 import dev.ferry.source.sqlite.SqliteSource;
-import dev.ferry.value.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -41,55 +40,25 @@ public final class Recheck {
     try (PostgresTarget target = PostgresTarget.connect(url, 2)) {
       List<String> names = plan.tables().stream().map(TablePlan::name).toList();
       List<String> present = target.existing(plan.schema(), names);
+      TableVerification verification =
+          new TableVerification(source, target, options.verify(), options.badValues());
       for (TablePlan t : plan.tables()) {
         long t0 = System.nanoTime();
-        List<String> notes = new ArrayList<>();
-        String verdict;
-        long rows = 0;
-        long inTarget = -1;
-        if (!present.contains(t.name())) {
-          verdict = "MISSING";
-          notes.add("table " + t.qualified() + " does not exist in the target");
-        } else {
-          TableChecksum here = Verifier.checksum(source, t, options.badValues());
-          TableChecksum there = Verifier.checksum(target, t);
-          rows = here.rows();
-          inTarget = there.rows();
-          boolean ok = here.equals(there);
-          if (here.rows() != there.rows()) {
-            notes.add(
-                String.format(
-                    "row count mismatch: source %,d, target %,d", here.rows(), there.rows()));
-          } else if (!ok) {
-            notes.add("checksum mismatch: the rows' values differ between source and target");
-          }
-          if (!ok || options.verify() == Verifier.Mode.FULL) {
-            Verifier.Differences d = Verifier.compareRows(source, target, t, options.badValues());
-            if (d.count() > 0) {
-              ok = false;
-              notes.add(String.format("%,d rows differ:", d.count()));
-              d.keys().forEach(k -> notes.add("  " + k));
-            }
-          }
-          verdict =
-              ok
-                  ? (options.verify() == Verifier.Mode.FULL ? "VERIFIED (rows)" : "VERIFIED")
-                  : "MISMATCH";
-        }
-        allOk &= verdict.startsWith("VERIFIED");
+        TableVerification.Verdict v = verification.recheck(t, present.contains(t.name()));
+        allOk &= v.ok();
         results.add(
             new TableResult(
                 t.source().name(),
                 plan.schema() + "." + t.name(),
-                rows,
+                Math.max(0, v.sourceRows()),
                 0,
-                inTarget,
+                v.inTarget(),
                 0,
                 0,
                 0,
                 (System.nanoTime() - t0) / 1e9,
-                verdict,
-                notes));
+                v.verdict(),
+                v.notes()));
       }
       int exit = allOk ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
       String message =

@@ -27,13 +27,18 @@ import java.util.UUID;
 public final class RunHistory {
   private final TargetUrl url;
   private final PrintStream out;
+  private final Map<String, String> env;
 
   public RunHistory(String target, Path workDir, Map<String, String> env, PrintStream out) {
     this.url = Targets.resolve(target, workDir, env);
     this.out = out;
+    this.env = env;
   }
 
-  /** Prints the runs, oldest first. */
+  /**
+   * Prints the runs, oldest first, with what each run's backup copy takes on this machine ("-":
+   * none was taken; "removed": pruned or deleted), and the total.
+   */
   public int list() {
     try (PostgresTarget target = PostgresTarget.connect(url, 2);
         Connection c = target.dataSource().getConnection();
@@ -42,10 +47,11 @@ public final class RunHistory {
       try (ResultSet rs =
           st.executeQuery(
               "SELECT r.run_id, to_char(r.started_at, 'YYYY-MM-DD HH24:MI:SS'), r.state,"
-                  + " coalesce(r.exit_code::text, ''), r.target_schema, r.source, count(t.source_table), coalesce(sum(t.rows_read), 0)"
+                  + " coalesce(r.exit_code::text, ''), r.target_schema, r.source, count(t.source_table),"
+                  + " coalesce(sum(t.rows_read), 0), r.options->>'backup_copy'"
                   + " FROM ferry.runs r LEFT JOIN ferry.table_results t USING (run_id)"
                   + " GROUP BY r.run_id ORDER BY r.started_at")) {
-        String row = "%-36s  %-19s  %-20s  %4s  %-12s  %6s  %12s  %s%n";
+        String row = "%-36s  %-19s  %-20s  %4s  %-12s  %6s  %12s  %9s  %s%n";
         out.printf(
             Locale.ROOT,
             row,
@@ -56,8 +62,12 @@ public final class RunHistory {
             "schema",
             "tables",
             "rows",
+            "backup",
             "source");
+        long total = 0;
         while (rs.next()) {
+          long size = backupSize(rs.getString(9));
+          total += Math.max(0, size);
           out.printf(
               Locale.ROOT,
               row,
@@ -68,8 +78,15 @@ public final class RunHistory {
               rs.getString(5),
               rs.getString(7),
               String.format(Locale.ROOT, "%,d", rs.getLong(8)),
+              size == NONE ? "-" : size == GONE ? "removed" : BackupRetention.human(size),
               rs.getString(6));
         }
+        out.printf(
+            Locale.ROOT,
+            "Backup copies take %s (kept %d days unless resumable; %s sets the days).%n",
+            BackupRetention.human(total),
+            BackupRetention.keep(env).toDays(),
+            BackupRetention.VARIABLE);
       }
       return 0;
     } catch (SQLException e) {
@@ -80,105 +97,152 @@ public final class RunHistory {
     }
   }
 
+  private static final long NONE = -1;
+  private static final long GONE = -2;
+
+  /** The bytes of the folder holding a run's backup copy, NONE or GONE. */
+  private static long backupSize(String copy) {
+    if (copy == null) {
+      return NONE;
+    }
+    Path dir = Path.of(copy).getParent();
+    return dir == null || !java.nio.file.Files.exists(dir) ? GONE : BackupRetention.size(dir);
+  }
+
   private record Created(String kind, String schema, String name, boolean replaced) {
     String qualified() {
       return SqlText.qualified(schema, name);
     }
   }
 
-  /** Undoes a run; returns the exit code (0, or 1 when refused). */
+  /** A run's row in ferry.runs: what its lease is keyed by, and its state. */
+  private record Recorded(String state, String source, String schema) {}
+
+  /**
+   * Undoes a run; returns the exit code (0, or 1 when refused). A run still running elsewhere (its
+   * lease is held) is refused: its tables are not dropped under its loader.
+   */
+  @SuppressWarnings("try") // the lease is held, not used, while the objects are dropped
   public int rollback(String runId) {
-    UUID run;
-    try {
-      run = UUID.fromString(runId.trim());
-    } catch (IllegalArgumentException e) {
-      throw new FerryException(
-          ErrorCode.USAGE, "'" + runId + "' is not a run id; `ferry runs` lists them");
-    }
+    UUID run = runId(runId);
     try (PostgresTarget target = PostgresTarget.connect(url, 2);
         Connection c = target.dataSource().getConnection()) {
       requireFerrySchema(c);
-      String state = one(c, "SELECT state FROM ferry.runs WHERE run_id = ?", run);
-      if (state == null) {
+      Recorded recorded = recorded(c, run);
+      if (recorded == null) {
         throw new FerryException(
             ErrorCode.USAGE,
             "no run " + run + " in ferry.runs of " + url.display() + "; `ferry runs` lists them");
       }
-      if (state.equals("rolled_back")) {
+      if (recorded.state().equals(RunState.ROLLED_BACK.stored())) {
         out.println("Run " + run + " was already rolled back; nothing to do.");
         return 0;
       }
-      List<Created> created = created(c, run);
-      List<String> blockers = blockers(c, run, created);
-      if (!blockers.isEmpty()) {
-        throw new FerryException(
-            ErrorCode.USAGE,
-            "run "
-                + run
-                + " cannot be rolled back, nothing was changed:\n  "
-                + String.join("\n  ", blockers));
+      try (RunLease lease = RunLease.take(target, recorded.source(), recorded.schema())) {
+        List<Created> created = created(c, run);
+        List<String> blockers = blockers(c, run, created);
+        if (!blockers.isEmpty()) {
+          throw new FerryException(
+              ErrorCode.USAGE,
+              "run "
+                  + run
+                  + " cannot be rolled back, nothing was changed:\n  "
+                  + String.join("\n  ", blockers));
+        }
+        List<String> notes = drop(c, run, created);
+        long tables = created.stream().filter(o -> o.kind.equals("table")).count();
+        long views = created.stream().filter(o -> o.kind.equals("view")).count();
+        out.printf(
+            Locale.ROOT,
+            "Rolled back run %s: dropped %d tables and %d views.%n",
+            run,
+            tables,
+            views);
+        notes.forEach(n -> out.println("  - " + n));
+        out.println(
+            "Its record stays in ferry.runs (state rolled_back), with its fixups and rejects.");
+        return 0;
       }
-      c.setAutoCommit(false);
-      List<String> notes = new ArrayList<>();
-      try (Statement st = c.createStatement()) {
-        for (Created o : created) {
-          if (o.kind.equals("view")) {
-            st.execute("DROP VIEW IF EXISTS " + o.qualified());
-          }
-        }
-        List<String> tables =
-            created.stream().filter(o -> o.kind.equals("table")).map(Created::qualified).toList();
-        if (!tables.isEmpty()) {
-          st.execute(
-              "DROP TABLE IF EXISTS "
-                  + String.join(", ", tables)); // one statement: keys among them go too
-        }
-        for (Created o : created) {
-          if (o.replaced) {
-            notes.add(
-                "table "
-                    + o.schema
-                    + "."
-                    + o.name
-                    + " had replaced an existing table (--if-exists drop);"
-                    + " its earlier contents are not restored");
-          }
-        }
-        for (Created o : created) {
-          if (o.kind.equals("schema")) {
-            st.execute("SAVEPOINT schema_drop");
-            try {
-              st.execute("DROP SCHEMA " + SqlText.ident(o.name));
-              st.execute("RELEASE SAVEPOINT schema_drop");
-            } catch (SQLException e) {
-              st.execute("ROLLBACK TO SAVEPOINT schema_drop");
-              notes.add("schema " + o.name + " kept: it now holds objects this run did not create");
-            }
-          }
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE ferry.runs SET state = 'rolled_back', message = coalesce(message, '') || ' [rolled back ' || now() || ']'"
-                    + " WHERE run_id = ?")) {
-          ps.setObject(1, run);
-          ps.executeUpdate();
-        }
-      }
-      c.commit();
-      long tables = created.stream().filter(o -> o.kind.equals("table")).count();
-      long views = created.stream().filter(o -> o.kind.equals("view")).count();
-      out.printf(
-          Locale.ROOT, "Rolled back run %s: dropped %d tables and %d views.%n", run, tables, views);
-      notes.forEach(n -> out.println("  - " + n));
-      out.println(
-          "Its record stays in ferry.runs (state rolled_back), with its fixups and rejects.");
-      return 0;
     } catch (SQLException e) {
       throw new FerryException(
           ErrorCode.TARGET_UNREACHABLE,
           "cannot roll back run " + run + " in " + url.display() + ": " + e.getMessage(),
           e);
     }
+  }
+
+  private static UUID runId(String runId) {
+    try {
+      return UUID.fromString(runId.trim());
+    } catch (IllegalArgumentException e) {
+      throw new FerryException(
+          ErrorCode.USAGE, "'" + runId + "' is not a run id; `ferry runs` lists them");
+    }
+  }
+
+  private static Recorded recorded(Connection c, UUID run) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT state, source, target_schema FROM ferry.runs WHERE run_id = ?")) {
+      ps.setObject(1, run);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Recorded(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
+      }
+    }
+  }
+
+  /**
+   * Drops the run's views, then its tables in one statement (keys among them go too), then its
+   * schema when nothing else is in it, and marks the run rolled back: one transaction.
+   */
+  private static List<String> drop(Connection c, UUID run, List<Created> created)
+      throws SQLException {
+    c.setAutoCommit(false);
+    List<String> notes = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      for (Created o : created) {
+        if (o.kind.equals("view")) {
+          st.execute("DROP VIEW IF EXISTS " + o.qualified());
+        }
+      }
+      List<String> tables =
+          created.stream().filter(o -> o.kind.equals("table")).map(Created::qualified).toList();
+      if (!tables.isEmpty()) {
+        st.execute("DROP TABLE IF EXISTS " + String.join(", ", tables));
+      }
+      for (Created o : created) {
+        if (o.replaced) {
+          notes.add(
+              "table "
+                  + o.schema
+                  + "."
+                  + o.name
+                  + " had replaced an existing table (--if-exists drop);"
+                  + " its earlier contents are not restored");
+        }
+      }
+      for (Created o : created) {
+        if (o.kind.equals("schema")) {
+          st.execute("SAVEPOINT schema_drop");
+          try {
+            st.execute("DROP SCHEMA " + SqlText.ident(o.name));
+            st.execute("RELEASE SAVEPOINT schema_drop");
+          } catch (SQLException e) {
+            st.execute("ROLLBACK TO SAVEPOINT schema_drop");
+            notes.add("schema " + o.name + " kept: it now holds objects this run did not create");
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE ferry.runs SET state = 'rolled_back', message = coalesce(message, '') || ' [rolled back ' || now() || ']'"
+                  + " WHERE run_id = ?")) {
+        ps.setObject(1, run);
+        ps.executeUpdate();
+      }
+    }
+    c.commit();
+    return notes;
   }
 
   private static List<Created> created(Connection c, UUID run) throws SQLException {
@@ -258,15 +322,6 @@ public final class RunHistory {
       }
     }
     return out;
-  }
-
-  private static String one(Connection c, String sql, Object arg) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, arg);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
   }
 
   private void requireFerrySchema(Connection c) throws SQLException {

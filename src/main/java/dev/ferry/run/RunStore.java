@@ -36,17 +36,26 @@ final class RunStore {
   }
 
   /**
-   * A run that did not finish: resumable by a plain re-run of the same source into the same schema.
+   * The latest run recorded for a source and schema.
+   *
+   * @param run its id
+   * @param state its state in ferry.runs
+   * @param startedAt when it started (UTC)
+   * @param backupCopy the copy it read, or null (--no-backup)
+   * @param sourceStamp the source's size and modification time when it started
    */
-  record Interrupted(
-      UUID run, String state, String startedAt, String backupCopy, String sourceStamp) {}
+  record LastRun(UUID run, String state, String startedAt, String backupCopy, String sourceStamp) {
+    /** It did not finish (killed while running, or failed): a re-run continues it. */
+    boolean resumable() {
+      return RunState.of(state).resumable();
+    }
+  }
 
   /**
-   * The latest run of {@code source} into {@code schema}, when it did not finish (killed: still
-   * running; or failed); null otherwise, or when no run was ever recorded (nothing is created).
+   * The latest run of {@code source} into {@code schema}, whatever its state; null when none was
+   * ever recorded (nothing is created).
    */
-  static Interrupted interrupted(
-      dev.ferry.load.PostgresTarget target, String source, String schema) {
+  static LastRun latest(dev.ferry.load.PostgresTarget target, String source, String schema) {
     return target.withRetry(
         "looking for an interrupted run",
         () -> {
@@ -66,11 +75,10 @@ final class RunStore {
               ps.setString(1, source);
               ps.setString(2, schema);
               try (java.sql.ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()
-                    || !(rs.getString(2).equals("running") || rs.getString(2).equals("failed"))) {
+                if (!rs.next()) {
                   return null;
                 }
-                return new Interrupted(
+                return new LastRun(
                     rs.getObject(1, UUID.class),
                     rs.getString(2),
                     rs.getString(3),
@@ -79,6 +87,31 @@ final class RunStore {
               }
             }
           }
+        });
+  }
+
+  /** The runs a re-run would continue (running or failed): their backup copies are kept. */
+  static java.util.Set<UUID> resumableRuns(dev.ferry.load.PostgresTarget target) {
+    return target.withRetry(
+        "looking for resumable runs",
+        () -> {
+          java.util.Set<UUID> out = new java.util.HashSet<>();
+          try (Connection c = target.dataSource().getConnection();
+              PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT run_id FROM ferry.runs WHERE to_regclass('ferry.runs') IS NOT NULL"
+                          + " AND state IN ('running', 'failed')")) {
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getObject(1, UUID.class));
+              }
+            }
+          } catch (java.sql.SQLException e) {
+            if (!"42P01".equals(e.getSQLState())) { // no ferry.runs yet: nothing to keep
+              throw e;
+            }
+          }
+          return out;
         });
   }
 

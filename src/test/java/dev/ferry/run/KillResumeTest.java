@@ -33,7 +33,8 @@ class KillResumeTest {
     boolean done = false;
     StringBuilder log = new StringBuilder();
     for (int i = 0; i < 20 && !done; i++) {
-      Process p = ferry(db, url);
+      // the same command with and without --resume: both must do the right thing at any point
+      Process p = i % 2 == 0 ? ferry(db, url) : ferry(db, url, "--resume");
       long delay = 300L + random.nextInt(2700);
       if (p.waitFor(delay, TimeUnit.MILLISECONDS)) {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -45,9 +46,9 @@ class KillResumeTest {
             .append(out)
             .append('\n');
         assertThat(p.exitValue()).as(log.toString()).isIn(0, 1);
-        done = true; // 1: a previous run had already finished ("already has")
+        done = true; // 1: a previous run had already finished ("already has", "finished")
         if (p.exitValue() == 1) {
-          assertThat(out).as(log.toString()).contains("already has");
+          assertThat(out).as(log.toString()).containsAnyOf("already has", "finished: succeeded");
         }
       } else {
         p.destroyForcibly().waitFor();
@@ -161,8 +162,91 @@ class KillResumeTest {
     assertThat(count(url, "SELECT count(*) FROM ferry.runs")).isOne();
   }
 
+  @Test
+  void killedWhilePlanningTheSameCommandWithOrWithoutResumeFinishes() throws Exception {
+    Path db = tmp.resolve("p.db");
+    TwitterExample.write(db, 60_000, 12);
+    for (boolean resume : new boolean[] {true, false}) {
+      TargetUrl url = TestPostgres.newDatabase();
+      Process p = loud(db, url);
+      try (var lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = lines.readLine()) != null; ) {
+          if (line.startsWith("Planning")) {
+            break;
+          }
+        }
+        p.destroyForcibly().waitFor();
+      }
+      assertThat(count(url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'"))
+          .as("killed while planning: nothing was recorded")
+          .isZero();
+      Ferry.Result r =
+          resume
+              ? Ferry.run("migrate", db, "--target", url.display(), "--resume")
+              : Ferry.run("migrate", db, "--target", url.display());
+      assertThat(r.exitCode()).as("--resume " + resume + ": " + r.all()).isZero();
+      assertThat(count(url, "SELECT count(*) FROM ferry.runs WHERE state = 'succeeded'")).isOne();
+    }
+  }
+
+  @Test
+  void aSourceChangedWithItsSizeAndModificationTimeKeptIsRefusedByContent() throws Exception {
+    Path db =
+        dev.ferry.testing.Sqlite.create(
+            tmp.resolve("c.db"),
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);\n"
+                + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
+                + " INSERT INTO a (v) SELECT 'value ' || (1000 + i) FROM n;\n"
+                + "CREATE TABLE b (v TEXT);\nINSERT INTO b VALUES ('x')");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result first =
+        Ferry.run(
+            "migrate", db, "--target", url.display(), "-q", "--no-backup", "--chunk-rows", "100");
+    assertThat(first.exitCode()).as(first.all()).isZero();
+    try (var c = TestPostgres.connect(url);
+        var st = c.createStatement()) { // as if killed after the data, before the end
+      st.execute("UPDATE ferry.runs SET state = 'running', finished_at = NULL");
+    }
+    java.nio.file.attribute.FileTime modified = java.nio.file.Files.getLastModifiedTime(db);
+    long size = java.nio.file.Files.size(db);
+    try (var c = dev.ferry.testing.Sqlite.open(db);
+        var st = c.createStatement()) { // same length, so the same size
+      st.execute("UPDATE a SET v = 'value 9999' WHERE id = 250");
+    }
+    java.nio.file.Files.setLastModifiedTime(db, modified);
+    assertThat(java.nio.file.Files.size(db)).isEqualTo(size);
+
+    Ferry.Result again = Ferry.run("migrate", db, "--target", url.display(), "-q", "--no-backup");
+    assertThat(again.exitCode()).as(again.all()).isEqualTo(1);
+    assertThat(again.err())
+        .contains("changed since run")
+        .contains("table a: the values of the 500 rows committed from it differ")
+        .contains("--if-exists drop");
+    assertThat(count(url, "SELECT count(*) FROM ferry.runs WHERE state = 'running'")).isOne();
+  }
+
+  /** `ferry migrate` in a JVM of its own, printing its progress (not quiet). */
+  private Process loud(Path db, TargetUrl url) throws Exception {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.ferry.cli.Main",
+            "migrate",
+            db.toString(),
+            "--target",
+            url.display(),
+            "--backup-dir",
+            tmp.resolve("backups").toString())
+        .redirectErrorStream(true)
+        .start();
+  }
+
   /** `ferry migrate` in a JVM of its own, so it can be killed for real. */
-  private Process ferry(Path db, TargetUrl url) throws Exception {
+  private Process ferry(Path db, TargetUrl url, String... extra) throws Exception {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -180,6 +264,7 @@ class KillResumeTest {
                 tmp.resolve("backups").toString(),
                 "--chunk-rows",
                 "20000"));
+    cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 }

@@ -21,6 +21,28 @@ class PlanTest {
   @TempDir Path tmp;
 
   @Test
+  void everyPriorityOfTheConfigRoundTripsThroughThePlan() throws Exception {
+    Path db = tmp.resolve("analytics.db");
+    dev.ferry.testing.Sqlite.create(
+        db,
+        "CREATE TABLE events (v TEXT);\nCREATE TABLE users (v TEXT);\nCREATE TABLE jobs (v TEXT)");
+    Path config = tmp.resolve("in.yaml");
+    Files.writeString(
+        config, "priorities:\n  analytics: P0\n  analytics.events: P2\n  analytics.Jobs: P1\n");
+    Path plan = tmp.resolve("plan/ferry.yaml");
+    Ferry.Result p = Ferry.run("plan", db, "-o", plan, "--config", config);
+    assertThat(p.exitCode()).as(p.all()).isZero();
+    dev.ferry.config.FerryConfig in = dev.ferry.config.FerryConfig.load(config);
+    dev.ferry.config.FerryConfig out = dev.ferry.config.FerryConfig.load(plan);
+    for (String table : new String[] {null, "events", "users", "jobs"}) {
+      assertThat(out.priority("analytics", table))
+          .as("priority of " + table)
+          .isEqualTo(in.priority("analytics", table));
+    }
+    assertThat(out.priority("analytics", "events")).isEqualTo("P2");
+  }
+
+  @Test
   void thePlanRunsExactlyAndEditsAreFollowed() throws Exception {
     Path db = tmp.resolve("app.db");
     TwitterExample.write(db, 400, 2);
