@@ -117,66 +117,22 @@ public record FerryConfig(
         String key = p.currentName();
         int line = line(p);
         p.nextToken();
-        if (key.equals("keep")) {
-          if (p.currentToken() == JsonToken.VALUE_NULL) {
-            continue; // keep: with nothing under it
-          }
-          if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw error(
-                file,
-                p,
-                "keep: must be a list of tables that stay in SQLite, e.g. 'keep: [settings, auth_tokens]'");
-          }
-          while (p.nextToken() != JsonToken.END_ARRAY) {
-            keep.add(p.getText().trim().toLowerCase(Locale.ROOT));
-          }
-          continue;
-        }
-        if (key.equals("files")) {
-          files = readFiles(file, p);
-          continue;
-        }
-        if (key.equals("indexes")) {
-          readIndexes(file, p, indexes);
-          continue;
-        }
-        if (key.equals("priorities") || key.equals("schemas")) {
-          readMap(file, p, key, key.equals("priorities") ? priorities : schemas);
-          continue;
-        }
-        if (!key.equals("casts")) {
-          throw new FerryException(
-              ErrorCode.USAGE,
-              file
-                  + ":"
-                  + line
-                  + ": unknown key '"
-                  + key
-                  + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes");
-        }
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-          throw error(
-              file,
-              p,
-              "casts: must be a mapping of table.column: type, e.g. 'jobs.priority: bigint'");
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String target = p.currentName();
-          int at = line(p);
-          p.nextToken();
-          if (!p.currentToken().isScalarValue()) {
-            throw new FerryException(
-                ErrorCode.USAGE,
-                file
-                    + ":"
-                    + at
-                    + ": cast of '"
-                    + target
-                    + "' must be a type name, e.g. '"
-                    + target
-                    + ": bigint'");
-          }
-          casts.add(cast(file, at, target, p.getText()));
+        switch (key) {
+          case "keep" -> readKeep(file, p, keep);
+          case "files" -> files = readFiles(file, p);
+          case "indexes" -> readIndexes(file, p, indexes);
+          case "priorities" -> readMap(file, p, key, priorities);
+          case "schemas" -> readMap(file, p, key, schemas);
+          case "casts" -> readCasts(file, p, casts);
+          default ->
+              throw new FerryException(
+                  ErrorCode.USAGE,
+                  file
+                      + ":"
+                      + line
+                      + ": unknown key '"
+                      + key
+                      + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes");
         }
       }
     } catch (IOException e) {
@@ -193,6 +149,48 @@ public record FerryConfig(
         List.copyOf(keep),
         files,
         List.copyOf(indexes));
+  }
+
+  /** keep: [table, …]: tables that stay in SQLite. */
+  private static void readKeep(Path file, JsonParser p, List<String> keep) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return; // keep: with nothing under it
+    }
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw error(
+          file,
+          p,
+          "keep: must be a list of tables that stay in SQLite, e.g. 'keep: [settings, auth_tokens]'");
+    }
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      keep.add(p.getText().trim().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** casts: {table.column: type, …}. */
+  private static void readCasts(Path file, JsonParser p, List<Cast> casts) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw error(
+          file, p, "casts: must be a mapping of table.column: type, e.g. 'jobs.priority: bigint'");
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String target = p.currentName();
+      int at = line(p);
+      p.nextToken();
+      if (!p.currentToken().isScalarValue()) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            file
+                + ":"
+                + at
+                + ": cast of '"
+                + target
+                + "' must be a type name, e.g. '"
+                + target
+                + ": bigint'");
+      }
+      casts.add(cast(file, at, target, p.getText()));
+    }
   }
 
   private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");

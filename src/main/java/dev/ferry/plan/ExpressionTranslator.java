@@ -1,5 +1,8 @@
 package dev.ferry.plan;
 
+import static dev.ferry.plan.SqliteVocabulary.KEYWORDS;
+import static dev.ferry.plan.SqliteVocabulary.SAME_OR_RENAMED;
+
 import dev.ferry.sql.SqlText;
 import dev.ferry.sql.SqlTokenizer;
 import dev.ferry.sql.Token;
@@ -7,8 +10,6 @@ import dev.ferry.sql.Token.Kind;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -22,97 +23,6 @@ final class ExpressionTranslator {
 
   /** What a name in the expression refers to. */
   record ColumnRef(String targetName, PgType type) {}
-
-  private static final Set<String> KEYWORDS =
-      Set.of(
-          "AND",
-          "OR",
-          "NOT",
-          "IN",
-          "IS",
-          "NULL",
-          "BETWEEN",
-          "CASE",
-          "WHEN",
-          "THEN",
-          "ELSE",
-          "END",
-          "AS",
-          "ESCAPE",
-          "EXISTS",
-          "SELECT",
-          "FROM",
-          "WHERE",
-          "GROUP",
-          "BY",
-          "ORDER",
-          "HAVING",
-          "LIMIT",
-          "OFFSET",
-          "JOIN",
-          "LEFT",
-          "RIGHT",
-          "INNER",
-          "OUTER",
-          "CROSS",
-          "ON",
-          "USING",
-          "DISTINCT",
-          "ALL",
-          "UNION",
-          "INTERSECT",
-          "EXCEPT",
-          "ASC",
-          "DESC",
-          "TRUE",
-          "FALSE",
-          "CURRENT_TIMESTAMP",
-          "CURRENT_DATE",
-          "CURRENT_TIME",
-          "NATURAL",
-          "WITH",
-          "RECURSIVE",
-          "VALUES",
-          "FULL",
-          "NULLS",
-          "FIRST",
-          "LAST",
-          "FILTER",
-          "OVER",
-          "PARTITION",
-          "ROWS",
-          "RANGE",
-          "PRECEDING",
-          "FOLLOWING",
-          "UNBOUNDED",
-          "CURRENT",
-          "ROW");
-
-  private static final Map<String, String> SAME_OR_RENAMED =
-      Map.ofEntries(
-          Map.entry("ABS", "abs"),
-          Map.entry("COALESCE", "coalesce"),
-          Map.entry("IFNULL", "coalesce"),
-          Map.entry("NULLIF", "nullif"),
-          Map.entry("LOWER", "lower"),
-          Map.entry("UPPER", "upper"),
-          Map.entry("LENGTH", "length"),
-          Map.entry("TRIM", "trim"),
-          Map.entry("LTRIM", "ltrim"),
-          Map.entry("RTRIM", "rtrim"),
-          Map.entry("REPLACE", "replace"),
-          Map.entry("ROUND", "round"),
-          Map.entry("SUBSTR", "substr"),
-          Map.entry("SUBSTRING", "substr"),
-          Map.entry("INSTR", "strpos"),
-          Map.entry("COUNT", "count"),
-          Map.entry("SUM", "sum"),
-          Map.entry("TOTAL", "sum"),
-          Map.entry("AVG", "avg"),
-          Map.entry("RANDOM", "random"),
-          Map.entry("ROW_NUMBER", "row_number"),
-          Map.entry("RANK", "rank"),
-          Map.entry("DENSE_RANK", "dense_rank"));
 
   private final List<Token> tokens;
   private final Function<String, ColumnRef> columns;

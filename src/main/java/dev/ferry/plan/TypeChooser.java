@@ -78,32 +78,51 @@ final class TypeChooser {
         null);
   }
 
-  private static TypeChoice chooseType(SourceColumn column, ColumnProfile p) {
-    String declared = column.declaredType().toUpperCase(Locale.ROOT);
-    String shown = column.declaredType().isBlank() ? "no declared type" : "declared " + declared;
-    String stored = p.storedSummary();
-    Affinity affinity = affinity(declared);
-    boolean jsonHint = declared.contains("JSON");
-    boolean boolHint =
-        declared.contains("BOOL")
-            || (affinity == Affinity.INTEGER
-                && BOOLEAN_NAME.matcher(column.name().toLowerCase(Locale.ROOT)).matches());
-    boolean timeHint = declared.contains("DATE") || declared.contains("TIME");
-    long values = p.nonNull();
-    String why = shown + "; " + stored + " → ";
+  /** What the declaration suggests: its text, affinity, and hints of JSON, boolean or time. */
+  private record Hints(
+      String declared, Affinity affinity, boolean json, boolean bool, boolean time) {
+    static Hints of(SourceColumn column) {
+      String declared = column.declaredType().toUpperCase(Locale.ROOT);
+      Affinity affinity = TypeChooser.affinity(declared);
+      boolean bool =
+          declared.contains("BOOL")
+              || (affinity == Affinity.INTEGER
+                  && BOOLEAN_NAME.matcher(column.name().toLowerCase(Locale.ROOT)).matches());
+      return new Hints(
+          declared,
+          affinity,
+          declared.contains("JSON"),
+          bool,
+          declared.contains("DATE") || declared.contains("TIME"));
+    }
+  }
 
+  private static TypeChoice chooseType(SourceColumn column, ColumnProfile p) {
+    Hints h = Hints.of(column);
+    String shown =
+        column.declaredType().isBlank() ? "no declared type" : "declared " + h.declared();
+    String why = shown + "; " + p.storedSummary() + " → ";
     if (column.rowidAlias()) {
       return choice(PgType.BIGINT, why + "identity (INTEGER PRIMARY KEY is the rowid)");
     }
-    if (values == 0) {
+    if (p.nonNull() == 0) {
       return fromDeclaration(
-          declared, affinity, jsonHint, boolHint, timeHint, why + "by declaration");
+          h.declared(), h.affinity(), h.json(), h.bool(), h.time(), why + "by declaration");
     }
+    TypeChoice chosen = binary(p, why);
+    if (chosen == null) {
+      chosen = byHint(h, p, why);
+    }
+    return chosen != null ? chosen : byValues(h, p, why);
+  }
+
+  /** bytea when any value is a blob, or when too many texts are not text (binary data). */
+  private static TypeChoice binary(ColumnProfile p, String why) {
     if (p.blobs > 0) {
       return choice(
           PgType.BYTEA,
           why
-              + (p.blobs == values
+              + (p.blobs == p.nonNull()
                   ? "bytea"
                   : "bytea (values mixed with blobs kept as their bytes)"));
     }
@@ -115,21 +134,22 @@ final class TypeChooser {
                   "bytea: %,d text values are not valid UTF-8 or hold NUL bytes (binary data? e.g. '%s')",
                   p.textRepairs, p.firstBadText));
     }
-    boolean onlyTexts = p.texts == values;
-    boolean onlyIntegers = p.integers == values;
-    boolean onlyNumbers = p.texts == 0;
+    return null;
+  }
 
-    if (jsonHint && (p.texts == 0 || p.textJson) && p.realsFinite) {
+  /** The types a declaration must ask for: JSON numbers, booleans, epoch integers. */
+  private static TypeChoice byHint(Hints h, ColumnProfile p, String why) {
+    if (h.json() && (p.texts == 0 || p.textJson) && p.realsFinite) {
       return choice(
           PgType.JSONB, why + "jsonb (every value is JSON; stored numbers are JSON numbers)");
     }
-    if (boolHint
+    if (h.bool()
         && p.reals == 0
         && (p.integers == 0 || p.integersAreBits)
         && (p.texts == 0 || p.textBoolean)) {
       return choice(PgType.BOOLEAN, why + "boolean (every value is 0/1 or a boolean word)");
     }
-    if (timeHint && onlyIntegers) {
+    if (h.time() && p.integers == p.nonNull()) {
       for (EpochUnit unit : new EpochUnit[] {EpochUnit.SECONDS, EpochUnit.MILLISECONDS}) {
         if (p.epochConsistent(unit)) {
           return new TypeChoice(
@@ -142,7 +162,14 @@ final class TypeChooser {
         }
       }
     }
-    if (onlyTexts && p.textTimestamp && (timeHint || affinity != Affinity.NUMERIC)) {
+    return null;
+  }
+
+  /** What the stored values are: instants, JSON containers, numbers, text of a length. */
+  private static TypeChoice byValues(Hints h, ColumnProfile p, String why) {
+    String declared = h.declared();
+    boolean onlyTexts = p.texts == p.nonNull();
+    if (onlyTexts && p.textTimestamp && (h.time() || h.affinity() != Affinity.NUMERIC)) {
       boolean date = p.textDateOnly && !declared.contains("TIME");
       return choice(
           date ? PgType.DATE : PgType.TIMESTAMPTZ,
@@ -162,30 +189,11 @@ final class TypeChooser {
           PgType.NUMERIC,
           why + "numeric (every value is a number; some are exact only as written)");
     }
-    if (onlyNumbers) {
-      return numeric(declared, affinity, p, why);
+    if (p.texts == 0) {
+      return numeric(declared, h.affinity(), p, why);
     }
     if (onlyTexts) {
-      Matcher m = LENGTH.matcher(declared);
-      if (affinity == Affinity.TEXT
-          && m.find()
-          && (declared.contains("VARCHAR") || declared.contains("CHAR"))) {
-        int n = Integer.parseInt(m.group(1));
-        if (n > 0 && n <= 10_485_760 && p.maxChars <= n) {
-          return choice(
-              PgType.varchar(n),
-              why + "varchar(" + n + ") (longest value " + p.maxChars + " characters)");
-        }
-        return choice(
-            PgType.TEXT,
-            why
-                + "text (a value of "
-                + p.maxChars
-                + " characters exceeds the declared length "
-                + n
-                + ")");
-      }
-      return choice(PgType.TEXT, why + "text");
+      return text(declared, h.affinity(), p, why);
     }
     return choice(
         PgType.TEXT,
@@ -193,6 +201,30 @@ final class TypeChooser {
             + "text (numbers and text mixed; e.g. '"
             + p.firstText
             + "'; numbers kept as their text)");
+  }
+
+  /** text, or varchar(n) when declared so and every value fits. */
+  private static TypeChoice text(String declared, Affinity affinity, ColumnProfile p, String why) {
+    Matcher m = LENGTH.matcher(declared);
+    if (affinity == Affinity.TEXT
+        && m.find()
+        && (declared.contains("VARCHAR") || declared.contains("CHAR"))) {
+      int n = Integer.parseInt(m.group(1));
+      if (n > 0 && n <= 10_485_760 && p.maxChars <= n) {
+        return choice(
+            PgType.varchar(n),
+            why + "varchar(" + n + ") (longest value " + p.maxChars + " characters)");
+      }
+      return choice(
+          PgType.TEXT,
+          why
+              + "text (a value of "
+              + p.maxChars
+              + " characters exceeds the declared length "
+              + n
+              + ")");
+    }
+    return choice(PgType.TEXT, why + "text");
   }
 
   private static TypeChoice numeric(

@@ -1,6 +1,7 @@
 package dev.ferry.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GoldenScenariosTest {
   private static final Path ROOT = Paths.get("src/test/resources/scenarios");
+  private static final String UPDATE = "ferry.golden.update";
 
   @TempDir Path tmp;
 
@@ -67,12 +70,41 @@ class GoldenScenariosTest {
     notes.stream().sorted().forEach(n -> actual.append("  - ").append(n).append('\n'));
     actual.append("exit code: ").append(result.exitCode()).append('\n');
 
-    Path expected = dir.resolve("expected.txt");
-    if (Boolean.getBoolean("ferry.golden.update") || !Files.exists(expected)) {
+    check(
+        dir.resolve("expected.txt"),
+        actual.toString(),
+        Boolean.getBoolean(UPDATE),
+        String.format("catalog of scenario %s (output: %s)", dir.getFileName(), result.all()));
+  }
+
+  /**
+   * Compares {@code actual} with the expectation in {@code expected}. Only when asked ({@code
+   * update}) is the file (re)written; a missing expectation fails and says how to write it, so a
+   * scenario can never pass without one having been reviewed.
+   */
+  static void check(Path expected, String actual, boolean update, String what) throws IOException {
+    if (update) {
       Files.writeString(expected, actual);
+    } else if (!Files.exists(expected)) {
+      throw new AssertionError(
+          expected
+              + " does not exist: run with -D"
+              + UPDATE
+              + "=true to write it from this run, then review it like code");
     }
-    assertThat(actual.toString())
-        .as("catalog of scenario %s (output: %s)", dir.getFileName(), result.all())
-        .isEqualTo(Files.readString(expected));
+    assertThat(actual).as(what).isEqualTo(Files.readString(expected));
+  }
+
+  @Test
+  void aMissingExpectationFailsAndIsWrittenOnlyWhenAsked() throws IOException {
+    Path expected = tmp.resolve("expected.txt");
+    Throwable missing = catchThrowable(() -> check(expected, "catalog\n", false, "x"));
+    assertThat(missing).isInstanceOf(AssertionError.class).hasMessageContaining(UPDATE + "=true");
+    assertThat(expected).doesNotExist();
+    check(expected, "catalog\n", true, "x");
+    assertThat(expected).hasContent("catalog\n");
+    check(expected, "catalog\n", false, "x");
+    assertThat(catchThrowable(() -> check(expected, "other\n", false, "x")))
+        .isInstanceOf(AssertionError.class);
   }
 }

@@ -125,7 +125,7 @@ public final class FileStores {
           "cannot stage " + input + " in " + dir + ": " + e.getMessage(),
           e);
     } catch (SQLException e) {
-      throw new FerryException(ErrorCode.INTERNAL, "staging " + input + ": " + e.getMessage(), e);
+      throw StagingFailure.of(input + " (staged in " + dir + ")", e);
     }
     out.printf(
         "Staged: %s from %,d files, %,.1f MB in %.1f s (%s)%n",

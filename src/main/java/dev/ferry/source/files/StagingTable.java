@@ -1,7 +1,5 @@
 package dev.ferry.source.files;
 
-import dev.ferry.ErrorCode;
-import dev.ferry.FerryException;
 import dev.ferry.sql.SqlText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -405,8 +403,7 @@ final class StagingTable {
       st.executeUpdate();
       return true;
     } catch (SQLException e) {
-      throw new FerryException(
-          ErrorCode.INTERNAL, "staging " + name + "." + c.name + ": " + e.getMessage(), e);
+      throw StagingFailure.of("table " + name + ", column " + c.name, e);
     }
   }
 }
