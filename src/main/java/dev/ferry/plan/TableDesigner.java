@@ -382,7 +382,11 @@ final class TableDesigner {
     }
     steps.add(
         new DdlStep(
-            "index " + idx + " (ferry.yaml line " + x.line() + ")",
+            "index "
+                + idx
+                + (x.line() > 0
+                    ? " (ferry.yaml line " + x.line() + ")"
+                    : " (full-text search, from SQLite's FTS table)"),
             "CREATE INDEX " + Names.quote(idx) + " ON " + qualified + using,
             null));
   }
