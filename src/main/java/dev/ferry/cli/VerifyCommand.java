@@ -38,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
     dev.ferry.config.FerryConfig config = from.loadConfig();
     RunOptions options =
         from.reading(
-            from.single("verify", config, WriterOutputStream.errStream(spec)),
+            from.single("verify", config, WriterOutputStream.errStream(spec), badValues.policy),
             to.target,
             from.schema,
             config,

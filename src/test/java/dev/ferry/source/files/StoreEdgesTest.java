@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -116,6 +118,38 @@ class StoreEdgesTest {
         .contains("failed_tweets.json is empty (0 bytes): table failed_tweets has no rows")
         .contains("blank.json is empty (only whitespace, 2 bytes)")
         .contains("drafts/b.json is empty (0 bytes): no row in table drafts");
+  }
+
+  @Test
+  void inspectPlanAndVerifyReadWhatMigrateReadsUnderTheSamePolicy() throws Exception {
+    Path d = tmp.resolve("store");
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("log.ndjson"), "{\"n\": 1}\n{\"n\": \n{\"n\": 3}\n");
+    Files.writeString(d.resolve("cache.json"), "{\"a\": {\"v\": 1},\n \"a\": {\"v\": 2}}");
+    Path staging = tmp.resolve("staging");
+    Path plan = tmp.resolve("plan").resolve("ferry.yaml");
+    Files.createDirectories(plan.getParent());
+    TargetUrl url = TestPostgres.newDatabase();
+    Object[][] commands = {
+      {"inspect", d, "--staging-dir", staging},
+      {"plan", d, "-o", plan, "--staging-dir", staging},
+      {"migrate", d, "--target", url.display(), "--staging-dir", staging},
+      {"verify", d, "--target", url.display(), "--staging-dir", staging}
+    };
+    for (Object[] command : commands) {
+      Ferry.Result refused = Ferry.run(command);
+      assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+      List<Object> setAside = new ArrayList<>(List.of(command));
+      setAside.addAll(List.of("--on-bad-value", "set-aside"));
+      Ferry.Result r = Ferry.run(setAside.toArray());
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(command[0].equals("migrate") ? 3 : 0);
+      if (!command[0].equals("migrate")) {
+        assertThat(r.all())
+            .contains("Set aside (--on-bad-value set-aside): log.ndjson:2 (table log)")
+            .contains("cache.json:1 (table cache): key \"a\" appears again at line 2");
+      }
+    }
+    assertThat(one(url, "SELECT v::text FROM cache")).isEqualTo("2");
   }
 
   /**
