@@ -64,14 +64,17 @@ class StoreEdgesTest {
     files.put("le.txt", withBom(TEXT, StandardCharsets.UTF_16LE, 0xff, 0xfe));
     files.put("be.txt", withBom(TEXT, StandardCharsets.UTF_16BE, 0xfe, 0xff));
     files.put("plain.txt", TEXT.getBytes(StandardCharsets.UTF_8));
+    TargetUrl url = TestPostgres.newDatabase();
+    int n = 0;
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       Path file = tmp.resolve(f.getKey());
       Files.write(file, f.getValue());
-      TargetUrl url = TestPostgres.newDatabase();
-      Ferry.Result r = Ferry.run("migrate", file, "--target", url.display());
+      String schema = "s" + n++;
+      Ferry.Result r = Ferry.run("migrate", file, "--target", url.display(), "--schema", schema);
       assertThat(r.exitCode()).as(r.all()).isZero();
       assertThat(r.out()).doesNotContain("Skipped");
-      assertThat(one(url, "SELECT value || final_newline FROM file_state")).isEqualTo(TEXT);
+      assertThat(one(url, "SELECT value || final_newline FROM " + schema + ".file_state"))
+          .isEqualTo(TEXT);
     }
   }
 
@@ -83,10 +86,10 @@ class StoreEdgesTest {
         TEXT.replace("—", "-").replace("✓", "").getBytes(StandardCharsets.ISO_8859_1));
     files.put("utf16-no-bom.txt", TEXT.getBytes(StandardCharsets.UTF_16LE));
     files.put("bad-utf16.txt", new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xd8, 0x41});
+    TargetUrl url = TestPostgres.newDatabase();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       Path file = tmp.resolve(f.getKey());
       Files.write(file, f.getValue());
-      TargetUrl url = TestPostgres.newDatabase();
       Ferry.Result r = Ferry.run("migrate", file, "--target", url.display());
       assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
       assertThat(r.err()).contains(f.getKey()).contains("nothing was loaded");
@@ -160,6 +163,7 @@ class StoreEdgesTest {
   @Test
   void repeatedKeysLoadTheLastCopyAndKeepEveryEarlierOne() throws Exception {
     Random random = new Random(5);
+    TargetUrl url = TestPostgres.newDatabase();
     for (int round = 0; round < 3; round++) {
       StringBuilder json = new StringBuilder("{");
       int entries = 60 + random.nextInt(60);
@@ -188,7 +192,6 @@ class StoreEdgesTest {
       Path file = tmp.resolve("cache" + round + ".json");
       Files.writeString(file, json);
       JsonNode reader = JSON.readTree(json.toString());
-      TargetUrl url = TestPostgres.newDatabase();
       Ferry.Result r =
           Ferry.run(
               "migrate",
@@ -201,7 +204,8 @@ class StoreEdgesTest {
       assertThat(r.exitCode()).as(r.all()).isEqualTo(reader.size() < entries ? 3 : 0);
       String table = "cache" + round;
       assertThat(count(url, "SELECT count(*) FROM " + table)).isEqualTo(reader.size());
-      assertThat(count(url, "SELECT count(*) FROM ferry.rejects"))
+      assertThat(
+              count(url, "SELECT count(*) FROM ferry.rejects WHERE source_table = '" + table + "'"))
           .isEqualTo(entries - reader.size());
       long children = 0;
       for (var it = reader.fields(); it.hasNext(); ) {
