@@ -20,6 +20,8 @@ final class InspectCommand implements Callable<Integer> {
 
   @Mixin SourceOptions from;
 
+  @Mixin BadValueOption badValues;
+
   @Option(names = "--json", description = "print JSON for machines")
   boolean json;
 
@@ -28,7 +30,7 @@ final class InspectCommand implements Callable<Integer> {
     dev.ferry.config.FerryConfig config = from.loadConfig();
     RunOptions options =
         from.reading(
-            from.single("inspect", config, WriterOutputStream.errStream(spec)),
+            from.single("inspect", config, WriterOutputStream.errStream(spec), badValues.policy()),
             null,
             from.schema(),
             config,

@@ -29,6 +29,8 @@ final class PlanCommand implements Callable<Integer> {
 
   @Mixin TargetOption to;
 
+  @Mixin BadValueOption badValues;
+
   @Option(
       names = {"-o", "--output"},
       defaultValue = "ferry.yaml",
@@ -49,7 +51,7 @@ final class PlanCommand implements Callable<Integer> {
     List<Path> expanded =
         from.expand(
             config,
-            dev.ferry.value.BadValuePolicy.FIX,
+            badValues.policy(),
             null,
             WriterOutputStream.errStream(spec),
             new java.util.HashSet<>());

@@ -58,6 +58,15 @@ final class SourceOptions implements Settings.Taker {
           dev.ferry.source.files.FileStores.expand(
               p, config.files().withUnnestAll(unnest), policy, root, out);
       e.skipped().forEach(s -> out.println("Skipped: " + s));
+      e.sources()
+          .forEach(
+              s ->
+                  dev.ferry.source.files.FileStores.forEachReject(
+                      s,
+                      x ->
+                          out.printf(
+                              "Set aside (--on-bad-value set-aside): %s:%d (table %s): %s%n",
+                              x.file(), x.line(), x.table(), x.reason())));
       if (e.sources().isEmpty()) {
         throw new dev.ferry.FerryException(
             dev.ferry.ErrorCode.SOURCE_UNREADABLE,
@@ -75,13 +84,24 @@ final class SourceOptions implements Settings.Taker {
 
   /** The one source of a command that takes one (a file or directory staged into one). */
   Path single(String command, FerryConfig config, java.io.PrintStream out) {
+    return single(command, config, out, dev.ferry.value.BadValuePolicy.FIX);
+  }
+
+  /**
+   * As {@link #single(String, FerryConfig, java.io.PrintStream)}, reading files as {@code migrate
+   * --on-bad-value POLICY} reads them, and saying what staging set aside.
+   */
+  Path single(
+      String command,
+      FerryConfig config,
+      java.io.PrintStream out,
+      dev.ferry.value.BadValuePolicy policy) {
     if (sources.size() != 1) {
       throw new dev.ferry.FerryException(
           dev.ferry.ErrorCode.USAGE,
           "ferry " + command + " takes one SOURCE (got " + sources.size() + ")");
     }
-    List<Path> all =
-        expand(config, dev.ferry.value.BadValuePolicy.FIX, null, out, new java.util.HashSet<>());
+    List<Path> all = expand(config, policy, null, out, new java.util.HashSet<>());
     if (all.size() != 1) {
       throw new dev.ferry.FerryException(
           dev.ferry.ErrorCode.USAGE,

@@ -47,6 +47,8 @@ public final class Planner {
     for (SourceTable t : tables) {
       tableNames.put(key(t.name()), names.reserve(names.target(t.name())));
     }
+    List<dev.ferry.plan.ExtraIndex> indexes = new ArrayList<>(options.indexes());
+    indexes.addAll(FullText.indexes(schema, tables));
     List<TablePlan> planned = new ArrayList<>();
     for (SourceTable t : tables) {
       planned.add(
@@ -59,7 +61,7 @@ public final class Planner {
                   options.casts().stream()
                       .filter(c -> c.table().equalsIgnoreCase(t.name()))
                       .toList(),
-                  options.indexes())
+                  indexes)
               .design());
     }
     Map<String, TablePlan> byKey = new HashMap<>();
@@ -70,7 +72,7 @@ public final class Planner {
     }
     withKeys.sort(Comparator.comparingLong(TablePlan::rowCount).reversed());
 
-    List<Note> notes = new ArrayList<>();
+    List<Note> notes = new ArrayList<>(FullText.notes(schema, tables));
     List<ViewPlan> views = new ArrayList<>();
     Map<String, String> relations = new HashMap<>(tableNames);
     Map<SourceView, String> viewNames = new java.util.LinkedHashMap<>();

@@ -383,7 +383,11 @@ final class TableDesigner {
     }
     steps.add(
         new DdlStep(
-            "index " + idx + " (ferry.yaml line " + x.line() + ")",
+            "index "
+                + idx
+                + (x.line() > 0
+                    ? " (ferry.yaml line " + x.line() + ")"
+                    : " (full-text search, from SQLite's FTS table)"),
             "CREATE INDEX " + SqlText.ident(idx) + " ON " + qualified + using,
             null));
   }

@@ -33,8 +33,8 @@ class DryRunCheckTest {
                 + ");\n"
                 + "CREATE TABLE blank (id INTEGER PRIMARY KEY, \"\" TEXT);\n"
                 + "INSERT INTO blank VALUES (1, 'x')");
+    TargetUrl url = TestPostgres.newDatabase();
     for (String mode : new String[] {"--dry-run", "--no-backup"}) {
-      TargetUrl url = TestPostgres.newDatabase();
       Ferry.Result r = Ferry.run("migrate", db, mode, "--target", url.display());
       assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
       assertThat(r.err())

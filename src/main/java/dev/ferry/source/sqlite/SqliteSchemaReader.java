@@ -6,6 +6,7 @@ import dev.ferry.source.SourceIndex;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.SourceTable;
 import dev.ferry.source.SourceView;
+import dev.ferry.source.SourceVirtualTable;
 import dev.ferry.sql.SqlTokenizer;
 import dev.ferry.sql.Token;
 import dev.ferry.sql.Token.Kind;
@@ -38,6 +39,7 @@ final class SqliteSchemaReader {
     List<SourceTable> tables = new ArrayList<>();
     List<SourceView> views = new ArrayList<>();
     List<String> triggers = new ArrayList<>();
+    List<SourceVirtualTable> virtualTables = new ArrayList<>();
     Map<String, Long> sequences = sequences();
     overlay = StagedColumns.read(connection);
     try (Statement st = connection.createStatement();
@@ -46,13 +48,32 @@ final class SqliteSchemaReader {
                 "SELECT type, name, sql FROM sqlite_master"
                     + " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
                     + " AND name NOT LIKE '\\_ferry\\_%' ESCAPE '\\' ORDER BY rowid")) {
+      List<String[]> entries = new ArrayList<>();
       while (rs.next()) {
-        String type = rs.getString(1);
-        String name = rs.getString(2);
-        String sql = rs.getString(3);
+        entries.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+      }
+      Map<String, SourceVirtualTable> virtuals = new LinkedHashMap<>();
+      java.util.Set<String> shadows = new java.util.HashSet<>();
+      for (String[] e : entries) {
+        if (e[0].equals("table") && isVirtual(e[2])) {
+          SourceVirtualTable v = virtualTable(e[1], e[2]);
+          virtuals.put(e[1], v);
+          v.shadowTables().forEach(n -> shadows.add(n.toLowerCase(Locale.ROOT)));
+        }
+      }
+      virtualTables.addAll(virtuals.values());
+      for (String[] e : entries) {
+        String type = e[0];
+        String name = e[1];
+        String sql = e[2];
         switch (type) {
           case "table" -> {
-            if (sql != null && !sql.toUpperCase(Locale.ROOT).contains("VIRTUAL TABLE")) {
+            SourceVirtualTable v = virtuals.get(name);
+            if (v != null && v.carried()) {
+              tables.add(fullTextTable(name, sql));
+            } else if (v == null
+                && sql != null
+                && !shadows.contains(name.toLowerCase(Locale.ROOT))) {
               tables.add(table(name, sql, sequences.getOrDefault(name, 0L)));
             }
           }
@@ -64,7 +85,69 @@ final class SqliteSchemaReader {
         }
       }
     }
-    return new SourceSchema(file, tables, views, triggers);
+    return new SourceSchema(file, tables, views, triggers, virtualTables);
+  }
+
+  private static boolean isVirtual(String sql) {
+    List<Token> tokens = sql == null ? List.of() : SqlTokenizer.tokenize(sql);
+    return tokens.size() > 1 && tokens.get(0).is("CREATE") && tokens.get(1).is("VIRTUAL");
+  }
+
+  /** {@code CREATE VIRTUAL TABLE name USING module(arg, …)}: the module and its arguments. */
+  static SourceVirtualTable virtualTable(String name, String sql) {
+    List<Token> tokens = SqlTokenizer.tokenize(sql);
+    String module = "";
+    List<String> arguments = new ArrayList<>();
+    for (int i = 0; i + 1 < tokens.size(); i++) {
+      if (!tokens.get(i).is("USING")) {
+        continue;
+      }
+      module = tokens.get(i + 1).text().toLowerCase(Locale.ROOT);
+      int depth = 0;
+      int from = -1;
+      for (int j = i + 2; j < tokens.size(); j++) {
+        Token t = tokens.get(j);
+        if (t.kind() == Kind.LPAREN && depth++ == 0) {
+          from = j + 1;
+        } else if ((t.kind() == Kind.RPAREN && --depth == 0)
+            || (t.kind() == Kind.COMMA && depth == 1)) {
+          if (from >= 0 && from < j) {
+            arguments.add(sql.substring(tokens.get(from).start(), tokens.get(j - 1).end()).trim());
+          }
+          from = j + 1;
+          if (depth == 0) {
+            break;
+          }
+        }
+      }
+      break;
+    }
+    boolean fullText = module.equals("fts5") || module.equals("fts4") || module.equals("fts3");
+    SourceVirtualTable v = new SourceVirtualTable(name, module, List.copyOf(arguments), false);
+    return fullText && v.option("content") == null
+        ? new SourceVirtualTable(name, module, List.copyOf(arguments), true)
+        : v;
+  }
+
+  /**
+   * A full-text table that holds its own content, read as a table: its rowid (the document id an
+   * application's MATCH queries return) as the key, then its declared columns.
+   */
+  private SourceTable fullTextTable(String name, String sql) throws SQLException {
+    List<SourceColumn> columns = new ArrayList<>();
+    columns.add(new SourceColumn("rowid", "INTEGER", true, null, 1, null, null, false, false));
+    try (PreparedStatement ps =
+        connection.prepareStatement("SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.add(
+              new SourceColumn(rs.getString(1), "", false, null, 0, null, null, false, false));
+        }
+      }
+    }
+    return new SourceTable(
+        name, columns, null, List.of(), List.of(), List.of(), false, false, 0, sql);
   }
 
   private Map<String, Long> sequences() throws SQLException {

@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -62,14 +64,17 @@ class StoreEdgesTest {
     files.put("le.txt", withBom(TEXT, StandardCharsets.UTF_16LE, 0xff, 0xfe));
     files.put("be.txt", withBom(TEXT, StandardCharsets.UTF_16BE, 0xfe, 0xff));
     files.put("plain.txt", TEXT.getBytes(StandardCharsets.UTF_8));
+    TargetUrl url = TestPostgres.newDatabase();
+    int n = 0;
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       Path file = tmp.resolve(f.getKey());
       Files.write(file, f.getValue());
-      TargetUrl url = TestPostgres.newDatabase();
-      Ferry.Result r = Ferry.run("migrate", file, "--target", url.display());
+      String schema = "s" + n++;
+      Ferry.Result r = Ferry.run("migrate", file, "--target", url.display(), "--schema", schema);
       assertThat(r.exitCode()).as(r.all()).isZero();
       assertThat(r.out()).doesNotContain("Skipped");
-      assertThat(one(url, "SELECT value || final_newline FROM file_state")).isEqualTo(TEXT);
+      assertThat(one(url, "SELECT value || final_newline FROM " + schema + ".file_state"))
+          .isEqualTo(TEXT);
     }
   }
 
@@ -81,10 +86,10 @@ class StoreEdgesTest {
         TEXT.replace("—", "-").replace("✓", "").getBytes(StandardCharsets.ISO_8859_1));
     files.put("utf16-no-bom.txt", TEXT.getBytes(StandardCharsets.UTF_16LE));
     files.put("bad-utf16.txt", new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xd8, 0x41});
+    TargetUrl url = TestPostgres.newDatabase();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       Path file = tmp.resolve(f.getKey());
       Files.write(file, f.getValue());
-      TargetUrl url = TestPostgres.newDatabase();
       Ferry.Result r = Ferry.run("migrate", file, "--target", url.display());
       assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
       assertThat(r.err()).contains(f.getKey()).contains("nothing was loaded");
@@ -118,6 +123,38 @@ class StoreEdgesTest {
         .contains("drafts/b.json is empty (0 bytes): no row in table drafts");
   }
 
+  @Test
+  void inspectPlanAndVerifyReadWhatMigrateReadsUnderTheSamePolicy() throws Exception {
+    Path d = tmp.resolve("store");
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("log.ndjson"), "{\"n\": 1}\n{\"n\": \n{\"n\": 3}\n");
+    Files.writeString(d.resolve("cache.json"), "{\"a\": {\"v\": 1},\n \"a\": {\"v\": 2}}");
+    Path staging = tmp.resolve("staging");
+    Path plan = tmp.resolve("plan").resolve("ferry.yaml");
+    Files.createDirectories(plan.getParent());
+    TargetUrl url = TestPostgres.newDatabase();
+    Object[][] commands = {
+      {"inspect", d, "--staging-dir", staging},
+      {"plan", d, "-o", plan, "--staging-dir", staging},
+      {"migrate", d, "--target", url.display(), "--staging-dir", staging},
+      {"verify", d, "--target", url.display(), "--staging-dir", staging}
+    };
+    for (Object[] command : commands) {
+      Ferry.Result refused = Ferry.run(command);
+      assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+      List<Object> setAside = new ArrayList<>(List.of(command));
+      setAside.addAll(List.of("--on-bad-value", "set-aside"));
+      Ferry.Result r = Ferry.run(setAside.toArray());
+      assertThat(r.exitCode()).as(r.all()).isEqualTo(command[0].equals("migrate") ? 3 : 0);
+      if (!command[0].equals("migrate")) {
+        assertThat(r.all())
+            .contains("Set aside (--on-bad-value set-aside): log.ndjson:2 (table log)")
+            .contains("cache.json:1 (table cache): key \"a\" appears again at line 2");
+      }
+    }
+    assertThat(one(url, "SELECT v::text FROM cache")).isEqualTo("2");
+  }
+
   /**
    * Keyed objects with keys repeated at random, some with unnested children: the table holds what a
    * JSON reader sees (Jackson's tree, like json.load, keeps the last copy) and every earlier copy
@@ -126,6 +163,7 @@ class StoreEdgesTest {
   @Test
   void repeatedKeysLoadTheLastCopyAndKeepEveryEarlierOne() throws Exception {
     Random random = new Random(5);
+    TargetUrl url = TestPostgres.newDatabase();
     for (int round = 0; round < 3; round++) {
       StringBuilder json = new StringBuilder("{");
       int entries = 60 + random.nextInt(60);
@@ -154,7 +192,6 @@ class StoreEdgesTest {
       Path file = tmp.resolve("cache" + round + ".json");
       Files.writeString(file, json);
       JsonNode reader = JSON.readTree(json.toString());
-      TargetUrl url = TestPostgres.newDatabase();
       Ferry.Result r =
           Ferry.run(
               "migrate",
@@ -167,7 +204,8 @@ class StoreEdgesTest {
       assertThat(r.exitCode()).as(r.all()).isEqualTo(reader.size() < entries ? 3 : 0);
       String table = "cache" + round;
       assertThat(count(url, "SELECT count(*) FROM " + table)).isEqualTo(reader.size());
-      assertThat(count(url, "SELECT count(*) FROM ferry.rejects"))
+      assertThat(
+              count(url, "SELECT count(*) FROM ferry.rejects WHERE source_table = '" + table + "'"))
           .isEqualTo(entries - reader.size());
       long children = 0;
       for (var e : reader.properties()) {
