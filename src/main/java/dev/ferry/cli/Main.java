@@ -2,10 +2,13 @@ package dev.ferry.cli;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.postgres.Redaction;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -49,12 +52,13 @@ public final class Main {
   /** Runs a command line and returns its exit code (tests call this directly). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = commandLine();
+    List<String> given = List.of(args);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(
         (e, a) -> {
           CommandLine c = e.getCommandLine();
-          c.getErr().println("ferry: error: " + e.getMessage());
+          c.getErr().println("ferry: error: " + Redaction.scrub(e.getMessage(), given));
           c.getErr()
               .println(
                   "Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
@@ -69,9 +73,11 @@ public final class Main {
                       ErrorCode.INTERNAL,
                       "internal error (a bug in ferry; please report it): " + e,
                       e);
-          commandLine.getErr().println("ferry: error: " + fe.getMessage());
+          commandLine.getErr().println("ferry: error: " + Redaction.scrub(fe.getMessage(), given));
           if (fe.code() == ErrorCode.INTERNAL) {
-            e.printStackTrace(commandLine.getErr());
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            commandLine.getErr().print(Redaction.scrub(trace.toString(), given));
           }
           commandLine.getErr().flush();
           return fe.code().exitCode();

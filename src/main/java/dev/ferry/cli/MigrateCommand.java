@@ -65,6 +65,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
   public Integer call() {
     FerryConfig config = from.loadConfig();
     PrintStream out = WriterOutputStream.printStream(spec);
+    from.refuseUrls();
     Sources.refuseRepeats(from.sources);
     java.util.Set<Path> staged = new java.util.HashSet<>();
     Path backupDir = (Path) settings.get(RunSetting.BACKUP_DIR);
@@ -83,24 +84,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
       if (sources.size() > 1) {
         out.printf("%n== %s (%s, schema %s) ==%n", source, config.priority(name, null), schema);
       }
-      Path report = (Path) settings.get(RunSetting.REPORT);
-      RunOptions options =
-          RunOptions.builder()
-              .source(source)
-              .workDir(Paths.get("").toAbsolutePath())
-              .config(config)
-              .setAll(from.settings().values())
-              .setAll(to.settings().values())
-              .setAll(badValues.settings().values())
-              .setAll(settings.values())
-              .schema(schema)
-              // a staged copy is already a snapshot
-              .backup((Boolean) settings.get(RunSetting.BACKUP) && !staged.contains(source))
-              .report(
-                  report == null || sources.size() == 1
-                      ? report
-                      : report.resolveSibling(name + "-" + report.getFileName()))
-              .build();
+      RunOptions options = options(source, schema, staged.contains(source), sources.size(), config);
       int code = new Migration(options, out, System.getenv(), quiet).run().exitCode();
       if (code != 0 && code != ErrorCode.ROWS_SET_ASIDE.exitCode()) {
         if (k + 1 < sources.size()) {
@@ -118,5 +102,27 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
     }
     out.flush();
     return exit;
+  }
+
+  /** The options of one source's run: every setting given, the source's schema and report. */
+  RunOptions options(
+      Path source, String schema, boolean staged, int sourceCount, FerryConfig config) {
+    Path report = (Path) settings.get(RunSetting.REPORT);
+    return RunOptions.builder()
+        .source(source)
+        .workDir(Paths.get("").toAbsolutePath())
+        .config(config)
+        .setAll(from.settings().values())
+        .setAll(to.settings().values())
+        .setAll(badValues.settings().values())
+        .setAll(settings.values())
+        .schema(schema)
+        // a staged copy is already a snapshot
+        .backup((Boolean) settings.get(RunSetting.BACKUP) && !staged)
+        .report(
+            report == null || sourceCount == 1
+                ? report
+                : report.resolveSibling(RunOptions.sourceName(source) + "-" + report.getFileName()))
+        .build();
   }
 }

@@ -48,6 +48,7 @@ final class SourceOptions implements Settings.Taker {
             : backupDir != null
                 ? backupDir.resolve("staging")
                 : java.nio.file.Paths.get("").toAbsolutePath().resolve(".ferry").resolve("staging");
+    refuseUrls();
     List<Path> all = new ArrayList<>();
     for (Path p : sources) {
       if (!dev.ferry.source.files.FileStores.handles(p)) {
@@ -81,6 +82,34 @@ final class SourceOptions implements Settings.Taker {
     }
     return all;
   }
+
+  /**
+   * Refuses a SOURCE that is a URL (a target given in the wrong place, a mistyped --target): it is
+   * named with its password hidden, never echoed as a missing file.
+   */
+  void refuseUrls() {
+    for (Path p : sources) {
+      String s = p.toString();
+      java.util.regex.Matcher url = URL.matcher(s);
+      if (url.lookingAt()) {
+        // the path kept one slash of "://": put it back so the password is found and hidden
+        String shown =
+            dev.ferry.postgres.Redaction.redact(
+                s.contains("://") ? s : url.group() + "/" + s.substring(url.end()));
+        boolean postgres = url.group().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        throw new dev.ferry.FerryException(
+            dev.ferry.ErrorCode.USAGE,
+            "SOURCE "
+                + shown
+                + " is a URL, not a file: Ferry reads SQLite, JSON, NDJSON and text files"
+                + (postgres ? "; a PostgreSQL URL is the target: --target URL" : ""));
+      }
+    }
+  }
+
+  /** A URL's scheme as a path keeps it: "postgresql://h/db" reads as the path postgresql:/h/db. */
+  private static final java.util.regex.Pattern URL =
+      java.util.regex.Pattern.compile("(?i)(jdbc:)?[a-z][a-z0-9+.-]*:/");
 
   /** The one source of a command that takes one (a file or directory staged into one). */
   Path single(String command, FerryConfig config, java.io.PrintStream out) {

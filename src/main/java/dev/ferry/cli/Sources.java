@@ -46,12 +46,15 @@ final class Sources {
     refuseRepeats(files);
     List<Placed> placed = new ArrayList<>();
     Map<String, Path> bySchema = new LinkedHashMap<>();
+    Map<String, Boolean> byDefault = new LinkedHashMap<>();
     for (Path f : files) {
       String name = RunOptions.sourceName(f);
       String explicit = config.schemas().get(name);
       String s = !perSource ? schema : explicit != null ? explicit : schemaName(name);
       Path other = bySchema.putIfAbsent(s, f);
-      if (perSource && other != null && explicit == null) {
+      boolean named = explicit == null;
+      // two stores sent to one schema on purpose (schemas:) are the user's choice; by default never
+      if (perSource && other != null && (named || byDefault.get(s))) {
         throw new FerryException(
             ErrorCode.USAGE,
             other
@@ -64,6 +67,7 @@ final class Sources {
                     ? "rename one of the files, or migrate them in separate commands with --schema"
                     : "give one a schema of its own in ferry.yaml (schemas: {" + name + ": ...})"));
       }
+      byDefault.merge(s, named, Boolean::logicalOr);
       placed.add(new Placed(f, s));
     }
     return placed;

@@ -51,6 +51,7 @@ final class VerifyCommand implements Callable<Integer>, Settings.Taker {
   @Override
   public Integer call() {
     FerryConfig config = from.loadConfig();
+    from.refuseUrls();
     Sources.refuseRepeats(from.sources);
     List<Path> expanded =
         from.expand(

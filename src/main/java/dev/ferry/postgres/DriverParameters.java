@@ -62,7 +62,7 @@ final class DriverParameters {
   private DriverParameters() {}
 
   /** pgjdbc properties for libpq parameters (host, port, dbname, user and password excluded). */
-  static Map<String, String> fromLibpq(Map<String, String> libpq) {
+  static Map<String, String> fromLibpq(Map<String, String> libpq, boolean mayEcho) {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : libpq.entrySet()) {
       String name = e.getKey();
@@ -92,13 +92,13 @@ final class DriverParameters {
                 "client_encoding must be UTF8: Ferry always talks UTF-8 to PostgreSQL");
           }
         }
-        default -> out.put(driverName(name), value);
+        default -> out.put(driverName(name, mayEcho), value);
       }
     }
     return out;
   }
 
-  private static String driverName(String name) {
+  private static String driverName(String name, boolean mayEcho) {
     String renamed = RENAMED.get(name);
     if (renamed != null) {
       return renamed;
@@ -114,17 +114,23 @@ final class DriverParameters {
       return name;
     }
     throw ConnectionString.usage(
-        "unknown parameter '"
-            + shown(name)
-            + "': libpq's are "
+        "unknown parameter "
+            + shown(name, mayEcho)
+            + ": libpq's are "
             + String.join(", ", new TreeSet<>(RENAMED.keySet()))
             + ", target_session_attrs, load_balance_hosts, keepalives, ... (pgjdbc's own names"
             + " are accepted too)");
   }
 
-  /** A parameter name as it may appear in a message: names are short words, never secrets. */
-  private static String shown(String name) {
-    return name.matches("[A-Za-z_][A-Za-z0-9_.-]{0,40}") ? name : "(not a name)";
+  /**
+   * A parameter name as it may appear in a message: quoted when it is a plain word and the string
+   * holds no password (an unencoded '&' or space in a password makes its rest look like a name).
+   */
+  private static String shown(String name, boolean mayEcho) {
+    if (!mayEcho) {
+      return "(its name is not shown, as the string holds a password: percent-encode & as %26)";
+    }
+    return name.matches("[A-Za-z_][A-Za-z0-9_.-]{0,40}") ? "'" + name + "'" : "(not a name)";
   }
 
   private static String flag(String name, String value, String on) {
@@ -137,12 +143,12 @@ final class DriverParameters {
   }
 
   /** pgjdbc's own properties from a jdbc: URL's query: checked by name only. */
-  static Map<String, String> fromJdbc(Map<String, String> params) {
+  static Map<String, String> fromJdbc(Map<String, String> params, boolean mayEcho) {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : params.entrySet()) {
       if (PGProperty.forName(e.getKey()) == null) {
         throw ConnectionString.usage(
-            "unknown pgjdbc parameter '" + shown(e.getKey()) + "' in the jdbc: URL");
+            "unknown pgjdbc parameter " + shown(e.getKey(), mayEcho) + " in the jdbc: URL");
       }
       out.put(e.getKey(), e.getValue());
     }

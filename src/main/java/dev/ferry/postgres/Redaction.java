@@ -21,6 +21,9 @@ public final class Redaction {
   private static final Pattern PASSWORD_PARAM =
       Pattern.compile("(?i)(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'?|[^&\\s]*)", Pattern.DOTALL);
 
+  private static final Pattern PASSWORD_TO_END =
+      Pattern.compile("(?i)(password\\s*=\\s*)(.*)", Pattern.DOTALL);
+
   private Redaction() {}
 
   /** {@code raw} with its password, in any position a connection string can hold one, hidden. */
@@ -28,7 +31,10 @@ public final class Redaction {
     if (raw == null) {
       return null;
     }
-    String s = raw;
+    // password= values first: a '@' inside one must not be taken for the end of user:password@
+    // and to the end: an unencoded '&' or space in the password must not end what is hidden
+    String s =
+        PASSWORD_TO_END.matcher(raw).replaceAll(r -> Matcher.quoteReplacement(r.group(1)) + HIDDEN);
     int at = s.lastIndexOf('@');
     int start = userInfoStart(s);
     if (at > start) {
@@ -37,7 +43,7 @@ public final class Redaction {
         s = s.substring(0, colon + 1) + HIDDEN + s.substring(at);
       }
     }
-    return PASSWORD_PARAM.matcher(s).replaceAll(r -> Matcher.quoteReplacement(r.group(1)) + HIDDEN);
+    return s;
   }
 
   /**
@@ -80,7 +86,16 @@ public final class Redaction {
         found.add(v);
       }
     }
+    Matcher rest = PASSWORD_TO_END.matcher(raw);
+    while (rest.find()) {
+      found.add(rest.group(2));
+      found.add(rest.group(2).replace("'", ""));
+    }
+    found.removeIf(String::isEmpty);
     List<String> all = new ArrayList<>(found);
+    for (String f : found) { // as a file path prints it: slashes collapsed, no trailing slash
+      all.add(f.replaceAll("/+", "/").replaceAll("/$", ""));
+    }
     for (String f : found) {
       try {
         String d = ConnectionString.decode(f, "password");

@@ -122,7 +122,9 @@ public final class TargetUrl {
       user = System.getProperty("user.name");
     }
     Map<String, String> driver =
-        jdbc ? DriverParameters.fromJdbc(rest) : DriverParameters.fromLibpq(rest);
+        jdbc
+            ? DriverParameters.fromJdbc(rest, password == null)
+            : DriverParameters.fromLibpq(rest, password == null);
     return new TargetUrl(
         hostList,
         portList,

@@ -112,6 +112,7 @@ class TargetUrlTest {
           postgresql://[::1/db                              | an IPv6 host must end with ']'
           postgresql://h/db?sslmode=sometimes               | sslmode must be one of
           postgresql://h/db?nosuchthing=1                   | unknown parameter 'nosuchthing'
+          postgresql://u:pw@h/db?nosuchthing=1              | its name is not shown
           postgresql://h/db?service=x                       | the parameter service has no equivalent in pgjdbc
           postgresql://h/db?client_encoding=LATIN1          | client_encoding must be UTF8
           postgresql://h/d%zzb                              | '%' not followed by two hex digits
