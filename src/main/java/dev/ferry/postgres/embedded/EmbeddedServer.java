@@ -93,7 +93,7 @@ public final class EmbeddedServer {
         init();
       }
       if (!running()) {
-        int port = port();
+        int port = portStillFree();
         Result r =
             run(
                 List.of(
@@ -184,6 +184,20 @@ public final class EmbeddedServer {
   /** How to connect: the server trusts local connections, so there is no password. */
   public TargetUrl url() {
     return TargetUrl.parse("postgresql://" + USER + "@127.0.0.1:" + port() + "/postgres");
+  }
+
+  /**
+   * The remembered port, or a new one when another program took it while this server was stopped (a
+   * second project's embedded server, a system PostgreSQL): starting on a taken port fails.
+   */
+  private int portStillFree() throws IOException {
+    int port = port();
+    if (free(port)) {
+      return port;
+    }
+    int other = anyFreePort();
+    Files.writeString(home.resolve("port"), other + "\n");
+    return other;
   }
 
   /** The port, chosen once and remembered in {@code .ferry/pg/port}. */

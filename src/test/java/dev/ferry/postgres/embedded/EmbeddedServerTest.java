@@ -22,6 +22,29 @@ class EmbeddedServerTest {
   @TempDir Path tmp;
 
   @Test
+  void aRememberedPortAnotherProgramTookIsReplacedAtStart() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("work-port"));
+    EmbeddedServer server = EmbeddedServer.in(work);
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path portFile = server.dataDirectory().getParent().resolve("port");
+      Files.createDirectories(portFile.getParent());
+      Files.writeString(portFile, taken.getLocalPort() + "\n");
+      try {
+        dev.ferry.postgres.TargetUrl url = server.start();
+        assertThat(url.ports().get(0)).isNotEqualTo(taken.getLocalPort());
+        assertThat(Files.readString(portFile).trim()).isEqualTo(String.valueOf(url.ports().get(0)));
+        try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(url.jdbcUrl(), url.properties())) {
+          assertThat(c.isValid(5)).isTrue();
+        }
+      } finally {
+        server.stop();
+      }
+    }
+  }
+
+  @Test
   void theBundledServerIsPostgres17() {
     assertThat(EmbeddedServer.postgresVersion()).startsWith("17.");
     assertThat(EmbeddedServer.majorOf(EmbeddedServer.postgresVersion())).isEqualTo("17");
