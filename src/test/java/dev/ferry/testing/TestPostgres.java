@@ -80,6 +80,26 @@ public final class TestPostgres {
     return DriverManager.getConnection(url.jdbcUrl(), p);
   }
 
+  /**
+   * Test data is disposable: a data directory an older bundled PostgreSQL made (a build before the
+   * upgrade, same target/) is removed instead of refused as a user's would be.
+   */
+  private static void discardOtherMajor(Path data) {
+    Path version = data.resolve("PG_VERSION");
+    try {
+      if (Files.exists(version)
+          && !Files.readString(version)
+              .trim()
+              .equals(EmbeddedServer.majorOf(EmbeddedServer.postgresVersion()))) {
+        try (var files = Files.walk(data)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static void start() {
     if (server != null) {
       return;
@@ -90,9 +110,11 @@ public final class TestPostgres {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    server = EmbeddedServer.in(work);
-    boolean fresh = !Files.exists(server.dataDirectory().resolve("PG_VERSION"));
-    admin = server.start();
+    EmbeddedServer candidate = EmbeddedServer.in(work);
+    discardOtherMajor(candidate.dataDirectory());
+    boolean fresh = !Files.exists(candidate.dataDirectory().resolve("PG_VERSION"));
+    admin = candidate.start(); // set only once started: a failed start fails every test plainly
+    server = candidate;
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-test-postgres"));
     try (Connection c = connect(admin);
         Statement st = c.createStatement()) {

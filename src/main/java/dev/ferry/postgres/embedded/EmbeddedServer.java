@@ -169,7 +169,7 @@ public final class EmbeddedServer {
             + " aside and migrate your sources again.");
   }
 
-  static String majorOf(String version) {
+  public static String majorOf(String version) {
     int dot = version.indexOf('.');
     return dot < 0 ? (version.matches("\\d+") ? version : "") : version.substring(0, dot);
   }
