@@ -19,7 +19,8 @@ import picocli.CommandLine.IVersionProvider;
       RunsCommand.class,
       RollbackCommand.class,
       ServeCommand.class,
-      ExampleCommand.class
+      ExampleCommand.class,
+      SyncCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
