@@ -20,7 +20,8 @@ import picocli.CommandLine.IVersionProvider;
       RollbackCommand.class,
       ServeCommand.class,
       ExampleCommand.class,
-      SyncCommand.class
+      SyncCommand.class,
+      CutoverCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -68,7 +68,8 @@ final class Applier implements AutoCloseable {
       List<TablePlan> tables,
       BadValuePolicy policy,
       String source,
-      String schema)
+      String schema,
+      boolean follower)
       throws SQLException {
     this.target = target;
     this.sqlite = sqlite;
@@ -79,7 +80,7 @@ final class Applier implements AutoCloseable {
     this.source = source;
     this.schema = schema;
     this.pg = target.dataSource().getConnection();
-    if (!followerLock(pg, source, false)) {
+    if (follower && !followerLock(pg, source, false)) {
       pg.close();
       throw new FerryException(
           ErrorCode.USAGE,
@@ -318,7 +319,7 @@ final class Applier implements AutoCloseable {
     try (Statement st = pg.createStatement()) {
       for (Map.Entry<String, String> s : staged.entrySet()) {
         TablePlan plan = plans.get(s.getKey());
-        for (String sql : applySql(plan, STAGING + "." + ident(s.getValue()))) {
+        for (String sql : applySql(plan, STAGING + "." + ident(s.getValue()), replica)) {
           st.executeUpdate(sql);
         }
         try (PreparedStatement ps =
@@ -345,8 +346,12 @@ final class Applier implements AutoCloseable {
     return true;
   }
 
-  /** Delete what SQLite no longer has, update what both have, insert what PostgreSQL lacks. */
-  static List<String> applySql(TablePlan plan, String stage) {
+  /**
+   * Delete what SQLite no longer has, update what both have, insert what PostgreSQL lacks. As
+   * replica (no foreign key actions fire), every changed key is deleted and its current row
+   * inserted: unique values that moved between rows of one batch cannot collide mid-statement.
+   */
+  static List<String> applySql(TablePlan plan, String stage, boolean replica) {
     List<ColumnPlan> columns = plan.loadedColumns();
     List<ColumnPlan> key =
         columns.stream().filter(c -> c.source().primaryKeyOrdinal() > 0).toList();
@@ -361,13 +366,12 @@ final class Applier implements AutoCloseable {
             + table
             + " t USING "
             + stage
-            + " s WHERE s."
-            + PRESENT
-            + " = 0 AND "
+            + " s WHERE "
+            + (replica ? "" : "s." + PRESENT + " = 0 AND ")
             + match);
     List<ColumnPlan> rest =
         columns.stream().filter(c -> c.source().primaryKeyOrdinal() == 0).toList();
-    if (!rest.isEmpty()) {
+    if (!rest.isEmpty() && !replica) {
       sql.add(
           "UPDATE "
               + table

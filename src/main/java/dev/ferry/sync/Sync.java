@@ -69,7 +69,8 @@ public final class Sync {
         Path delta = scratchFile(o);
         try (SyncMetrics metrics = new SyncMetrics(o.metricsPort());
             Applier applier =
-                new Applier(target, lite, delta, followed, o.badValues(), o.key(), o.schema())) {
+                new Applier(
+                    target, lite, delta, followed, o.badValues(), o.key(), o.schema(), true)) {
           out.printf(
               "Following %s into %s (schema %s): %d tables%s. Stop with ferry sync stop; switch"
                   + " with ferry cutover.%n",
@@ -213,6 +214,15 @@ public final class Sync {
     } catch (IOException e) {
       throw new FerryException(
           ErrorCode.USAGE, "cannot remove the scratch file: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code ferry cutover}: freeze, drain, verify, set sequences, switch, release. */
+  public static int cutover(SyncOptions o, PrintStream out, Map<String, String> env) {
+    try {
+      return new Cutover(o, out, env).run();
+    } catch (SQLException e) {
+      throw failure(o, e);
     }
   }
 
