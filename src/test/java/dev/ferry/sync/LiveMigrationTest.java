@@ -47,7 +47,7 @@ class LiveMigrationTest {
       sync.kill(); // SIGKILL: during the copy, then while following
     }
     sync.start();
-    sync.caughtUp(150_000); // a loaded 2-core machine copies slowly
+    sync.caughtUp(150_000, 3_000); // a loaded 2-core machine copies slowly
     Thread.sleep(1000); // the application goes on writing while followed
     Ferry.Result cut = sync.ferry("cutover", "--json", "--max-freeze", "10s");
     assertThat(cut.exitCode()).as(cut.all() + sync.output()).isZero();

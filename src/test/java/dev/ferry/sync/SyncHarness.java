@@ -98,6 +98,14 @@ final class SyncHarness {
 
   /** Waits until the follower follows with nothing left to apply. */
   void caughtUp(long timeoutMs) throws Exception {
+    caughtUp(timeoutMs, 0);
+  }
+
+  /**
+   * Waits until the follower follows with nothing left, or (while an application writes) with its
+   * lag under {@code lagMs}.
+   */
+  void caughtUp(long timeoutMs, long lagMs) throws Exception {
     long until = System.currentTimeMillis() + timeoutMs;
     JsonNode s = null;
     while (System.currentTimeMillis() < until) {
@@ -105,7 +113,8 @@ final class SyncHarness {
         throw new AssertionError("the follower exited " + follower.exitValue() + ": " + output());
       }
       s = status();
-      if (s.get("state").asText().equals("following") && s.get("backlog").asLong() == 0) {
+      if (s.get("state").asText().equals("following")
+          && (s.get("backlog").asLong() == 0 || s.get("lag_ms").asLong() < lagMs)) {
         return;
       }
       Thread.sleep(100);
