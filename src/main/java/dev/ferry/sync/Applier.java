@@ -60,6 +60,7 @@ final class Applier implements AutoCloseable {
   private final String source;
   private final String schema;
   private final boolean replica;
+  private final String prefix;
 
   Applier(
       PostgresTarget target,
@@ -79,6 +80,7 @@ final class Applier implements AutoCloseable {
     this.policy = policy;
     this.source = source;
     this.schema = schema;
+    this.prefix = follower ? "f_" : "c_"; // the follower and a cutover may apply at once
     this.pg = target.dataSource().getConnection();
     if (follower && !followerLock(pg, source, false)) {
       pg.close();
@@ -200,7 +202,7 @@ final class Applier implements AutoCloseable {
     Map<String, String> staged = new LinkedHashMap<>();
     int n = 0;
     for (String table : keys.keySet()) {
-      TablePlan stage = stagingPlan(plans.get(table), "t_" + n++);
+      TablePlan stage = stagingPlan(plans.get(table), prefix + n++);
       target.load(stage, new LoadOptions(IfExists.DROP, false, policy, batch, 0), scratch, r -> {});
       staged.put(table, stage.name());
     }
