@@ -92,11 +92,13 @@ final class Applier implements AutoCloseable {
     }
     try (Statement st = pg.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + ident(STAGING));
-      st.execute(
-          "DELETE FROM ferry.runs WHERE target_schema = "
-              + literal(STAGING)
-              + " AND source = "
-              + literal(source)); // batches a killed follower left
+      if (follower) { // only the lock holder: a cutover must not remove the follower's batch
+        st.execute(
+            "DELETE FROM ferry.runs WHERE target_schema = "
+                + literal(STAGING)
+                + " AND source = "
+                + literal(source)); // batches a killed follower left
+      }
     }
     this.replica = trySet(pg, "SET session_replication_role = replica");
     pg.setAutoCommit(false);
