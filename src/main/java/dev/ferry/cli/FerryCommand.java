@@ -19,7 +19,9 @@ import picocli.CommandLine.IVersionProvider;
       RunsCommand.class,
       RollbackCommand.class,
       ServeCommand.class,
-      ExampleCommand.class
+      ExampleCommand.class,
+      SyncCommand.class,
+      CutoverCommand.class
     })
 final class FerryCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -160,7 +160,7 @@ public final class RunOptions {
     return m;
   }
 
-  PlanOptions planOptions() {
+  public PlanOptions planOptions() {
     String name = sourceName();
     List<String> left = new ArrayList<>(exclude());
     left.addAll(config.kept(name)); // keep: tables stay in SQLite

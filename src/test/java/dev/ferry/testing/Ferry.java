@@ -35,6 +35,25 @@ public final class Ferry {
     return backups;
   }
 
+  /**
+   * The command line that runs {@code ferry ARGS} in a JVM of its own (256 MB heap, this test's
+   * class path), for tests that kill it, run two at once, or need its real exit.
+   */
+  public static List<String> inOwnJvm(Object... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.ferry.cli.Main"));
+    for (Object a : args) {
+      cmd.add(String.valueOf(a));
+    }
+    return cmd;
+  }
+
   /** What one command printed and its exit code. */
   public record Result(int exitCode, String out, String err) {
     public String all() {

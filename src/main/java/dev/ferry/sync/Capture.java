@@ -1,0 +1,320 @@
+package dev.ferry.sync;
+
+import static dev.ferry.sql.SqlText.ident;
+import static dev.ferry.sql.SqlText.literal;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.source.SourceColumn;
+import dev.ferry.source.SourceTable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The capture objects Ferry puts into the application's SQLite file, all named {@code _ferry_…} (so
+ * the migration pipeline never sees them) and all removed by {@link #remove}:
+ *
+ * <ul>
+ *   <li>{@code _ferry_changes(seq, tbl, op, key, old_key, at)}: one row per written row, holding
+ *       only its key (each key column as an SQL literal made by SQLite's {@code quote()}, joined by
+ *       commas: a VALUES list as it stands). SQLite has one writer at a time, so seq is commit
+ *       order. The last row is never pruned, so seq never goes back even without AUTOINCREMENT.
+ *   <li>three AFTER triggers per table writing it (an UPDATE that changes the key logs the old key
+ *       too, compared with IS NOT so that NULL↔value counts as a change);
+ *   <li>{@code _ferry_guard(applying)}: 1 only inside Ferry's own write transactions, so the
+ *       triggers skip Ferry's writes (no loop) and the refusal triggers let them through;
+ *   <li>{@code _ferry_sync(k, v)}: state, schema fingerprint and start position;
+ *   <li>after cutover, BEFORE triggers refusing the application's writes.
+ * </ul>
+ */
+final class Capture {
+  static final String CHANGES = "_ferry_changes";
+  private static final String NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+  private static final String NOT_FERRY = "(SELECT applying FROM _ferry_guard) = 0";
+
+  private Capture() {}
+
+  /** A read-write connection to the application's file; {@code busyMs} is how long to wait. */
+  static Connection open(Path file, int busyMs) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(busyMs);
+    return config.createConnection("jdbc:sqlite:" + file);
+  }
+
+  /**
+   * Refuses a file not in WAL mode: in rollback-journal mode the initial copy's one long read (and
+   * SQLite's online backup) makes every write of the application fail with SQLITE_BUSY or wait.
+   */
+  static void requireWal(Connection c, Path file) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+      String mode = rs.next() ? rs.getString(1) : "?";
+      if (!"wal".equalsIgnoreCase(mode)) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            file
+                + " is in journal_mode="
+                + mode
+                + ": the initial copy is one long read, which in this mode blocks every write of"
+                + " your application until it ends. Switch the file to WAL once (it stays so; the"
+                + " application needs no change): sqlite3 "
+                + file
+                + " 'PRAGMA journal_mode=WAL', then run ferry sync start again");
+      }
+    }
+  }
+
+  /** True when the capture objects are in the file. */
+  static boolean installed(Connection c) throws SQLException {
+    return exists(c, "_ferry_sync");
+  }
+
+  private static boolean exists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /**
+   * Creates the changelog, guard, state table and triggers in one write transaction (it waits for
+   * the application's write lock within the connection's busy timeout), records the start position
+   * and the schema fingerprint.
+   */
+  static void install(Connection c, List<SourceTable> tables) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      try {
+        st.execute(
+            "CREATE TABLE IF NOT EXISTS _ferry_changes (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
+                + " op TEXT NOT NULL, key TEXT, old_key TEXT, at INTEGER NOT NULL)");
+        st.execute("CREATE TABLE IF NOT EXISTS _ferry_guard (applying INTEGER NOT NULL)");
+        st.execute(
+            "INSERT INTO _ferry_guard SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM _ferry_guard)");
+        st.execute("CREATE TABLE IF NOT EXISTS _ferry_sync (k TEXT PRIMARY KEY, v TEXT)");
+        for (SourceTable t : tables) {
+          for (String trigger : triggers(t)) {
+            st.execute(trigger);
+          }
+        }
+        put(c, "start_seq", Long.toString(maxSeq(c)));
+        put(c, "installed_at", java.time.Instant.now().toString());
+        put(c, "fingerprint", fingerprint(c));
+        put(c, "state", "copying");
+        st.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        st.execute("ROLLBACK");
+        throw e;
+      }
+    }
+  }
+
+  /** The three capture triggers of one table. */
+  static List<String> triggers(SourceTable t) {
+    List<SourceColumn> key = t.primaryKey();
+    String table = t.name();
+    String insert = "INSERT INTO _ferry_changes (tbl, op, key, old_key, at) VALUES (";
+    String changed =
+        key.stream()
+            .map(k -> "NEW." + ident(k.name()) + " IS NOT OLD." + ident(k.name()))
+            .collect(Collectors.joining(" OR "));
+    return List.of(
+        trigger(t, "ins", "AFTER INSERT")
+            + insert
+            + literal(table)
+            + ", 'I', "
+            + keyText(key, "NEW")
+            + ", NULL, "
+            + NOW_MS
+            + "); END",
+        trigger(t, "upd", "AFTER UPDATE")
+            + insert
+            + literal(table)
+            + ", 'U', "
+            + keyText(key, "NEW")
+            + ", CASE WHEN "
+            + changed
+            + " THEN "
+            + keyText(key, "OLD")
+            + " END, "
+            + NOW_MS
+            + "); END",
+        trigger(t, "del", "AFTER DELETE")
+            + insert
+            + literal(table)
+            + ", 'D', "
+            + keyText(key, "OLD")
+            + ", NULL, "
+            + NOW_MS
+            + "); END");
+  }
+
+  private static String trigger(SourceTable t, String suffix, String when) {
+    return "CREATE TRIGGER IF NOT EXISTS "
+        + ident("_ferry_" + t.name() + "_" + suffix)
+        + " "
+        + when
+        + " ON "
+        + ident(t.name())
+        + " WHEN "
+        + NOT_FERRY
+        + " BEGIN ";
+  }
+
+  private static String keyText(List<SourceColumn> key, String row) {
+    return key.stream()
+        .map(k -> "quote(" + row + "." + ident(k.name()) + ")")
+        .collect(Collectors.joining(" || ',' || "));
+  }
+
+  /**
+   * Makes every table refuse the application's writes with {@code message} (BEFORE triggers that
+   * RAISE(ABORT)); Ferry's own writes pass (the guard).
+   */
+  static void refuse(Statement st, List<SourceTable> tables, String message) throws SQLException {
+    for (SourceTable t : tables) {
+      for (String op : List.of("INSERT", "UPDATE", "DELETE")) {
+        st.execute(
+            "CREATE TRIGGER IF NOT EXISTS "
+                + ident("_ferry_" + t.name() + "_refuse_" + op.toLowerCase(java.util.Locale.ROOT))
+                + " BEFORE "
+                + op
+                + " ON "
+                + ident(t.name())
+                + " WHEN "
+                + NOT_FERRY
+                + " BEGIN SELECT RAISE(ABORT, "
+                + literal(message.replace("TABLE", t.name()))
+                + "); END");
+      }
+    }
+  }
+
+  /**
+   * Removes every capture object: Ferry's triggers (by name, so the application's own triggers
+   * stay) and its three tables. The user's schema is then exactly as before.
+   */
+  static void remove(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      try {
+        List<String> triggers = new ArrayList<>();
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE"
+                    + " '\\_ferry\\_%' ESCAPE '\\'")) {
+          while (rs.next()) {
+            triggers.add(rs.getString(1));
+          }
+        }
+        for (String t : triggers) {
+          st.execute("DROP TRIGGER IF EXISTS " + ident(t));
+        }
+        for (String t : List.of("_ferry_changes", "_ferry_guard", "_ferry_sync")) {
+          st.execute("DROP TABLE IF EXISTS " + ident(t));
+        }
+        st.execute("COMMIT");
+      } catch (SQLException e) {
+        st.execute("ROLLBACK");
+        throw e;
+      }
+    }
+  }
+
+  /** A digest of the application's schema (every object but Ferry's own). */
+  static String fingerprint(Connection c) throws SQLException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE"
+                    + " '\\_ferry\\_%' ESCAPE '\\' ORDER BY type, name")) {
+      while (rs.next()) {
+        for (int i = 1; i <= 3; i++) {
+          md.update(rs.getString(i).getBytes(StandardCharsets.UTF_8));
+          md.update((byte) 0);
+        }
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** SQLite's schema counter: any DDL (also Ferry's own) changes it. */
+  static long schemaVersion(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA schema_version")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static long maxSeq(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM _ferry_changes")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Changes after {@code seq}: how many, and when the oldest was written (epoch ms, 0: none). */
+  static long[] backlog(Connection c, long seq) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*), coalesce(min(at), 0) FROM _ferry_changes WHERE seq > ?")) {
+      ps.setLong(1, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new long[] {rs.getLong(1), rs.getLong(2)};
+      }
+    }
+  }
+
+  static String get(Connection c, String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT v FROM _ferry_sync WHERE k = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  static void put(Connection c, String key, String value) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT OR REPLACE INTO _ferry_sync (k, v) VALUES (?, ?)")) {
+      ps.setString(1, key);
+      ps.setString(2, value);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Deletes applied changes (never the last row: seq must not go back), in one small write. */
+  static void prune(Connection c, long appliedSeq) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM _ferry_changes WHERE seq <= ? AND seq < (SELECT max(seq) FROM"
+                + " _ferry_changes)")) {
+      ps.setLong(1, appliedSeq);
+      ps.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,298 @@
+package dev.ferry.sync;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.load.PostgresTarget;
+import dev.ferry.plan.ColumnPlan;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.postgres.TargetUrl;
+import dev.ferry.source.SourceTable;
+import dev.ferry.source.sqlite.SqliteSource;
+import dev.ferry.value.TableChecksum;
+import dev.ferry.verify.Verifier;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ferry cutover}. Before the freeze: plan, drain, and one timed verification pass (if that
+ * pass alone exceeds the budget, nothing is frozen). The freeze is SQLite's write lock (BEGIN
+ * IMMEDIATE on a connection of Ferry's), so the application's writes wait within their busy
+ * timeout: drain what is left, verify every table (count and checksum on both sides), set identity
+ * sequences past both sides' values, run --exec, record the switch in ferry.sync_state, add the
+ * triggers that refuse writes naming PostgreSQL, commit (which releases the lock). Any failure, or
+ * the budget running out, rolls the SQLite transaction back (nothing switched) and exits non-zero.
+ */
+final class Cutover {
+  private final SyncOptions o;
+  private final PrintStream out;
+  private final Map<String, String> env;
+  private final Map<String, Long> phases = new LinkedHashMap<>();
+  private long frozenAt;
+
+  Cutover(SyncOptions o, PrintStream out, Map<String, String> env) {
+    this.o = o;
+    this.out = out;
+    this.env = env;
+  }
+
+  int run() throws SQLException {
+    long budget = o.maxFreeze().toMillis();
+    TargetUrl url = Sync.target(o, env);
+    try (Connection lite = Capture.open(o.source(), 2_000);
+        Connection lock = Capture.open(o.source(), (int) Math.min(budget, 30_000));
+        PostgresTarget target = PostgresTarget.connect(url, 4)) {
+      if (!Capture.installed(lite)) {
+        throw new FerryException(
+            ErrorCode.USAGE, o.source() + " is not followed: run ferry sync start first");
+      }
+      SyncState state = Sync.read(target, o);
+      if (state == null || !"to_postgres".equals(state.direction())) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            state == null
+                ? "the initial copy has not finished: wait until ferry sync status says following"
+                : o.source() + " was already switched to PostgreSQL (" + state.state() + ")");
+      }
+      List<TablePlan> tables = InitialCopy.plan(o, state.run()).tables();
+      Path delta = Path.of(Sync.scratchFile(o) + "-cutover.db");
+      try (Applier applier =
+          new Applier(target, lite, delta, tables, o.badValues(), o.key(), o.schema(), false)) {
+        drain(lite, target, applier);
+        long t = System.nanoTime();
+        List<String> before = verify(target, tables);
+        long verifyMs = (System.nanoTime() - t) / 1_000_000;
+        if (verifyMs >= budget) {
+          return report(
+              false,
+              false,
+              "verifying takes "
+                  + verifyMs
+                  + " ms, more than --max-freeze "
+                  + budget
+                  + " ms: nothing was frozen (raise --max-freeze)",
+              before);
+        }
+        return frozen(lite, lock, target, applier, tables, url, budget);
+      }
+    }
+  }
+
+  private int frozen(
+      Connection lite,
+      Connection lock,
+      PostgresTarget target,
+      Applier applier,
+      List<TablePlan> tables,
+      TargetUrl url,
+      long budget)
+      throws SQLException {
+    try (Statement st = lock.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      frozenAt = System.nanoTime();
+      boolean committed = false;
+      try {
+        phase("drain", () -> drain(lite, target, applier));
+        List<String> differ = new ArrayList<>();
+        phase("verify", () -> differ.addAll(verify(target, tables)));
+        if (!differ.isEmpty()) {
+          return report(false, false, "verification failed: " + String.join("; ", differ), differ);
+        }
+        if (elapsed() > budget) {
+          return report(
+              true,
+              false,
+              "the freeze budget of " + budget + " ms ran out before the switch",
+              differ);
+        }
+        phase("sequences", () -> sequences(lite, target, tables));
+        if (o.exec() != null) {
+          phase("exec", this::exec);
+        }
+        phase(
+            "switch",
+            () -> {
+              try (Connection c = target.dataSource().getConnection()) {
+                SyncState.setState(c, o.key(), o.schema(), "switched", "to_sqlite");
+              }
+              Capture.refuse(
+                  st,
+                  tables.stream().map(TablePlan::source).toList(),
+                  "ferry: table TABLE moved to PostgreSQL ("
+                      + url.display()
+                      + ", schema "
+                      + o.schema()
+                      + ") at cutover "
+                      + java.time.Instant.now()
+                      + "; write there, this SQLite file no longer takes writes");
+              Capture.put(lock, "state", "switched");
+            });
+        st.execute("COMMIT");
+        committed = true;
+        return report(true, true, null, differ);
+      } finally {
+        if (!committed) {
+          st.execute("ROLLBACK");
+        }
+      }
+    }
+  }
+
+  private interface Step {
+    void run() throws SQLException;
+  }
+
+  private void phase(String name, Step step) throws SQLException {
+    long t = System.nanoTime();
+    step.run();
+    phases.put(name, (System.nanoTime() - t) / 1_000_000);
+  }
+
+  private long elapsed() {
+    return (System.nanoTime() - frozenAt) / 1_000_000;
+  }
+
+  /** Applies every change captured so far. */
+  private void drain(Connection lite, PostgresTarget target, Applier applier) throws SQLException {
+    while (true) {
+      SyncState s = Sync.read(target, o);
+      List<Change> changes = Change.after(lite, s.appliedSeq(), Follower.BATCH);
+      if (changes.isEmpty()) {
+        return;
+      }
+      applier.apply(changes, s.appliedSeq()); // false: the follower applied them meanwhile
+    }
+  }
+
+  /** Tables whose count or checksum differ, described. */
+  private List<String> verify(PostgresTarget target, List<TablePlan> tables) {
+    SqliteSource source = SqliteSource.open(o.source());
+    List<String> differ = new ArrayList<>();
+    for (TablePlan t : tables) {
+      TableChecksum s = Verifier.checksum(source, t, o.badValues());
+      TableChecksum p = Verifier.checksum(target, t);
+      if (!s.equals(p)) {
+        differ.add(
+            t.source().name()
+                + ": SQLite "
+                + s.rows()
+                + " rows, PostgreSQL "
+                + p.rows()
+                + (s.rows() == p.rows() ? ", checksums differ" : ""));
+      }
+    }
+    return differ;
+  }
+
+  /** Identity sequences past the largest key on both sides and SQLite's AUTOINCREMENT mark. */
+  private void sequences(Connection lite, PostgresTarget target, List<TablePlan> tables)
+      throws SQLException {
+    try (Connection c = target.dataSource().getConnection()) {
+      for (TablePlan t : tables) {
+        for (ColumnPlan col : t.columns()) {
+          if (!col.identity()) {
+            continue;
+          }
+          long mark = autoincrement(lite, t.source());
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT setval(pg_get_serial_sequence(?, ?), GREATEST((SELECT max("
+                      + dev.ferry.sql.SqlText.ident(col.name())
+                      + ") FROM "
+                      + t.qualified()
+                      + "), ?, 1))")) {
+            ps.setString(1, t.qualified());
+            ps.setString(2, col.name());
+            ps.setLong(3, mark);
+            ps.execute();
+          }
+        }
+      }
+    }
+  }
+
+  private static long autoincrement(Connection lite, SourceTable t) throws SQLException {
+    try (Statement st = lite.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")) {
+      if (!rs.next()) {
+        return 0;
+      }
+    }
+    try (PreparedStatement ps =
+        lite.prepareStatement("SELECT seq FROM sqlite_sequence WHERE name = ?")) {
+      ps.setString(1, t.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private void exec() throws SQLException {
+    try {
+      Process p = new ProcessBuilder("sh", "-c", o.exec()).redirectErrorStream(true).start();
+      String output =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      out.print(output);
+      int code = p.waitFor();
+      if (code != 0) {
+        throw new FerryException(
+            ErrorCode.TARGET_CONFLICT,
+            "--exec exited "
+                + code
+                + ": nothing was switched, the application writes to SQLite again");
+      }
+    } catch (IOException e) {
+      throw new FerryException(ErrorCode.USAGE, "--exec could not run: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FerryException(ErrorCode.INTERNAL, "interrupted while --exec ran", e);
+    }
+  }
+
+  private int report(boolean verified, boolean switched, String reason, List<String> differ) {
+    long freeze = frozenAt == 0 ? 0 : elapsed();
+    if (o.json()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("freeze_ms", freeze);
+      m.put("verified", verified);
+      m.put("switched", switched);
+      m.put("phases_ms", phases);
+      if (reason != null) {
+        m.put("reason", reason);
+      }
+      try {
+        out.println(new ObjectMapper().writeValueAsString(m));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    } else {
+      StringBuilder b = new StringBuilder();
+      phases.forEach(
+          (k, v) ->
+              b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v).append(" ms"));
+      out.printf("Writes frozen %d ms (%s).%n", freeze, b);
+      out.println(
+          switched
+              ? "Switched: PostgreSQL is the application's database now; SQLite refuses writes naming it."
+              : "Not switched: " + reason + ". The application writes to SQLite as before.");
+    }
+    if (switched) {
+      return 0;
+    }
+    return !differ.isEmpty()
+        ? ErrorCode.VERIFICATION_FAILED.exitCode()
+        : ErrorCode.TARGET_CONFLICT.exitCode();
+  }
+}

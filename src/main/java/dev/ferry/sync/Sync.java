@@ -1,0 +1,285 @@
+package dev.ferry.sync;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.load.PostgresTarget;
+import dev.ferry.plan.MigrationPlan;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.postgres.TargetUrl;
+import dev.ferry.postgres.embedded.EmbeddedServer;
+import dev.ferry.source.SourceTable;
+import dev.ferry.source.sqlite.SqliteSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Live migration, the package's entry point: {@code ferry sync start|status|stop} and {@code ferry
+ * cutover}. The design is in docs/SYNC.md.
+ */
+public final class Sync {
+  private Sync() {}
+
+  /** {@code ferry sync start}: capture, initial copy, then follow until stopped. */
+  public static int start(SyncOptions o, PrintStream out, Map<String, String> env) {
+    try (Connection lite = Capture.open(o.source(), 5_000)) {
+      Capture.requireWal(lite, o.source());
+      List<SourceTable> tables = SqliteSource.open(o.source()).readSchema().tables();
+      if (!Capture.installed(lite)) {
+        refuseKeyless(o, tables);
+        Capture.install(lite, tables.stream().filter(t -> !t.primaryKey().isEmpty()).toList());
+        out.printf(
+            "Capture installed in %s: triggers on %d tables log every written key into"
+                + " _ferry_changes%n",
+            o.source(), tables.size());
+      } else if (!Capture.fingerprint(lite).equals(Capture.get(lite, "fingerprint"))) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            o.source()
+                + ": the application's schema changed since ferry sync start installed capture;"
+                + " start over: ferry sync stop, then ferry sync start");
+      }
+      TargetUrl url = target(o, env);
+      try (PostgresTarget target = PostgresTarget.connect(url, 4)) {
+        SyncState state = read(target, o);
+        if (state == null) {
+          UUID run = InitialCopy.finished(target, o, Capture.get(lite, "installed_at"));
+          if (run == null) {
+            out.println("Initial copy (the application goes on writing; its changes are logged):");
+            run = InitialCopy.run(o, out, env);
+          }
+          try (Connection c = target.dataSource().getConnection()) {
+            SyncState.create(c);
+            SyncState.insert(
+                c, o.key(), o.schema(), Long.parseLong(Capture.get(lite, "start_seq")), run);
+          }
+          state = read(target, o);
+        }
+        MigrationPlan plan = InitialCopy.plan(o, state.run());
+        List<TablePlan> followed = followed(plan);
+        Path delta = scratchFile(o);
+        try (SyncMetrics metrics = new SyncMetrics(o.metricsPort());
+            Applier applier =
+                new Applier(
+                    target, lite, delta, followed, o.badValues(), o.key(), o.schema(), true)) {
+          out.printf(
+              "Following %s into %s (schema %s): %d tables%s. Stop with ferry sync stop; switch"
+                  + " with ferry cutover.%n",
+              o.source(),
+              url.display(),
+              o.schema(),
+              followed.size(),
+              applier.replica()
+                  ? ""
+                  : " (foreign keys are checked while applying: the role may not set"
+                      + " session_replication_role)");
+          return new Follower(link(lite, target, o), applier, out, metrics).run();
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(o, e);
+    } catch (IOException e) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "cannot serve metrics on port " + o.metricsPort() + ": " + e.getMessage(),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ErrorCode.INTERNAL.exitCode();
+    }
+  }
+
+  private static void refuseKeyless(SyncOptions o, List<SourceTable> tables) {
+    List<String> keyless =
+        tables.stream().filter(t -> t.primaryKey().isEmpty()).map(SourceTable::name).toList();
+    if (!keyless.isEmpty()
+        && o.config().kept(dev.ferry.run.RunOptions.sourceName(o.source())).isEmpty()) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "tables without a PRIMARY KEY cannot be followed: "
+              + String.join(", ", keyless)
+              + " (a change is matched to its row by key, and SQLite renumbers rowids on VACUUM);"
+              + " declare a key, or keep these tables in SQLite (ferry.yaml keep:)");
+    }
+  }
+
+  private static List<TablePlan> followed(MigrationPlan plan) {
+    List<String> keyless =
+        plan.tables().stream()
+            .filter(t -> t.source().primaryKey().isEmpty())
+            .map(t -> t.source().name())
+            .toList();
+    if (!keyless.isEmpty()) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "tables without a PRIMARY KEY cannot be followed: "
+              + String.join(", ", keyless)
+              + "; declare a key or keep them in SQLite (ferry.yaml keep:)");
+    }
+    return plan.tables();
+  }
+
+  /** {@code ferry sync status}: readable while the follower runs. */
+  public static int status(SyncOptions o, PrintStream out, Map<String, String> env) {
+    Map<String, Object> s = statusOf(o, env);
+    if (o.json()) {
+      try {
+        out.println(new ObjectMapper().writeValueAsString(s));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    } else {
+      out.printf(
+          "%s: %s, direction %s, lag %s ms, backlog %s, applied %s%n",
+          o.source(),
+          s.get("state"),
+          s.get("direction"),
+          s.get("lag_ms"),
+          s.get("backlog"),
+          s.get("applied"));
+    }
+    return 0;
+  }
+
+  static Map<String, Object> statusOf(SyncOptions o, Map<String, String> env) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("source", o.source().toString());
+    s.put("schema", o.schema());
+    try (Connection lite = Capture.open(o.source(), 2_000)) {
+      if (!Capture.installed(lite)) {
+        s.put("state", "stopped");
+        s.put("direction", "to_postgres");
+        s.put("lag_ms", 0);
+        s.put("backlog", 0);
+        s.put("applied", 0);
+        return s;
+      }
+      SyncState state;
+      try (PostgresTarget target = PostgresTarget.connect(target(o, env), 1)) {
+        state = read(target, o);
+      }
+      long seq =
+          state != null ? state.appliedSeq() : Long.parseLong(Capture.get(lite, "start_seq"));
+      long[] backlog = Capture.backlog(lite, seq);
+      s.put("state", state == null ? "copying" : state.state());
+      s.put("direction", state == null ? "to_postgres" : state.direction());
+      s.put("lag_ms", backlog[0] == 0 ? 0 : Math.max(0, System.currentTimeMillis() - backlog[1]));
+      s.put("backlog", backlog[0]);
+      s.put("applied", state == null ? 0 : state.applied());
+      return s;
+    } catch (SQLException e) {
+      throw failure(o, e);
+    }
+  }
+
+  /**
+   * {@code ferry sync stop}: a running follower ends at its next poll; every capture object goes on
+   * both sides (triggers, changelog, guard and state in SQLite; sync_state row and staging schema
+   * in PostgreSQL). The migrated tables and their data stay.
+   */
+  public static int stop(SyncOptions o, PrintStream out, Map<String, String> env) {
+    try (Connection lite = Capture.open(o.source(), 10_000)) {
+      boolean was = Capture.installed(lite);
+      Capture.remove(lite);
+      try (PostgresTarget target = PostgresTarget.connect(target(o, env), 1);
+          Connection c = target.dataSource().getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("SET lock_timeout = '20s'");
+        Applier.followerLock(c, o.key(), true); // a running follower ends at its next poll
+        SyncState.delete(c, o.key(), o.schema());
+        st.execute(
+            "DROP SCHEMA IF EXISTS " + dev.ferry.sql.SqlText.ident(Applier.STAGING) + " CASCADE");
+      }
+      Files.deleteIfExists(scratchFile(o));
+      out.println(
+          was
+              ? "Sync stopped: capture removed from "
+                  + o.source()
+                  + " and the target; tables and data stay."
+              : "Nothing to stop: "
+                  + o.source()
+                  + " has no capture; any leftover in the target removed.");
+      return 0;
+    } catch (SQLException e) {
+      throw failure(o, e);
+    } catch (IOException e) {
+      throw new FerryException(
+          ErrorCode.USAGE, "cannot remove the scratch file: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code ferry cutover}: freeze, drain, verify, set sequences, switch, release. */
+  public static int cutover(SyncOptions o, PrintStream out, Map<String, String> env) {
+    try {
+      return new Cutover(o, out, env).run();
+    } catch (SQLException e) {
+      throw failure(o, e);
+    }
+  }
+
+  static TargetUrl target(SyncOptions o, Map<String, String> env) {
+    TargetUrl url = TargetUrl.resolve(o.target(), env);
+    return url != null ? url : EmbeddedServer.in(o.workDir()).start();
+  }
+
+  static SyncState read(PostgresTarget target, SyncOptions o) throws SQLException {
+    try (Connection c = target.dataSource().getConnection()) {
+      return SyncState.read(c, o.key(), o.schema(), false);
+    }
+  }
+
+  static Path scratchFile(SyncOptions o) {
+    Path dir = o.workDir().resolve(".ferry").resolve("sync");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new FerryException(ErrorCode.USAGE, "cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    String name = dev.ferry.run.RunOptions.sourceName(o.source());
+    return dir.resolve(name + "-" + Integer.toHexString(o.key().hashCode()) + "-delta.db");
+  }
+
+  static Follower.Link link(Connection lite, PostgresTarget target, SyncOptions o) {
+    return new Follower.Link() {
+      @Override
+      public Connection lite() {
+        return lite;
+      }
+
+      @Override
+      public Path file() {
+        return o.source();
+      }
+
+      @Override
+      public SyncState state() throws SQLException {
+        return read(target, o);
+      }
+    };
+  }
+
+  static FerryException failure(SyncOptions o, SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("SQLITE_BUSY") || m.contains("locked")) {
+      return new FerryException(
+          ErrorCode.SOURCE_UNREADABLE,
+          o.source() + ": the application held the write lock too long: " + m,
+          e);
+    }
+    return new FerryException(
+        dev.ferry.postgres.SqlStates.connectionLost(e)
+            ? ErrorCode.TARGET_UNREACHABLE
+            : ErrorCode.LOAD_FAILED,
+        o.source() + ": " + m,
+        e);
+  }
+}
