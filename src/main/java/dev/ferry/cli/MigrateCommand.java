@@ -43,6 +43,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
           RunSetting.RESUME,
           RunSetting.BACKUP_DIR,
           RunSetting.BACKUP,
+          RunSetting.KEEP_BACKUPS,
           RunSetting.REPORT);
 
   @Override

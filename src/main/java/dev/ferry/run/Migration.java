@@ -51,7 +51,8 @@ public final class Migration {
   public RunReport run() {
     long started = System.nanoTime();
     ReportFile.check(options.report());
-    Duration retention = BackupRetention.keep(env);
+    Long keepDays = (Long) options.get(RunSetting.KEEP_BACKUPS);
+    Duration retention = keepDays != null ? Duration.ofDays(keepDays) : BackupRetention.keep(env);
     SqliteSource source = SqliteSource.open(options.source());
     if (options.dryRun()) {
       MigrationPlan plan = plan(source);

@@ -143,6 +143,18 @@ public enum RunSetting {
                   throw usage("--chunk-rows " + v + ": use 0 (whole tables) or more");
                 }
               })),
+  KEEP_BACKUPS(
+      def("--keep-backups", "DAYS", Long.class)
+          .help(
+              "backup copies older than DAYS are removed when a migration starts, never a"
+                  + " resumable run's (default: FERRY_BACKUP_KEEP_DAYS, else 7)")
+          .parse(s -> number(s, Long::valueOf, "long"))
+          .check(
+              v -> {
+                if ((Long) v < 0 || (Long) v > 36_500) {
+                  throw usage("--keep-backups " + v + ": give whole days, 0 to 36500");
+                }
+              })),
   REPORT(
       def("--report", "FILE.json", Path.class)
           .help("also write the report as JSON")

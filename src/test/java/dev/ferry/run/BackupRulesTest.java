@@ -144,6 +144,24 @@ class BackupRulesTest {
     assertThat(Files.exists(backups.resolve(stale.toString()))).isFalse();
     Ferry.Result runs = Ferry.run("runs", "--target", url.display());
     assertThat(runs.out()).contains("backup").contains(" kB ").contains("Backup copies take");
+
+    // --keep-backups DAYS overrides the default: a 3-day-old copy goes with --keep-backups 2
+    UUID threeDays = copy(backups, Instant.now().minus(Duration.ofDays(3)));
+    Ferry.Result kept =
+        Ferry.run(
+            "migrate",
+            db,
+            "--target",
+            TestPostgres.newDatabase().display(),
+            "--backup-dir",
+            backups,
+            "--keep-backups",
+            "2");
+    assertThat(kept.exitCode()).as(kept.all()).isZero();
+    assertThat(Files.exists(backups.resolve(threeDays.toString()))).isFalse();
+    Ferry.Result negative = Ferry.run("migrate", db, "--keep-backups", "-1");
+    assertThat(negative.exitCode()).isEqualTo(1);
+    assertThat(negative.all()).contains("--keep-backups");
   }
 
   /** A run folder with a manifest taken at {@code at}. */

@@ -9,7 +9,6 @@ import dev.ferry.testing.Ferry;
 import dev.ferry.testing.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -230,17 +229,13 @@ class KillResumeTest {
   /** `ferry migrate` in a JVM of its own, printing its progress (not quiet). */
   private Process loud(Path db, TargetUrl url) throws Exception {
     return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.ferry.cli.Main",
-            "migrate",
-            db.toString(),
-            "--target",
-            url.display(),
-            "--backup-dir",
-            tmp.resolve("backups").toString())
+            Ferry.inOwnJvm(
+                "migrate",
+                db.toString(),
+                "--target",
+                url.display(),
+                "--backup-dir",
+                tmp.resolve("backups").toString()))
         .redirectErrorStream(true)
         .start();
   }
@@ -248,22 +243,16 @@ class KillResumeTest {
   /** `ferry migrate` in a JVM of its own, so it can be killed for real. */
   private Process ferry(Path db, TargetUrl url, String... extra) throws Exception {
     List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.ferry.cli.Main",
-                "migrate",
-                db.toString(),
-                "--target",
-                url.display(),
-                "-q",
-                "--backup-dir",
-                tmp.resolve("backups").toString(),
-                "--chunk-rows",
-                "20000"));
+        Ferry.inOwnJvm(
+            "migrate",
+            db.toString(),
+            "--target",
+            url.display(),
+            "-q",
+            "--backup-dir",
+            tmp.resolve("backups").toString(),
+            "--chunk-rows",
+            "20000");
     cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -96,24 +95,18 @@ class LiveRunTest {
   /** `ferry migrate` in a JVM of its own. */
   private Process ferry(Path db, TargetUrl url) throws Exception {
     List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.ferry.cli.Main",
-                "migrate",
-                db.toString(),
-                "--target",
-                url.display(),
-                "-q",
-                "--jobs",
-                "1",
-                "--backup-dir",
-                tmp.resolve("backups").toString(),
-                "--chunk-rows",
-                "10000"));
+        Ferry.inOwnJvm(
+            "migrate",
+            db.toString(),
+            "--target",
+            url.display(),
+            "-q",
+            "--jobs",
+            "1",
+            "--backup-dir",
+            tmp.resolve("backups").toString(),
+            "--chunk-rows",
+            "10000");
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 }
