@@ -40,7 +40,8 @@ public record FerryConfig(
     Map<String, String> schemas,
     List<String> keep,
     FileRules files,
-    List<ExtraIndex> indexes) {
+    List<ExtraIndex> indexes,
+    String fulltextLanguage) {
   /** Priority levels, most urgent first; what nothing names is P1. */
   public static final List<String> LEVELS = List.of("P0", "P1", "P2");
 
@@ -67,7 +68,7 @@ public record FerryConfig(
   /** No config: every choice is Ferry's. */
   public static FerryConfig none() {
     return new FerryConfig(
-        null, List.of(), Map.of(), Map.of(), List.of(), FileRules.DEFAULT, List.of());
+        null, List.of(), Map.of(), Map.of(), List.of(), FileRules.DEFAULT, List.of(), "simple");
   }
 
   /** The tables of {@code source} that stay in SQLite (keep: lists table or source.table). */
@@ -92,6 +93,23 @@ public record FerryConfig(
     return priorities.getOrDefault(s, DEFAULT_PRIORITY);
   }
 
+  /**
+   * {@code fulltext_language: english}: the text-search configuration of full-text indexes (those
+   * of SQLite's FTS tables and {@code indexes: fulltext}); a plain name, checked by PostgreSQL when
+   * the index is built (an unknown one becomes a note naming the index, as any refused index does).
+   */
+  private static String readLanguage(Path file, JsonParser p) throws IOException {
+    String v = p.getValueAsString();
+    if (v == null || !v.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+      throw error(
+          file,
+          p,
+          "fulltext_language must be a text-search configuration name such as simple, english or"
+              + " german (SELECT cfgname FROM pg_ts_config lists them)");
+    }
+    return v;
+  }
+
   /** Reads and checks {@code file}. */
   public static FerryConfig load(Path file) {
     if (!Files.isReadable(file)) {
@@ -104,11 +122,12 @@ public record FerryConfig(
     List<String> keep = new ArrayList<>();
     FileRules files = FileRules.DEFAULT;
     List<ExtraIndex> indexes = new ArrayList<>();
+    String fulltextLanguage = "simple";
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
       if (t == null) {
         return new FerryConfig(
-            file, List.of(), Map.of(), Map.of(), List.of(), FileRules.DEFAULT, List.of());
+            file, List.of(), Map.of(), Map.of(), List.of(), FileRules.DEFAULT, List.of(), "simple");
       }
       if (t != JsonToken.START_OBJECT) {
         throw error(file, p, "the top level must be a mapping (casts: …)");
@@ -124,6 +143,7 @@ public record FerryConfig(
           case "priorities" -> readMap(file, p, key, priorities);
           case "schemas" -> readMap(file, p, key, schemas);
           case "casts" -> readCasts(file, p, casts);
+          case "fulltext_language" -> fulltextLanguage = readLanguage(file, p);
           default ->
               throw new FerryException(
                   ErrorCode.USAGE,
@@ -132,7 +152,8 @@ public record FerryConfig(
                       + line
                       + ": unknown key '"
                       + key
-                      + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes");
+                      + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes,"
+                      + " fulltext_language");
         }
       }
     } catch (IOException e) {
@@ -148,7 +169,8 @@ public record FerryConfig(
         Map.copyOf(schemas),
         List.copyOf(keep),
         files,
-        List.copyOf(indexes));
+        List.copyOf(indexes),
+        fulltextLanguage);
   }
 
   /** keep: [table, …]: tables that stay in SQLite. */

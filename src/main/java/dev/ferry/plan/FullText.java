@@ -43,7 +43,7 @@ final class FullText {
   }
 
   /** What became of each virtual table, for the report. */
-  static List<Note> notes(SourceSchema schema, List<SourceTable> included) {
+  static List<Note> notes(SourceSchema schema, List<SourceTable> included, String textSearch) {
     List<Note> out = new ArrayList<>();
     for (SourceVirtualTable v : schema.virtualTables()) {
       String what = "virtual table " + v.name() + " (" + v.module() + ")";
@@ -68,15 +68,21 @@ final class FullText {
                 what,
                 "carried as a table (rowid, "
                     + String.join(", ", v.columnArguments())
-                    + ") with a to_tsvector('simple', column) GIN index per indexed column; MATCH"
-                    + " queries become to_tsvector('simple', column) @@ websearch_to_tsquery(…)"));
+                    + ") with a to_tsvector('"
+                    + textSearch
+                    + "', column) GIN index per indexed column; MATCH"
+                    + " queries become to_tsvector('"
+                    + textSearch
+                    + "', column) @@ websearch_to_tsquery(…)"));
       } else if (present) {
         out.add(
             new Note(
                 what,
                 "its content is table "
                     + on
-                    + ": carried as to_tsvector('simple', column) GIN indexes on "
+                    + ": carried as to_tsvector('"
+                    + textSearch
+                    + "', column) GIN indexes on "
                     + String.join(", ", v.indexedColumns())));
       }
     }

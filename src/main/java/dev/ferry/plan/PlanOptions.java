@@ -23,7 +23,8 @@ public record PlanOptions(
     List<Cast> casts,
     java.util.function.Function<String, String> priority,
     String onlyPriority,
-    List<ExtraIndex> indexes) {
+    List<ExtraIndex> indexes,
+    String textSearch) {
   /** The priority of a table ferry.yaml does not name. */
   public static final String DEFAULT_PRIORITY = "P1";
 
@@ -38,7 +39,8 @@ public record PlanOptions(
         List.of(),
         table -> DEFAULT_PRIORITY,
         null,
-        List.of());
+        List.of(),
+        "simple");
   }
 
   boolean includes(String table) {

@@ -61,7 +61,8 @@ public final class Planner {
                   options.casts().stream()
                       .filter(c -> c.table().equalsIgnoreCase(t.name()))
                       .toList(),
-                  indexes)
+                  indexes,
+                  options.textSearch())
               .design());
     }
     Map<String, TablePlan> byKey = new HashMap<>();
@@ -72,7 +73,7 @@ public final class Planner {
     }
     withKeys.sort(Comparator.comparingLong(TablePlan::rowCount).reversed());
 
-    List<Note> notes = new ArrayList<>(FullText.notes(schema, tables));
+    List<Note> notes = new ArrayList<>(FullText.notes(schema, tables, options.textSearch()));
     List<ViewPlan> views = new ArrayList<>();
     Map<String, String> relations = new HashMap<>(tableNames);
     Map<SourceView, String> viewNames = new java.util.LinkedHashMap<>();

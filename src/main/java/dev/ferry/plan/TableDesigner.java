@@ -24,6 +24,9 @@ final class TableDesigner {
   private final List<Cast> casts;
   private final List<ExtraIndex> extraIndexes;
 
+  /** The text-search configuration of full-text indexes (ferry.yaml fulltext_language). */
+  private final String textSearch;
+
   TableDesigner(
       SourceTable table,
       TableProfiler.TableProfile profile,
@@ -31,7 +34,9 @@ final class TableDesigner {
       Names names,
       Map<String, String> tableNames,
       List<Cast> casts,
-      List<ExtraIndex> extraIndexes) {
+      List<ExtraIndex> extraIndexes,
+      String textSearch) {
+    this.textSearch = textSearch;
     this.casts = casts;
     this.extraIndexes = extraIndexes;
     this.table = table;
@@ -371,7 +376,8 @@ final class TableDesigner {
                       : "")
                   + ")";
           case "trigram" -> " USING gin (" + operand + " gin_trgm_ops)";
-          case "fulltext" -> " USING gin (to_tsvector('simple', " + operand + "))";
+          case "fulltext" ->
+              " USING gin (to_tsvector(" + SqlText.literal(textSearch) + ", " + operand + "))";
           default -> " (" + operand + ")";
         };
     if (x.kind().equals("trigram")) {

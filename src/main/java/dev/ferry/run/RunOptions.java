@@ -182,7 +182,8 @@ public final class RunOptions {
         casts,
         t -> config.priority(name, t),
         priority(),
-        config.indexes());
+        config.indexes(),
+        config.fulltextLanguage());
   }
 
   /** The source's name for priorities and schemas: its file name without extension, lower case. */

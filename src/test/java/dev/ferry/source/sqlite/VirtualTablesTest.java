@@ -120,6 +120,41 @@ class VirtualTablesTest {
         .isEqualTo(6);
   }
 
+  @Test
+  void theTextSearchConfigurationIsFerryYamlsFulltextLanguage() throws Exception {
+    Path db =
+        Sqlite.create(
+            tmp.resolve("lang.db"),
+            "CREATE VIRTUAL TABLE docs USING fts5(body);\n"
+                + " INSERT INTO docs VALUES ('the harbours were running');");
+    Path config =
+        java.nio.file.Files.writeString(tmp.resolve("ferry.yaml"), "fulltext_language: english\n");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result r = Ferry.run("migrate", db, "--target", url.display(), "--config", config);
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out()).contains("to_tsvector('english', column)");
+    assertThat(
+            count(
+                url,
+                "SELECT count(*) FROM pg_indexes WHERE indexdef LIKE"
+                    + " '%to_tsvector(''english''::regconfig, body)%'"))
+        .isOne();
+    assertThat(count(url, "SELECT count(*) FROM docs")).isOne();
+    assertThat(
+            count(
+                url,
+                "SELECT count(*) FROM docs WHERE to_tsvector('english', body)"
+                    + " @@ to_tsquery('english', 'harbours')"))
+        .isOne();
+
+    Path bad =
+        java.nio.file.Files.writeString(
+            tmp.resolve("bad.yaml"), "fulltext_language: \"x'; drop\"\n");
+    Ferry.Result refused = Ferry.run("migrate", db, "--target", url.display(), "--config", bad);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.all()).contains("bad.yaml:1").contains("fulltext_language");
+  }
+
   private static List<String> strings(TargetUrl url, String sql) throws Exception {
     try (Connection c = TestPostgres.connect(url)) {
       return strings(c, sql);
