@@ -63,8 +63,7 @@ class Settings {
     for (CommandLine sub : root.getSubcommands().values()) {
       CommandSpec spec = sub.getCommandSpec();
       List<Object> parts = new ArrayList<>();
-      parts.add(spec.userObject());
-      spec.mixins().values().forEach(m -> parts.add(m.userObject()));
+      collect(spec, parts);
       for (Object part : parts) {
         if (part instanceof Taker t) {
           for (RunSetting s : t.settings().taken) {
@@ -74,6 +73,12 @@ class Settings {
       }
       install(sub);
     }
+  }
+
+  /** The command's object and its mixins', nested ones too (a mixin may hold TargetOption). */
+  private static void collect(CommandSpec spec, List<Object> parts) {
+    parts.add(spec.userObject());
+    spec.mixins().values().forEach(m -> collect(m, parts));
   }
 
   private static OptionSpec option(RunSetting s, Settings into) {

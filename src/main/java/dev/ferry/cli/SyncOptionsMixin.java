@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** What every sync, cutover and fallback command shares: the file, the target, the schema. */
+/** What the sync and cutover commands share: the file, the target, the schema. */
 final class SyncOptionsMixin {
   @Parameters(index = "0", paramLabel = "SOURCE.db", description = "the application's SQLite file")
   Path source;

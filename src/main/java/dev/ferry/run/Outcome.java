@@ -33,7 +33,8 @@ record Outcome(RunState state, int exitCode, String message) {
               + failedTable
               + ": "
               + failure.getMessage()
-              + "\nTables already loaded are listed above; rerun with --if-exists drop to start over.");
+              + "\nTables already loaded are listed above; run the same command again to resume (what"
+              + " committed is kept), or add --if-exists drop to start over.");
     }
     String views =
         viewsNotCreated.isEmpty()

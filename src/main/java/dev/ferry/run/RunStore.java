@@ -107,7 +107,8 @@ final class RunStore {
               }
             }
           } catch (java.sql.SQLException e) {
-            if (!"42P01".equals(e.getSQLState())) { // no ferry.runs yet: nothing to keep
+            if (dev.ferry.postgres.SqlStates.of(e)
+                != dev.ferry.postgres.SqlStates.Kind.UNDEFINED) { // no ferry.runs yet: none kept
               throw e;
             }
           }

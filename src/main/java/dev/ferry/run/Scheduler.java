@@ -28,8 +28,10 @@ import java.util.concurrent.Future;
 /**
  * The load's tasks: tables in priority groups (every P0 table finishes before a P1 table starts),
  * {@code --jobs} at a time; a table an interrupted run finished is not loaded again, a table it
- * left partial goes on after its last committed chunk. The first failure cancels what has not
- * started and stops later groups.
+ * left partial goes on after its last committed chunk. The first failure stops what has not started
+ * and later groups, and waits for the tables already loading: each commits or rolls back before the
+ * run is recorded and its lease released, and a table that committed is reported as loaded, never
+ * as NOT LOADED.
  */
 final class Scheduler {
   /**
@@ -46,6 +48,17 @@ final class Scheduler {
   private final SqliteSource source;
   private final UUID runId;
   private final Map<String, LoadedSoFar> committed;
+  private final java.util.concurrent.atomic.AtomicBoolean stopped =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** A table not started because an earlier one failed. */
+  private static final class NotStarted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotStarted() {
+      super(null, null, false, false);
+    }
+  }
 
   Scheduler(
       RunOptions options,
@@ -83,7 +96,7 @@ final class Scheduler {
   }
 
   /** Waits for a group; on the first failure cancels the rest and returns the failure. */
-  private static Loaded collect(
+  private Loaded collect(
       Map<TablePlan, Future<LoadResult>> group, Map<TablePlan, LoadResult> loaded) {
     FerryException failure = null;
     String failedTable = null;
@@ -91,13 +104,16 @@ final class Scheduler {
       try {
         loaded.put(e.getKey(), e.getValue().get());
       } catch (ExecutionException ex) {
+        if (ex.getCause() instanceof NotStarted) {
+          continue; // not started after an earlier failure
+        }
         if (failure == null) {
           failure = asFerry(ex.getCause());
           failedTable = e.getKey().source().name();
-          group.values().forEach(f -> f.cancel(false));
+          stopped.set(true); // the rest of the group is awaited: a running load ends first
         }
       } catch (CancellationException ex) {
-        // not started after an earlier failure
+        // not started
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
         failure = new FerryException(ErrorCode.INTERNAL, "interrupted", ex);
@@ -108,6 +124,9 @@ final class Scheduler {
 
   /** One table's task: loaded whole, resumed after its committed chunks, or kept as committed. */
   private LoadResult task(TablePlan t, Progress progress) {
+    if (stopped.get()) {
+      throw new NotStarted();
+    }
     String name = t.source().name();
     LoadedSoFar soFar = committed.get(name);
     if (soFar != null && soFar.last()) {

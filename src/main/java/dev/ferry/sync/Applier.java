@@ -47,6 +47,9 @@ import java.util.stream.Collectors;
  * logged every row it touched), and PostgreSQL's own triggers do not fire.
  */
 final class Applier implements AutoCloseable {
+  // Why a little over 500 lines: one batch's whole life (scratch file, load through the pipeline,
+  // one transaction that applies, moves evidence and advances the position, the unique-violation
+  // re-read) shares this state; the next split is the scratch file into a class of its own.
   static final String STAGING = "ferry_sync";
   private static final String PRESENT = "_ferry_present";
   private static final int ATTEMPTS = 5;
@@ -163,7 +166,9 @@ final class Applier implements AutoCloseable {
         return commit(staged, batch, from, last, changes.size());
       } catch (SQLException e) {
         pg.rollback();
-        if (!"23505".equals(e.getSQLState()) || attempt == ATTEMPTS) {
+        if (SqlStates.of(e) != SqlStates.Kind.CONSTRAINT_VIOLATED
+            || !"23505".equals(e.getSQLState()) // a unique violation, not another constraint
+            || attempt == ATTEMPTS) {
           throw e;
         }
         // INSERT OR REPLACE deleted a row through a secondary UNIQUE without logging it: the rows

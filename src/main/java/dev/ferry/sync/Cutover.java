@@ -122,9 +122,6 @@ final class Cutover {
         phase(
             "switch",
             () -> {
-              try (Connection c = target.dataSource().getConnection()) {
-                SyncState.setState(c, o.key(), o.schema(), "switched", "to_sqlite");
-              }
               Capture.refuse(
                   st,
                   tables.stream().map(TablePlan::source).toList(),
@@ -137,8 +134,13 @@ final class Cutover {
                       + "; write there, this SQLite file no longer takes writes");
               Capture.put(lock, "state", "switched");
             });
+        // SQLite's commit is the switch: only then does PostgreSQL record it, so a failure before
+        // it leaves both sides as they were (SQLite rolls back and keeps taking writes)
         st.execute("COMMIT");
         committed = true;
+        try (Connection c = target.dataSource().getConnection()) {
+          SyncState.setState(c, o.key(), o.schema(), "switched", "to_sqlite");
+        }
         return report(true, true, null, differ);
       } finally {
         if (!committed) {

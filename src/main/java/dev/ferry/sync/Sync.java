@@ -99,10 +99,17 @@ public final class Sync {
   }
 
   private static void refuseKeyless(SyncOptions o, List<SourceTable> tables) {
+    List<String> kept =
+        o.config().kept(dev.ferry.run.RunOptions.sourceName(o.source())).stream()
+            .map(k -> k.toLowerCase(java.util.Locale.ROOT))
+            .toList();
     List<String> keyless =
-        tables.stream().filter(t -> t.primaryKey().isEmpty()).map(SourceTable::name).toList();
-    if (!keyless.isEmpty()
-        && o.config().kept(dev.ferry.run.RunOptions.sourceName(o.source())).isEmpty()) {
+        tables.stream()
+            .filter(t -> t.primaryKey().isEmpty())
+            .map(SourceTable::name)
+            .filter(n -> !kept.contains(n.toLowerCase(java.util.Locale.ROOT)))
+            .toList();
+    if (!keyless.isEmpty()) { // checked before capture and the copy, not after them
       throw new FerryException(
           ErrorCode.USAGE,
           "tables without a PRIMARY KEY cannot be followed: "
