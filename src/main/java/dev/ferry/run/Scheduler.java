@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,7 +94,7 @@ final class Scheduler {
     return new Loaded(loaded, null, null);
   }
 
-  /** Waits for a group; on the first failure cancels the rest and returns the failure. */
+  /** Waits for a group; on the first failure stops what has not started and returns it. */
   private Loaded collect(
       Map<TablePlan, Future<LoadResult>> group, Map<TablePlan, LoadResult> loaded) {
     FerryException failure = null;
@@ -112,8 +111,6 @@ final class Scheduler {
           failedTable = e.getKey().source().name();
           stopped.set(true); // the rest of the group is awaited: a running load ends first
         }
-      } catch (CancellationException ex) {
-        // not started
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
         failure = new FerryException(ErrorCode.INTERNAL, "interrupted", ex);
