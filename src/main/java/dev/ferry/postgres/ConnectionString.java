@@ -53,7 +53,7 @@ final class ConnectionString {
       netloc = netloc.substring(at + 1);
     }
     hosts(netloc, k);
-    if (at < 0 && slash >= 0 && beforeQuery.indexOf('@', slash) >= 0) {
+    if (slash >= 0 && beforeQuery.indexOf('@', slash) >= 0) { // user:@/p@ss@h/db too
       throw usage(
           "'@' after the host: a password holding '/' must percent-encode it (/ as %2F, @ as"
               + " %40, ? as %3F); a database name holding '@' writes it %40");

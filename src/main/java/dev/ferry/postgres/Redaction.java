@@ -95,6 +95,9 @@ public final class Redaction {
     List<String> all = new ArrayList<>(found);
     for (String f : found) { // as a file path prints it: slashes collapsed, no trailing slash
       all.add(f.replaceAll("/+", "/").replaceAll("/$", ""));
+      // and its pieces between URL delimiters: a message may quote any part of a password that
+      // holds an unencoded '@', '/' or '&' (a path cut at its last '/', a host after its '@')
+      all.addAll(List.of(f.split("[/@:?#&=\\s]+")));
     }
     for (String f : found) {
       try {

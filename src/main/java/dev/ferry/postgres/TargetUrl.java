@@ -93,7 +93,14 @@ public final class TargetUrl {
    * says what is wrong without repeating a password.
    */
   public static TargetUrl parse(String url) {
-    String u = url.strip();
+    try {
+      return parseUnscrubbed(url.strip());
+    } catch (FerryException e) { // a part of a password may have been read as a name or value
+      throw new FerryException(e.code(), Redaction.scrub(e.getMessage(), List.of(url)));
+    }
+  }
+
+  private static TargetUrl parseUnscrubbed(String u) {
     if (u.startsWith("jdbc:")) {
       if (!u.startsWith("jdbc:postgresql://")) {
         throw ConnectionString.usage("a JDBC URL must start with jdbc:postgresql://host/");

@@ -45,6 +45,16 @@ class PasswordNeverShownTest {
     assertThat(verify.all()).doesNotContain(SECRET);
   }
 
+  @org.junit.jupiter.api.Test
+  void aPasswordWhoseSlashEndsTheHostPartEarlyIsRefusedNotReadAsTheDatabase() {
+    // "root:@/" + secret: the authority ends at the first '/', leaving the secret in the path
+    String given = "postgresql://root:@/" + SECRET + "@h/db";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TargetUrl.parse(given))
+        .isInstanceOf(FerryException.class)
+        .hasMessageNotContaining(SECRET)
+        .hasMessageContaining("%2F");
+  }
+
   @Provide
   Arbitrary<String> connectionStrings() {
     Arbitrary<String> password =
