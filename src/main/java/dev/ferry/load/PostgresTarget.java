@@ -160,8 +160,8 @@ public final class PostgresTarget implements AutoCloseable {
                   && existsAsOwn(run, schema, name)) {
                 return null; // made by the interrupted run this one resumes
               }
-              return new Note(
-                  object, "not created: " + firstLine(e.getMessage()).replaceFirst("^ERROR: ", ""));
+              return Note.notCreated(
+                  object, firstLine(e.getMessage()).replaceFirst("^ERROR: ", ""));
             }
           }
         });
@@ -302,7 +302,7 @@ public final class PostgresTarget implements AutoCloseable {
             why = firstLine(again.getMessage()).replaceFirst("^ERROR: ", "");
           }
         }
-        return new Note(object + ", " + step.what(), "not created: " + why);
+        return Note.notCreated(object + ", " + step.what(), why);
       }
     }
   }

@@ -38,9 +38,9 @@ final class ForeignKeys {
       List<String> referenced = targets(parent, parentColumns);
       if (child == null || referenced == null || child.size() != referenced.size()) {
         notes.add(
-            new Note(
+            Note.notCreated(
                 "table " + plan.source().name() + ", " + label,
-                "not created: the referenced columns do not exist"));
+                "the referenced columns do not exist"));
         continue;
       }
       String sql =

@@ -7,8 +7,21 @@ package dev.ferry.plan;
  *
  * @param object what it is about ("table tweets, CHECK (…)", "view v_recent")
  * @param message what happened and what it means for the user
+ * @param missing the object the source has is not in the target at all (not created, not merely
+ *     weakened, renamed, or left out because the user asked): a run with such a note does not end
+ *     with "OK"
  */
-public record Note(String object, String message) {
+public record Note(String object, String message, boolean missing) {
+  /** A note about something carried over differently, or left out on the user's request. */
+  public Note(String object, String message) {
+    this(object, message, false);
+  }
+
+  /** The source's {@code object} is not in the target, because {@code why}. */
+  public static Note notCreated(String object, String why) {
+    return new Note(object, "not created: " + why, true);
+  }
+
   @Override
   public String toString() {
     return object + ": " + message;

@@ -100,7 +100,7 @@ public final class Planner {
               : null;
       views.add(new ViewPlan(v.name(), name, sql, t.problem()));
       if (!t.ok()) {
-        notes.add(new Note("view " + v.name(), "not created: " + t.problem()));
+        notes.add(Note.notCreated("view " + v.name(), t.problem()));
       }
     }
     for (String trigger : schema.triggers()) {

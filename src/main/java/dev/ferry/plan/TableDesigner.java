@@ -278,7 +278,7 @@ final class TableDesigner {
     Translation t = ExpressionTranslator.expression(check.expressionSql(), this::ref);
     String label = "CHECK (" + check.expressionSql() + ")";
     if (!t.ok()) {
-      notes.add(new Note("table " + table.name() + ", " + label, "not created: " + t.problem()));
+      notes.add(Note.notCreated("table " + table.name() + ", " + label, t.problem()));
       return;
     }
     String constraint =
@@ -310,9 +310,8 @@ final class TableDesigner {
         Translation t = ExpressionTranslator.expression(p.expressionSql(), this::ref);
         if (!t.ok()) {
           notes.add(
-              new Note(
-                  "index " + index.name(),
-                  "not created: expression " + p.expressionSql() + ": " + t.problem()));
+              Note.notCreated(
+                  "index " + index.name(), "expression " + p.expressionSql() + ": " + t.problem()));
           return;
         }
         expr = "(" + t.sql() + ")";
@@ -327,9 +326,8 @@ final class TableDesigner {
       Translation t = ExpressionTranslator.expression(index.whereSql(), this::ref);
       if (!t.ok()) {
         notes.add(
-            new Note(
-                "index " + index.name(),
-                "not created: WHERE " + index.whereSql() + ": " + t.problem()));
+            Note.notCreated(
+                "index " + index.name(), "WHERE " + index.whereSql() + ": " + t.problem()));
         return;
       }
       where = " WHERE " + t.sql();

@@ -220,6 +220,30 @@ public final class Migration {
     }
   }
 
+  /**
+   * What the source has and the target lacks: each view, index and constraint that was not created,
+   * whether Ferry had no translation for it or PostgreSQL refused it.
+   */
+  private static List<String> notCreated(
+      MigrationPlan plan, Scheduler.Loaded loaded, PostLoad.Done post) {
+    List<String> missing = new ArrayList<>();
+    for (TablePlan t : plan.tables()) {
+      List<Note> notes = new ArrayList<>(t.notes());
+      LoadResult r = loaded.results().get(t);
+      if (r != null) {
+        notes.addAll(r.notes());
+      }
+      notes.addAll(post.tableNotes().getOrDefault(t, List.of()));
+      for (Note n : notes) {
+        if (n.missing()) {
+          missing.add(n.object());
+        }
+      }
+    }
+    post.viewsNotCreated().forEach(v -> missing.add("view " + v));
+    return missing;
+  }
+
   /** The run's outcome, recorded in ferry.runs and reported. */
   private RunReport commit(
       RunContext run,
@@ -236,7 +260,7 @@ public final class Migration {
             loaded.failedTable(),
             results,
             mismatch,
-            post.viewsNotCreated(),
+            notCreated(plan, loaded, post),
             repaired,
             run.runId(),
             verifiedWhat());

@@ -8,7 +8,8 @@ import java.util.UUID;
 /**
  * How a run ends: its state in ferry.runs, its exit code and the one-line verdict, from what the
  * load, the post-load steps and verification found. The first that applies wins: a failure, a
- * mismatch or a view not created (the target differs from the source: exit 4), repairs, success.
+ * mismatch or an object not created — a view, index or constraint the source has and the target
+ * lacks (the target differs from the source: exit 4) — repairs, success.
  *
  * @param state the state recorded in ferry.runs
  * @param exitCode the process exit code
@@ -21,7 +22,7 @@ record Outcome(RunState state, int exitCode, String message) {
       String failedTable,
       List<TableResult> results,
       boolean mismatch,
-      List<String> viewsNotCreated,
+      List<String> notCreated,
       boolean repaired,
       UUID runId,
       String verifiedWhat) {
@@ -37,11 +38,10 @@ record Outcome(RunState state, int exitCode, String message) {
               + " committed is kept), or add --if-exists drop to start over.");
     }
     String views =
-        viewsNotCreated.isEmpty()
+        notCreated.isEmpty()
             ? ""
-            : (viewsNotCreated.size() == 1 ? "view " : "views ")
-                + String.join(", ", viewsNotCreated)
-                + (viewsNotCreated.size() == 1 ? " was" : " were")
+            : String.join(", ", notCreated)
+                + (notCreated.size() == 1 ? " was" : " were")
                 + " not created (the notes say why)";
     if (mismatch) {
       return new Outcome(

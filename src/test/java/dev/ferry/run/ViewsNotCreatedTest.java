@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A view the target does not get, whether Ferry has no translation for it or PostgreSQL rejects the
+ * A view, index or constraint the target does not get, whether Ferry has no translation for it or
+ * PostgreSQL rejects it, is in the verdict and the exit code (4), never behind an "OK". A view the
+ * target does not get, whether Ferry has no translation for it or PostgreSQL rejects the
  * translation, is in the verdict and the exit code (4: the target differs from the source), never
  * behind an "OK"; the views that were created and every table stay verified.
  */
@@ -37,7 +39,7 @@ class ViewsNotCreatedTest {
     assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
     assertThat(r.out())
         .doesNotContain("OK:")
-        .contains("VERIFICATION FAILED: views ")
+        .contains("VERIFICATION FAILED: view ")
         .contains("untranslatable")
         .contains("rejected")
         .contains("were not created")
@@ -54,5 +56,28 @@ class ViewsNotCreatedTest {
             tmp.resolve("c.db"), "CREATE TABLE t (v TEXT);\nCREATE VIEW w AS SELECT v FROM t");
     Ferry.Result ok = Ferry.run("migrate", clean, "--target", TestPostgres.newDatabase().display());
     assertThat(ok.exitCode()).as(ok.all()).isZero();
+  }
+
+  @Test
+  void anIndexOrConstraintNotCreatedIsNeverBehindAnOk() throws Exception {
+    Path db =
+        Sqlite.create(
+            tmp.resolve("i.db"),
+            """
+            CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT, at TEXT UNIQUE);
+            INSERT INTO t (payload, at) VALUES ('{"a":1}', '2024-01-01 00:00:00'),
+              ('{"a":2}', '2024-01-01T00:00:00Z');
+            CREATE INDEX by_a ON t (json_extract(payload, '$.a'))""");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result r = Ferry.run("migrate", db, "--target", url.display());
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
+    assertThat(r.out())
+        .doesNotContain("OK:")
+        .contains("VERIFICATION FAILED: ")
+        .contains("index by_a")
+        .contains("UNIQUE (\"at\")")
+        .contains("were not created")
+        .contains("every table loaded");
+    assertThat(count(url, "SELECT count(*) FROM t")).isEqualTo(2);
   }
 }
