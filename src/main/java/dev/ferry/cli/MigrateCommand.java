@@ -51,11 +51,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
     return settings;
   }
 
-  @Option(
-      names = "--schema-per-source",
-      description =
-          "each source in a schema of its own, named after the file (ferry.yaml schemas: overrides)")
-  boolean schemaPerSource;
+  @Mixin SchemaPerSourceOption schemaPerSource;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -76,7 +72,8 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
     expanded.sort(
         Comparator.comparingInt(
             f -> FerryConfig.LEVELS.indexOf(config.priority(RunOptions.sourceName(f), null))));
-    List<Sources.Placed> sources = Sources.place(expanded, config, schemaPerSource, from.schema());
+    List<Sources.Placed> sources =
+        Sources.place(expanded, config, schemaPerSource.enabled, from.schema());
     int exit = 0;
     for (int k = 0; k < sources.size(); k++) {
       Path source = sources.get(k).file();

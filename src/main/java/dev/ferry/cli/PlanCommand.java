@@ -39,10 +39,7 @@ final class PlanCommand implements Callable<Integer> {
           "where to write the plan (default: ${DEFAULT-VALUE}; the SQL and routing files go beside it)")
   Path output;
 
-  @Option(
-      names = "--schema-per-source",
-      description = "each source in a schema of its own, named after the file")
-  boolean schemaPerSource;
+  @Mixin SchemaPerSourceOption schemaPerSource;
 
   @Override
   public Integer call() {
@@ -58,7 +55,7 @@ final class PlanCommand implements Callable<Integer> {
     for (Path source : expanded) {
       String name = RunOptions.sourceName(source);
       String schema =
-          schemaPerSource || expanded.size() > 1
+          schemaPerSource.enabled || expanded.size() > 1
               ? config.schemas().getOrDefault(name, Sources.schemaName(name))
               : from.schema();
       sources.add(from.reading(source, to.target, schema, config, null, null));

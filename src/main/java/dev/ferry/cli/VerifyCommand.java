@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -36,12 +35,7 @@ final class VerifyCommand implements Callable<Integer>, Settings.Taker {
 
   private final Settings settings = new Settings(RunSetting.RECHECK);
 
-  @Option(
-      names = "--schema-per-source",
-      description =
-          "each source in a schema of its own, named after the file (ferry.yaml schemas: overrides),"
-              + " as migrate placed it")
-  boolean schemaPerSource;
+  @Mixin SchemaPerSourceOption schemaPerSource;
 
   @Override
   public Settings settings() {
@@ -56,7 +50,8 @@ final class VerifyCommand implements Callable<Integer>, Settings.Taker {
     List<Path> expanded =
         from.expand(
             config, badValues.policy(), null, WriterOutputStream.errStream(spec), new HashSet<>());
-    List<Sources.Placed> sources = Sources.place(expanded, config, schemaPerSource, from.schema());
+    List<Sources.Placed> sources =
+        Sources.place(expanded, config, schemaPerSource.enabled, from.schema());
     PrintStream out = WriterOutputStream.printStream(spec);
     int exit = 0;
     List<String> differ = new ArrayList<>();
