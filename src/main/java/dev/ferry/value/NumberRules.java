@@ -143,7 +143,7 @@ final class NumberRules {
       return special(SourceValues.text(v).strip(), -1, name);
     }
     BigDecimal exact = SourceValues.decimal(v, name);
-    float f = exact.floatValue();
+    float f = v instanceof Double d ? (float) d.doubleValue() : exact.floatValue();
     String printed = floatText(f);
     boolean same =
         Float.isFinite(f)

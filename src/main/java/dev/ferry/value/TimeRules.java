@@ -24,6 +24,7 @@ final class TimeRules {
       TimeText.micros(d.atStartOfDay());
       return TimeText.date(d);
     }
+    noShift(v, "date");
     long micros = instantMicros(v, "a date");
     if (Math.floorMod(micros, Timestamps.MICROS_PER_DAY) != 0) {
       throw new ValueDoesNotFit(
@@ -37,20 +38,29 @@ final class TimeRules {
   }
 
   static String timestamp(Object v) throws ValueDoesNotFit {
+    noShift(v, "timestamp without time zone");
+    return TimeText.timestamp(instantMicros(v, "a timestamp"));
+  }
+
+  /**
+   * Refuses a text whose UTC offset is not zero: date and timestamp (without time zone) keep the
+   * text's own date and wall time and drop the offset, so the instant would shift.
+   */
+  private static void noShift(Object v, String name) throws ValueDoesNotFit {
     if (v instanceof String || v instanceof byte[]) {
       byte[] b = SourceValues.text(v).getBytes(StandardCharsets.UTF_8);
       long micros = Timestamps.micros(b);
-      if (micros != Timestamps.INVALID && b.length > 19) {
+      if (micros != Timestamps.INVALID && b.length > 16) {
         long wall = Timestamps.micros(withoutZone(b));
         if (wall != micros) {
           throw new ValueDoesNotFit(
               SourceValues.shown(v)
-                  + " has a UTC offset, which timestamp without time zone would drop;"
-                  + " use timestamptz");
+                  + " has a UTC offset, which "
+                  + name
+                  + " would drop; use timestamptz");
         }
       }
     }
-    return TimeText.timestamp(instantMicros(v, "a timestamp"));
   }
 
   /** The text cut before its zone (Z or ±hh[:mm]), when it has one after the time. */
