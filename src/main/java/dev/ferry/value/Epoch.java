@@ -7,7 +7,7 @@ import java.time.Instant;
 /**
  * epoch_seconds / epoch_ms: a number counting from 1970-01-01 UTC becomes that instant. A REAL is
  * read as the decimal SQLite shows for it (the shortest that reads back as the same double), so
- * {@code 1715201543.347495} is 21:32:23.347495 exactly; a fraction finer than a microsecond is
+ * {@code 1715201543.347495} is 20:52:23.347495 exactly; a fraction finer than a microsecond is
  * refused, never rounded. Texts holding a number are read the same way; NULL stays NULL.
  */
 final class Epoch implements Transform {

@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 
 /**
  * Dates and times as PostgreSQL prints them with DateStyle ISO (and, for timestamptz, TimeZone
- * UTC): {@code 2024-05-08 21:32:23.347495}, fractions without trailing zeros. Times are carried as
+ * UTC): {@code 2024-05-08 20:52:23.347495}, fractions without trailing zeros. Times are carried as
  * microseconds since 2000-01-01 (PostgreSQL's own unit), years 1 to 9999.
  */
 final class TimeText {
