@@ -154,7 +154,8 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
         }
         switch (shape) {
           case ARRAY -> array(p, ordinalTable(name));
-          case KEYED -> keyed(p, file, name, rules.keyed().getOrDefault(name, "key"));
+          case KEYED ->
+              keyed(p, file, name, rules.keyed().getOrDefault(name, "key"), judged.plain());
           case WRAPPER -> wrapper(p, file, name, judged.arrayFields());
           case RECORD -> {
             StagingTable t = ordinalTable(name);
@@ -220,7 +221,12 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     }
   }
 
-  private void keyed(JsonParser p, Path file, String name, String keyColumn)
+  /**
+   * An object keyed by id: a row per entry. A map of plain values (seed 000's {tweet id: processed
+   * at}) is rows of (key, value): the value is the whole record, so its doc is staged hidden, only
+   * to rewrite values of mixed JSON kinds as JSON (see {@link StagingTable#finish}).
+   */
+  private void keyed(JsonParser p, Path file, String name, String keyColumn, boolean plain)
       throws IOException, SQLException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new FerryException(
@@ -232,7 +238,8 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
             name,
             fixed(ColumnNames.snake(keyColumn), "TEXT NOT NULL PRIMARY KEY", ""),
             null,
-            rules.doc());
+            rules.doc() || plain);
+    int value = plain ? t.plainValue() : -1;
     // repeated keys are caught by the staging table's primary key: no key is held in memory
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String key = p.currentName();
@@ -241,7 +248,11 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       p.nextToken();
       t.startRow();
       t.setText(0, key);
-      records.record(p, t, key);
+      if (plain) {
+        records.plain(p, t, value);
+      } else {
+        records.record(p, t, key);
+      }
       t.endRow(repeatedKey(file, t, key, at.getLineNr(), offset(at)));
       if (!t.children.isEmpty()) {
         // each record's children, then the record: a repeated key's replacement then sees exactly
