@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 /**
  * What a .json file holds, judged from its first entries: an array of records, an object keyed by
  * id (many keys, values objects of the same shape, or keys that look like ids), an object wrapping
- * arrays of records ({"items": [...]}), or one record.
+ * arrays of records ({"items": [...]}), or one record. An object whose keys look like ids and whose
+ * values are plain (strings, numbers, booleans, null: seed 000's {tweet id: processed at}) is keyed
+ * too, a map of plain values: one row of (key, value) per entry.
  */
 enum JsonShape {
   ARRAY,
@@ -29,8 +31,16 @@ enum JsonShape {
           "-?[0-9]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
               + "|[0-9]{4}-[0-9]{2}-[0-9]{2}.*");
 
-  /** The shape and, for a wrapper, the fields whose values are arrays of objects. */
-  record Judged(JsonShape shape, Set<String> arrayFields) {}
+  /**
+   * The shape and, for a wrapper, the fields whose values are arrays of objects.
+   *
+   * @param plain every sampled value is plain (no object or array): a keyed map of plain values
+   */
+  record Judged(JsonShape shape, Set<String> arrayFields, boolean plain) {
+    Judged(JsonShape shape, Set<String> arrayFields) {
+      this(shape, arrayFields, false);
+    }
+  }
 
   static Judged judge(JsonFactory factory, Path file) throws IOException {
     try (JsonParser p = factory.createParser(file.toFile())) {
@@ -44,6 +54,7 @@ enum JsonShape {
       List<Set<String>> shapes = new ArrayList<>();
       Set<String> arrays = new LinkedHashSet<>();
       boolean allObjects = true;
+      boolean allPlain = true;
       boolean idKeys = true;
       int entries = 0;
       while (entries < SAMPLE && p.nextToken() == JsonToken.FIELD_NAME) {
@@ -51,6 +62,7 @@ enum JsonShape {
         entries++;
         idKeys &= ID.matcher(key).matches();
         JsonToken v = p.nextToken();
+        allPlain &= v.isScalarValue();
         if (v == JsonToken.START_OBJECT) {
           Set<String> keys = new HashSet<>();
           while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -74,6 +86,9 @@ enum JsonShape {
       }
       if (entries > 0 && allObjects && (idKeys || (entries >= 2 && similar(shapes)))) {
         return new Judged(KEYED, Set.of());
+      }
+      if (entries > 0 && allPlain) {
+        return new Judged(idKeys ? KEYED : RECORD, Set.of(), true);
       }
       if (!arrays.isEmpty()) {
         return new Judged(WRAPPER, arrays);

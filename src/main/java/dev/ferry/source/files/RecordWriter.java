@@ -85,6 +85,25 @@ final class RecordWriter {
     finishDoc(t);
   }
 
+  /**
+   * Fills column {@code i} of the current row of {@code t} with the value at {@code p}'s current
+   * token (an entry of a keyed map of plain values), with the storage class of its JSON kind, and
+   * doc with its JSON text. An object or array among plain values is its JSON text.
+   */
+  void plain(JsonParser p, StagingTable t, int i) throws IOException {
+    text.setLength(0);
+    childRows.clear();
+    JsonToken v = p.currentToken();
+    if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+      copy(p);
+      gen.flush();
+      container(t, i, text.toString());
+    } else {
+      scalar(p, v, t, i);
+    }
+    finishDoc(t);
+  }
+
   /** The value written since {@code from}: the generator puts the ':' before a field's value. */
   private String slice(int from) {
     return text.charAt(from) == ':' ? text.substring(from + 1) : text.substring(from);

@@ -28,16 +28,28 @@ final class StagedColumn {
     return containers > 0 && booleans + integers + reals + exactNumbers + strings > 0;
   }
 
+  /** How many JSON kinds the column held: strings, numbers, booleans, objects and arrays. */
+  int kinds() {
+    return (strings > 0 ? 1 : 0)
+        + (integers + reals + exactNumbers > 0 ? 1 : 0)
+        + (booleans > 0 ? 1 : 0)
+        + (containers > 0 ? 1 : 0);
+  }
+
   /**
    * The declared type the planner sees: JSON for objects and arrays (scalars mixed in are rewritten
-   * as JSON first), BOOLEAN for true/false only, NUMERIC when some number is only exact as a
-   * literal; otherwise none, and the stored values decide as for any SQLite column.
+   * as JSON first) and for any column rewritten as JSON, BOOLEAN for true/false only, NUMERIC when
+   * some number is only exact as a literal; otherwise none, and the stored values decide as for any
+   * SQLite column.
    */
   String declared(boolean scalarsRewrittenAsJson) {
     if (fixedDeclared != null) {
       return fixedDeclared;
     }
-    if (containers > 0 && (scalarsRewrittenAsJson || !holdsContainersAndScalars())) {
+    if (scalarsRewrittenAsJson) {
+      return "JSON";
+    }
+    if (containers > 0 && !holdsContainersAndScalars()) {
       return "JSON";
     }
     if (booleans > 0 && integers + reals + exactNumbers + strings + containers == 0) {

@@ -109,6 +109,20 @@ final class StagingTable {
     return docColumn;
   }
 
+  /** The value column of a keyed map of plain values; -1 in a table of records. */
+  private int plainValue = -1;
+
+  /**
+   * Makes this the table of a keyed map of plain values: its one column beside the key is {@code
+   * value}, and its doc (the value's JSON text) is not a column of the target.
+   *
+   * @return the value column
+   */
+  int plainValue() throws SQLException {
+    plainValue = field("value");
+    return plainValue;
+  }
+
   /** The column of {@code field}, added on first sight; -1 when the table has too many. */
   int field(String field) throws SQLException {
     Integer known = byField.get(field);
@@ -374,20 +388,29 @@ final class StagingTable {
       for (int i = 0; i < columns.size(); i++) {
         StagedColumn c = columns.get(i);
         boolean rewritten = false;
-        if (c.field != null && c.holdsContainersAndScalars() && docColumn >= 0) {
-          rewritten = rewriteAsJson(connection, c);
+        if (i == plainValue && c.kinds() > 1) {
+          rewritten = rewriteAsJson(connection, c, "$"); // so 1, "1" and true stay apart
+        } else if (c.field != null && c.holdsContainersAndScalars() && docColumn >= 0) {
+          rewritten = rewriteAsJson(connection, c, fieldPath(c.field));
         }
+        boolean hidden = c == sameAsKey || (i == docColumn && plainValue >= 0);
         hint.setString(1, name);
         hint.setString(2, c.name);
-        hint.setInt(3, c == sameAsKey ? HIDDEN : i == docColumn ? Integer.MAX_VALUE : position++);
+        hint.setInt(3, hidden ? HIDDEN : i == docColumn ? Integer.MAX_VALUE : position++);
         hint.setString(4, c.declared(rewritten));
         hint.executeUpdate();
       }
     }
   }
 
-  private boolean rewriteAsJson(Connection connection, StagedColumn c) throws SQLException {
-    if (c.field.contains("\"") || c.field.contains("\\")) {
+  /** The SQLite JSON path of a top-level field; null when the name cannot be written in one. */
+  private static String fieldPath(String field) {
+    return field.contains("\"") || field.contains("\\") ? null : "$.\"" + field + "\"";
+  }
+
+  private boolean rewriteAsJson(Connection connection, StagedColumn c, String path)
+      throws SQLException {
+    if (path == null) {
       return false;
     }
     try (PreparedStatement st =
@@ -399,7 +422,7 @@ final class StagingTable {
                 + " = json(doc -> ?) WHERE "
                 + SqlText.ident(c.name)
                 + " IS NOT NULL")) {
-      st.setString(1, "$.\"" + c.field + "\"");
+      st.setString(1, path);
       st.executeUpdate();
       return true;
     } catch (SQLException e) {
