@@ -7,12 +7,17 @@ import dev.ferry.FerryException;
 import dev.ferry.source.sqlite.SqliteSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,10 +30,13 @@ import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * The copy a run reads from: taken with SQLite's online backup API before anything is read, so
- * every table comes from one consistent snapshot while the application may go on writing, and kept
- * with a manifest (sizes, times, sha256) in {@code .ferry/backups/<run-id>} unless --no-backup. The
- * sha256 is computed on a thread of its own while the run goes on.
+ * The copy a run reads from, taken before anything is read so every table comes from one consistent
+ * snapshot while the application may go on writing, and kept with a manifest (sizes, times, sha256)
+ * in {@code .ferry/backups/<run-id>} unless --no-backup. A database in rollback-journal mode is
+ * copied as a file while a read transaction holds its shared lock (no writer can change the file
+ * meanwhile); one in WAL mode, or with a journal beside it, through SQLite's online backup API. The
+ * sha256 and the flush of the copy to disk run on a thread of its own while the run plans; the run
+ * waits for them ({@link #awaitDurable}) before it records that it reads the copy.
  */
 final class Backup {
   private static final int BUSY_TIMEOUT_MS = 5_000;
@@ -41,7 +49,36 @@ final class Backup {
     this.source = source;
     this.dir = dir;
     this.copy = copy;
-    this.sha256 = CompletableFuture.supplyAsync(() -> sha256(copy));
+    this.sha256 =
+        CompletableFuture.supplyAsync(
+            () -> {
+              String sum = sha256(copy);
+              force(copy);
+              return sum;
+            });
+  }
+
+  /** Waits until the copy is on disk: a run resumed after a crash reads it. */
+  void awaitDurable() {
+    try {
+      sha256.get();
+    } catch (ExecutionException e) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "cannot read back the backup copy " + copy + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FerryException(ErrorCode.INTERNAL, "interrupted while syncing the backup", e);
+    }
+  }
+
+  private static void force(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static Backup take(SqliteSource source, Path dir) {
@@ -58,8 +95,61 @@ final class Backup {
           e);
     }
     Path copy = dir.resolve(source.file().getFileName());
-    copy(source.file(), copy);
+    if (!copyFile(source.file(), copy)) {
+      copy(source.file(), copy);
+    }
     return new Backup(source.file(), dir, copy);
+  }
+
+  /**
+   * Copies a rollback-journal database as a file under a read transaction: its shared lock keeps
+   * every writer from changing the file until the copy is done (a writer waits, as for any reader).
+   * False, leaving nothing behind, when the database is in WAL mode (the file alone is not the
+   * snapshot), has a WAL file beside it, or cannot be locked or read (a hot journal a read-only
+   * connection cannot roll back, for one): the backup API copies it.
+   */
+  private static boolean copyFile(Path from, Path to) {
+    if (walMode(from) || sidecar(from, "-wal")) {
+      return false;
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setOpenMode(SQLiteOpenMode.READONLY);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    try (Connection c = config.createConnection("jdbc:sqlite:" + from)) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement();
+          ResultSet held = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+        held.next(); // the read transaction now holds the shared lock until the end of this block
+        if (walMode(from) || sidecar(from, "-wal")) {
+          return false;
+        }
+        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+      }
+      c.rollback();
+      return true;
+    } catch (SQLException | IOException e) {
+      try {
+        Files.deleteIfExists(to);
+      } catch (IOException ignored) {
+        // the backup API below overwrites it
+      }
+      return false;
+    }
+  }
+
+  /** Bytes 18 and 19 of the header are 2 in WAL mode. */
+  private static boolean walMode(Path db) {
+    try (InputStream in = Files.newInputStream(db)) {
+      byte[] head = in.readNBytes(20);
+      return head.length < 20 || head[18] == 2 || head[19] == 2;
+    } catch (IOException e) {
+      return true; // the backup API reports what is wrong
+    }
+  }
+
+  private static boolean sidecar(Path db, String suffix) {
+    return Files.exists(db.resolveSibling(db.getFileName() + suffix));
   }
 
   /**

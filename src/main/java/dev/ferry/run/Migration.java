@@ -152,6 +152,7 @@ public final class Migration {
         throw Snapshot.changed(sourceName(), run.runId(), String.join("; ", changed));
       }
     }
+    run.snapshot().awaitDurable(); // recorded below: a resume after a crash reads this copy
     RunStore store = new RunStore(run.target());
     if (run.resuming()) {
       store.resume(run.runId());

@@ -95,6 +95,13 @@ final class Snapshot {
     return taken != null;
   }
 
+  /** Waits until a new backup copy is on disk (its flush overlaps planning). */
+  void awaitDurable() {
+    if (taken != null) {
+      taken.awaitDurable();
+    }
+  }
+
   /** Writes the new backup's manifest (waiting for its sha256). */
   void finish(UUID runId) {
     if (taken != null) {

@@ -62,6 +62,15 @@ public final class JsonText {
   }
 
   private static int classifyExact(byte[] b) {
+    int fast = JsonScan.classify(b);
+    return fast != JsonScan.UNSURE ? fast : classifyByParser(b);
+  }
+
+  /**
+   * The reference classification, through Jackson's parser: what {@link JsonScan} must agree with
+   * whenever it answers.
+   */
+  static int classifyByParser(byte[] b) {
     int first = firstNonSpace(b);
     if (first < 0) {
       return INVALID;
