@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.map.TableMapping;
 import dev.ferry.plan.Cast;
 import dev.ferry.plan.ExtraIndex;
 import dev.ferry.plan.PgType;
@@ -41,7 +42,8 @@ public record FerryConfig(
     List<String> keep,
     FileRules files,
     List<ExtraIndex> indexes,
-    String fulltextLanguage) {
+    String fulltextLanguage,
+    List<TableMapping> map) {
   /** Priority levels, most urgent first; what nothing names is P1. */
   public static final List<String> LEVELS = List.of("P0", "P1", "P2");
 
@@ -68,7 +70,15 @@ public record FerryConfig(
   /** No config: every choice is Ferry's. */
   public static FerryConfig none() {
     return new FerryConfig(
-        null, List.of(), Map.of(), Map.of(), List.of(), FileRules.DEFAULT, List.of(), "simple");
+        null,
+        List.of(),
+        Map.of(),
+        Map.of(),
+        List.of(),
+        FileRules.DEFAULT,
+        List.of(),
+        "simple",
+        List.of());
   }
 
   /** The tables of {@code source} that stay in SQLite (keep: lists table or source.table). */
@@ -123,11 +133,20 @@ public record FerryConfig(
     FileRules files = FileRules.DEFAULT;
     List<ExtraIndex> indexes = new ArrayList<>();
     String fulltextLanguage = "simple";
+    List<TableMapping> map = List.of();
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
       if (t == null) {
         return new FerryConfig(
-            file, List.of(), Map.of(), Map.of(), List.of(), FileRules.DEFAULT, List.of(), "simple");
+            file,
+            List.of(),
+            Map.of(),
+            Map.of(),
+            List.of(),
+            FileRules.DEFAULT,
+            List.of(),
+            "simple",
+            List.of());
       }
       if (t != JsonToken.START_OBJECT) {
         throw error(file, p, "the top level must be a mapping (casts: …)");
@@ -144,6 +163,7 @@ public record FerryConfig(
           case "schemas" -> readMap(file, p, key, schemas);
           case "casts" -> readCasts(file, p, casts);
           case "fulltext_language" -> fulltextLanguage = readLanguage(file, p);
+          case "map" -> map = MapSection.read(file, p);
           default ->
               throw new FerryException(
                   ErrorCode.USAGE,
@@ -153,7 +173,7 @@ public record FerryConfig(
                       + ": unknown key '"
                       + key
                       + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes,"
-                      + " fulltext_language");
+                      + " fulltext_language, map");
         }
       }
     } catch (IOException e) {
@@ -170,7 +190,8 @@ public record FerryConfig(
         List.copyOf(keep),
         files,
         List.copyOf(indexes),
-        fulltextLanguage);
+        fulltextLanguage,
+        List.copyOf(map));
   }
 
   /** keep: [table, …]: tables that stay in SQLite. */

@@ -39,6 +39,7 @@ public final class Migration {
   private final Map<String, Double> phases = new LinkedHashMap<>();
   private final StagedInputs staged;
   private boolean recorded;
+  private SourceSchema sourceSchema;
 
   public Migration(RunOptions options, PrintStream out, Map<String, String> env, boolean quiet) {
     this.options = options;
@@ -135,7 +136,10 @@ public final class Migration {
   }
 
   private RunReport migrate(RunContext run) {
-    MigrationPlan plan = plan(run.source());
+    MigrationPlan full = plan(run.source());
+    dev.ferry.map.Mappings mapped =
+        MappedStage.resolve(options, sourceSchema, run.target().dataSource());
+    MigrationPlan plan = MappedStage.without(full, mapped);
     if (plan.tables().isEmpty() && options.priority() != null) {
       return nothingOfPriority(run, plan);
     }
@@ -189,9 +193,33 @@ public final class Migration {
                   loaded.failure() == null
                       ? PostLoad.run(run.target(), plan, run.runId(), run.resuming())
                       : new PostLoad.Done(Map.of(), List.of(), List.of()));
+      stage = Stage.LOAD;
+      List<dev.ferry.map.MappedLoad> mappedLoads =
+          loaded.failure() == null
+              ? MappedStage.load(
+                  mapped,
+                  run.target().dataSource(),
+                  run.source(),
+                  run.runId(),
+                  options.badValues(),
+                  s -> say("%s", s))
+              : List.of();
       stage = Stage.VERIFY;
       run.lease().hold(); // a connection lost during the load released it
-      List<TableResult> results = timed(Stage.VERIFY, () -> results(run, plan, loaded, post));
+      List<TableResult> results =
+          timed(
+              Stage.VERIFY,
+              () -> {
+                List<TableResult> all = new ArrayList<>(results(run, plan, loaded, post));
+                all.addAll(
+                    MappedStage.results(
+                        mappedLoads,
+                        run.target().dataSource(),
+                        run.source(),
+                        run.runId(),
+                        options.verify()));
+                return all;
+              });
       stage = Stage.COMMIT;
       return commit(run, plan, store, loaded, post, results);
     } catch (RuntimeException e) {
@@ -207,6 +235,7 @@ public final class Migration {
 
   private MigrationPlan plan(SqliteSource source) {
     SourceSchema schema = source.readSchema();
+    sourceSchema = schema;
     say(
         "Planning %s: %d tables, %d views",
         sourceName(), schema.tables().size(), schema.views().size());

@@ -141,6 +141,7 @@ public final class RunHistory {
       try (RunLease lease = RunLease.take(target, recorded.source(), recorded.schema())) {
         List<Created> created = created(c, run);
         List<String> blockers = blockers(c, run, created);
+        blockers.addAll(dev.ferry.map.Mappings.rollbackBlockers(c, run));
         if (!blockers.isEmpty()) {
           throw new FerryException(
               ErrorCode.USAGE,
@@ -198,7 +199,7 @@ public final class RunHistory {
   private static List<String> drop(Connection c, UUID run, List<Created> created)
       throws SQLException {
     c.setAutoCommit(false);
-    List<String> notes = new ArrayList<>();
+    List<String> notes = new ArrayList<>(dev.ferry.map.Mappings.rollback(c, run));
     try (Statement st = c.createStatement()) {
       for (Created o : created) {
         if (o.kind.equals("view")) {

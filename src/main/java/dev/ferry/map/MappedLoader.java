@@ -1,0 +1,203 @@
+package dev.ferry.map;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.postgres.SqlStates;
+import dev.ferry.source.RowCursor;
+import dev.ferry.source.Source;
+import dev.ferry.sql.SqlText;
+import dev.ferry.value.BadValuePolicy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Loads one mapped source table into its existing target table, in one transaction: the rows are
+ * converted to the target's declared types ({@link RowConverter}) and copied into a temporary table
+ * of exactly the target's column types (so a value PostgreSQL refuses is refused there, before the
+ * target is touched), then inserted into the target; the key of every inserted row goes to
+ * ferry.mapped_rows and the table's counts to ferry.mapped_tables, with the rows set aside in
+ * ferry.rejects, in the same transaction. A value that does not fit follows --on-bad-value: fail
+ * stops naming table, key and column; fix and set-aside keep the row out of the table and verbatim
+ * in ferry.rejects (no repair is made into a type the user chose: nothing is truncated or rounded).
+ */
+final class MappedLoader {
+  static final String STAGE = "ferry_map_rows";
+
+  private MappedLoader() {}
+
+  static MappedLoad load(
+      Connection c, Source source, MappedTable t, UUID run, BadValuePolicy policy) {
+    long t0 = System.nanoTime();
+    try {
+      c.setAutoCommit(false);
+      stage(c, t);
+      long read = 0;
+      long bytes;
+      List<String[]> rejects = new ArrayList<>();
+      RowConverter rows = new RowConverter(t);
+      try (TextCopy copy = new TextCopy(c, "COPY " + STAGE + " FROM STDIN");
+          RowCursor cursor = source.openRows(t.source(), t.read())) {
+        while (cursor.next()) {
+          read++;
+          if (rows.convert(cursor)) {
+            copy.row(rows.fields());
+            continue;
+          }
+          if (policy == BadValuePolicy.FAIL) {
+            throw new FerryException(
+                ErrorCode.LOAD_FAILED,
+                "table "
+                    + t.source().name()
+                    + " into "
+                    + t.target().display()
+                    + ", row "
+                    + rows.key(cursor)
+                    + ", "
+                    + rows.reason()
+                    + " (--on-bad-value set-aside loads the rest and keeps this row verbatim in"
+                    + " ferry.rejects)");
+          }
+          rejects.add(
+              new String[] {
+                rows.key(cursor),
+                rows.original(cursor),
+                rows.reason()
+                    + " (into "
+                    + t.target().display()
+                    + (policy == BadValuePolicy.FIX ? "; cannot be repaired)" : ")")
+              });
+        }
+        copy.finish();
+        bytes = copy.bytes();
+      }
+      long written = insert(c, t, run, read, rejects.size(), bytes, (System.nanoTime() - t0) / 1e9);
+      rejects(c, t, run, rejects);
+      c.commit();
+      return new MappedLoad(
+          t, read, written, rejects.size(), bytes, (System.nanoTime() - t0) / 1e9);
+    } catch (SQLException e) {
+      rollbackQuietly(c, e);
+      throw failure(t, e);
+    } catch (RuntimeException e) {
+      rollbackQuietly(c, e);
+      throw e;
+    }
+  }
+
+  /** The temporary table of the target's column types the rows are copied into first. */
+  static void stage(Connection c, MappedTable t) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS pg_temp." + STAGE);
+      st.execute(
+          "CREATE TEMP TABLE "
+              + STAGE
+              + " ON COMMIT DROP AS SELECT "
+              + t.columnList()
+              + " FROM "
+              + t.target().qualified()
+              + " WITH NO DATA");
+    }
+  }
+
+  /** Inserts the staged rows into the target, recording the table and the inserted keys. */
+  private static long insert(
+      Connection c, MappedTable t, UUID run, long read, long setAside, long bytes, double seconds)
+      throws SQLException {
+    List<String> key = t.target().primaryKey();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO ferry.mapped_tables (run_id, source_table, target_table, key_columns,"
+                + " rows_read, rows_written, rows_set_aside, bytes, seconds)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setObject(1, run);
+      ps.setString(2, t.source().name());
+      ps.setString(3, t.target().display());
+      ps.setArray(4, c.createArrayOf("text", key.toArray()));
+      ps.setLong(5, read);
+      ps.setLong(6, read - setAside);
+      ps.setLong(7, setAside);
+      ps.setLong(8, bytes);
+      ps.setDouble(9, seconds);
+      ps.executeUpdate();
+    }
+    String insert =
+        "INSERT INTO "
+            + t.target().qualified()
+            + " ("
+            + t.columnList()
+            + ") SELECT "
+            + t.columnList()
+            + " FROM "
+            + STAGE;
+    if (key.isEmpty()) {
+      try (Statement st = c.createStatement()) {
+        return st.executeUpdate(insert);
+      }
+    }
+    String keyArray =
+        "jsonb_build_array("
+            + String.join(", ", key.stream().map(k -> SqlText.ident(k) + "::text").toList())
+            + ")";
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "WITH inserted AS ("
+                + insert
+                + " RETURNING "
+                + keyArray
+                + " AS k) INSERT INTO ferry.mapped_rows (run_id, source_table, row_key)"
+                + " SELECT ?, ?, k FROM inserted")) {
+      ps.setObject(1, run);
+      ps.setString(2, t.source().name());
+      return ps.executeUpdate();
+    }
+  }
+
+  private static void rejects(Connection c, MappedTable t, UUID run, List<String[]> rejects)
+      throws SQLException {
+    if (rejects.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO ferry.rejects (run_id, source_table, row_key, original_row, reason)"
+                + " VALUES (?, ?, ?::jsonb, ?::jsonb, ?)")) {
+      for (String[] r : rejects) {
+        ps.setObject(1, run);
+        ps.setString(2, t.source().name());
+        ps.setString(3, r[0]);
+        ps.setString(4, r[1]);
+        ps.setString(5, r[2]);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static FerryException failure(MappedTable t, SQLException e) {
+    String what =
+        "table " + t.source().name() + " into " + t.target().display() + ": " + e.getMessage();
+    return switch (SqlStates.of(e)) {
+      case CONNECTION_LOST ->
+          new FerryException(
+              ErrorCode.TARGET_UNREACHABLE, what + " (nothing of this table was kept)", e);
+      default ->
+          new FerryException(
+              ErrorCode.LOAD_FAILED,
+              what + " (nothing of this table was kept; fix the mapping or the target and re-run)",
+              e);
+    };
+  }
+
+  private static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package dev.ferry.map;
+
+import dev.ferry.FerryException;
+import dev.ferry.source.SourceColumn;
+import dev.ferry.source.SourceSchema;
+import dev.ferry.source.SourceTable;
+import dev.ferry.value.Conversion;
+import dev.ferry.value.Transform;
+import dev.ferry.value.Transforms;
+import dev.ferry.value.ValueDoesNotFit;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks one {@code map:} entry against the source and the target's catalog and resolves it into a
+ * {@link MappedTable}, or lists every problem, each naming the table and column and how to fix it:
+ * a source column that goes nowhere (neither mapped, dropped, nor present in the target), a NOT
+ * NULL target column without default that nothing fills, unknown tables and columns, two values for
+ * one target column, a constant that does not fit its column.
+ */
+final class MappingCheck {
+  private final List<String> problems = new ArrayList<>();
+
+  List<String> problems() {
+    return problems;
+  }
+
+  /** The resolved mapping, or null when it has problems (added to {@link #problems()}). */
+  MappedTable resolve(TableMapping m, SourceSchema schema, TargetCatalog catalog)
+      throws SQLException {
+    int before = problems.size();
+    String at = "map." + m.source() + " (line " + m.line() + ")";
+    Optional<SourceTable> found =
+        schema.tables().stream().filter(t -> t.name().equalsIgnoreCase(m.source())).findFirst();
+    if (found.isEmpty()) {
+      problems.add(
+          at
+              + ": the source has no table '"
+              + m.source()
+              + "' (its tables: "
+              + String.join(", ", schema.tables().stream().map(SourceTable::name).toList())
+              + ")");
+      return null;
+    }
+    SourceTable source = found.get();
+    Optional<TargetTable> into = catalog.table(m.intoSchema(), m.intoTable());
+    if (into.isEmpty()) {
+      problems.add(
+          at
+              + ": the target has no table "
+              + m.into()
+              + (m.create()
+                  ? " (create: true is not supported yet: create the table first, e.g. from"
+                      + " `ferry plan`'s V1__ferry_initial.sql)"
+                  : "; create it first (your DDL), or check into: schema.table"));
+      return null;
+    }
+    TargetTable target = into.get();
+    checkNamedSourceColumns(at, m, source);
+    List<SourceColumn> read = new ArrayList<>();
+    List<MappedColumn> columns = new ArrayList<>();
+    Map<String, String> filledBy = new LinkedHashMap<>();
+    List<String> nowhere = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    read.addAll(source.columns()); // all of them: ferry.rejects keeps whole rows, keys name rows
+    for (SourceColumn sc : source.columns()) {
+      if (m.drops(sc.name())) {
+        dropped.add(sc.name());
+        continue;
+      }
+      String targetName = m.targetOf(sc.name());
+      Optional<TargetColumn> tc = target.column(targetName);
+      if (tc.isEmpty()) {
+        if (targetName.equals(sc.name())) {
+          nowhere.add(sc.name());
+        } else {
+          problems.add(
+              at
+                  + ": columns maps "
+                  + sc.name()
+                  + " to "
+                  + targetName
+                  + ", but "
+                  + target.display()
+                  + " has no such column (its columns: "
+                  + names(target)
+                  + ")");
+        }
+        continue;
+      }
+      if (!fill(at, filledBy, tc.get(), "source column " + sc.name())) {
+        continue;
+      }
+      Transform transform = transform(m, sc.name());
+      columns.add(
+          new MappedColumn(
+              tc.get(), sc.name(), read.size(), null, transform, Conversion.to(tc.get().type())));
+      read.add(sc);
+    }
+    if (!nowhere.isEmpty()) {
+      problems.add(
+          at
+              + ": source columns that go nowhere (not in "
+              + target.display()
+              + ", not mapped, not dropped): "
+              + String.join(", ", nowhere)
+              + ". Map each to a column of "
+              + target.display()
+              + " (columns: {"
+              + nowhere.get(0)
+              + ": TARGET_COLUMN}) or drop it (drop: ["
+              + String.join(", ", nowhere)
+              + "]); its columns: "
+              + names(target));
+    }
+    for (Map.Entry<String, String> e : m.set().entrySet()) {
+      Optional<TargetColumn> tc = target.column(e.getKey());
+      if (tc.isEmpty()) {
+        problems.add(
+            at
+                + ": set names "
+                + e.getKey()
+                + ", but "
+                + target.display()
+                + " has no such column (its columns: "
+                + names(target)
+                + ")");
+        continue;
+      }
+      if (!fill(at, filledBy, tc.get(), "set")) {
+        continue;
+      }
+      Conversion conversion = Conversion.to(tc.get().type());
+      try {
+        conversion.copyText(e.getValue());
+      } catch (ValueDoesNotFit bad) {
+        problems.add(
+            at
+                + ": set "
+                + e.getKey()
+                + ": '"
+                + e.getValue()
+                + "' does not fit "
+                + tc.get().type().formatted()
+                + ": "
+                + bad.getMessage());
+        continue;
+      }
+      columns.add(new MappedColumn(tc.get(), null, -1, e.getValue(), null, conversion));
+    }
+    checkNotNullFilled(at, target, filledBy);
+    return problems.size() == before
+        ? new MappedTable(m, source, target, read, columns, dropped)
+        : null;
+  }
+
+  /** Columns, drop and transform name source columns that exist. */
+  private void checkNamedSourceColumns(String at, TableMapping m, SourceTable source) {
+    List<String> named = new ArrayList<>();
+    m.columns().keySet().forEach(n -> named.add("columns: " + n));
+    m.drop().forEach(n -> named.add("drop: " + n));
+    m.transform().keySet().forEach(n -> named.add("transform: " + n));
+    for (String n : named) {
+      String column = n.substring(n.indexOf(": ") + 2);
+      if (source.column(column).isEmpty()) {
+        problems.add(
+            at
+                + ": "
+                + n.substring(0, n.indexOf(':'))
+                + " names "
+                + column
+                + ", which is not a column of source table "
+                + source.name()
+                + " (its columns: "
+                + String.join(", ", source.columns().stream().map(SourceColumn::name).toList())
+                + ")");
+      }
+    }
+    for (String t : m.transform().keySet()) {
+      if (m.drops(t)) {
+        problems.add(at + ": transform of " + t + ", which drop also lists: keep one of the two");
+      }
+    }
+  }
+
+  /**
+   * Records that {@code by} fills {@code column}; false (and a problem) when something else does.
+   */
+  private boolean fill(String at, Map<String, String> filledBy, TargetColumn column, String by) {
+    if (column.generated()) {
+      problems.add(
+          at
+              + ": "
+              + column.name()
+              + " is a generated column of the target, PostgreSQL computes it: "
+              + by
+              + " cannot write it (drop the source column or map it elsewhere)");
+      return false;
+    }
+    String earlier = filledBy.putIfAbsent(column.name(), by);
+    if (earlier != null) {
+      problems.add(
+          at
+              + ": target column "
+              + column.name()
+              + " is filled twice, by "
+              + earlier
+              + " and by "
+              + by
+              + "; keep one");
+      return false;
+    }
+    return true;
+  }
+
+  private void checkNotNullFilled(String at, TargetTable target, Map<String, String> filledBy) {
+    List<String> unfilled = new ArrayList<>();
+    for (TargetColumn c : target.columns()) {
+      if (c.notNull() && !c.filledByServer() && !filledBy.containsKey(c.name())) {
+        unfilled.add(c.name());
+      }
+    }
+    if (!unfilled.isEmpty()) {
+      problems.add(
+          at
+              + ": "
+              + target.display()
+              + " columns NOT NULL without a default that nothing fills: "
+              + String.join(", ", unfilled)
+              + ". Fill each from a source column (columns: {SOURCE_COLUMN: "
+              + unfilled.get(0)
+              + "}) or a constant (set: {"
+              + unfilled.get(0)
+              + ": VALUE})");
+    }
+  }
+
+  private Transform transform(TableMapping m, String sourceColumn) {
+    for (Map.Entry<String, Object> e : m.transform().entrySet()) {
+      if (e.getKey().equalsIgnoreCase(sourceColumn)) {
+        try {
+          return Transforms.parse(m.source(), sourceColumn, e.getValue());
+        } catch (FerryException bad) {
+          problems.add("map." + m.source() + " (line " + m.line() + "): " + bad.getMessage());
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String names(TargetTable t) {
+    return String.join(", ", t.columns().stream().map(TargetColumn::name).toList());
+  }
+}

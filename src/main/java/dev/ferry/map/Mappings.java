@@ -1,0 +1,170 @@
+package dev.ferry.map;
+
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
+import dev.ferry.source.Source;
+import dev.ferry.source.SourceSchema;
+import dev.ferry.value.BadValuePolicy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * Loading into the schema the user designed (ferry.yaml {@code map:}): the package's entry point. A
+ * mapping is checked once at start against the source and the target's catalog ({@link #resolve});
+ * each mapped table is then loaded into its existing table ({@link MappedLoader}), verified against
+ * the source again ({@link MappedVerifier}), and its inserted rows are recorded by key so that a
+ * rollback removes exactly them.
+ */
+public final class Mappings {
+  private final List<MappedTable> tables;
+
+  private Mappings(List<MappedTable> tables) {
+    this.tables = List.copyOf(tables);
+  }
+
+  /**
+   * Loads {@code t} into its target table in one transaction on a connection of {@code target},
+   * recording it (and the keys of the rows it inserted) under {@code run}.
+   */
+  public static MappedLoad load(
+      DataSource target, Source source, MappedTable t, UUID run, BadValuePolicy policy) {
+    try (Connection c = target.getConnection()) {
+      return MappedLoader.load(c, source, t, run, policy);
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE, "cannot connect to load " + t.source().name(), e);
+    }
+  }
+
+  /**
+   * Verifies {@code t} against the source read again: row by row ({@code rows}) or by the count of
+   * the run's rows still in the target.
+   */
+  public static MappedVerdict verify(
+      DataSource target, Source source, MappedTable t, UUID run, long written, boolean rows) {
+    try (Connection c = target.getConnection()) {
+      return MappedVerifier.verify(c, source, t, run, written, rows);
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE, "cannot connect to verify " + t.source().name(), e);
+    }
+  }
+
+  /** The mapped tables {@code run} finished loading (a resumed run skips them), by source table. */
+  public Map<String, MappedLoad> loaded(DataSource target, UUID run) {
+    Map<String, MappedLoad> out = new HashMap<>();
+    try (Connection c = target.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT source_table, rows_read, rows_written, rows_set_aside, bytes, seconds"
+                    + " FROM ferry.mapped_tables WHERE run_id = ?")) {
+      ps.setObject(1, run);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          for (MappedTable t : tables) {
+            if (t.source().name().equals(rs.getString(1))) {
+              out.put(
+                  t.source().name(),
+                  new MappedLoad(
+                      t,
+                      rs.getLong(2),
+                      rs.getLong(3),
+                      rs.getLong(4),
+                      rs.getLong(5),
+                      rs.getDouble(6)));
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE, "cannot read ferry.mapped_tables: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /**
+   * Why the rows {@code run} inserted into tables it did not create cannot be removed (empty when
+   * they can).
+   */
+  public static List<String> rollbackBlockers(Connection c, UUID run) throws SQLException {
+    return MappedRollback.blockers(c, run);
+  }
+
+  /**
+   * Deletes the rows {@code run} inserted into tables it did not create, by their recorded keys, on
+   * {@code c}'s transaction; one note per table.
+   */
+  public static List<String> rollback(Connection c, UUID run) throws SQLException {
+    return MappedRollback.delete(c, run);
+  }
+
+  /** No mapping: every table is Ferry's own. */
+  public static Mappings none() {
+    return new Mappings(List.of());
+  }
+
+  /** The mapped tables, in the order ferry.yaml lists them. */
+  public List<MappedTable> tables() {
+    return tables;
+  }
+
+  public boolean isEmpty() {
+    return tables.isEmpty();
+  }
+
+  /** The source tables the mapping takes (lower case): the planner leaves them out. */
+  public Set<String> sourceTables() {
+    return tables.stream()
+        .map(t -> t.source().name().toLowerCase(Locale.ROOT))
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * Checks every entry of {@code map:} against the source's schema and the target's catalog; every
+   * problem of every entry is listed in one FerryException(USAGE), before anything is changed.
+   */
+  public static Mappings resolve(
+      List<TableMapping> entries, SourceSchema schema, DataSource target) {
+    if (entries.isEmpty()) {
+      return none();
+    }
+    MappingCheck check = new MappingCheck();
+    List<MappedTable> out = new ArrayList<>();
+    try (Connection c = target.getConnection()) {
+      TargetCatalog catalog = new TargetCatalog(c);
+      for (TableMapping m : entries) {
+        MappedTable t = check.resolve(m, schema, catalog);
+        if (t != null) {
+          out.add(t);
+        }
+      }
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot read the target's catalog to check ferry.yaml's map: " + e.getMessage(),
+          e);
+    }
+    if (!check.problems().isEmpty()) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "ferry.yaml map: "
+              + check.problems().size()
+              + (check.problems().size() == 1 ? " problem" : " problems")
+              + ", nothing was changed:\n  - "
+              + String.join("\n  - ", check.problems()));
+    }
+    return new Mappings(out);
+  }
+}
