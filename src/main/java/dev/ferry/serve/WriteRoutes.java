@@ -96,6 +96,9 @@ final class WriteRoutes {
       return;
     }
     if (!options.write()) {
+      if (options.token() != null && !sessions.bearer(ctx)) {
+        return; // Sessions.check answers 401: who is not signed in learns nothing more
+      }
       throw new FerryException(
           ErrorCode.WRITE_DISABLED,
           "this explorer is read-only: start it with ferry serve --write --token TOKEN to change"
