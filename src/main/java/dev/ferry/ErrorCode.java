@@ -18,6 +18,18 @@ public enum ErrorCode {
   UNAUTHORIZED(Exit.USAGE),
   /** A value given in a request does not fit the column or operator it is compared with. */
   BAD_VALUE(Exit.USAGE),
+  /**
+   * A write reached an explorer not started with {@code --write}, or asked for what writes never do
+   * (a table without a primary key, a view): refused, nothing written.
+   */
+  WRITE_DISABLED(Exit.USAGE),
+  /** Refused whoever asks: a cross-origin write, a cookie without its CSRF token, a denied role. */
+  FORBIDDEN(Exit.USAGE),
+  /**
+   * The data's state refuses the request: more rows would change than a guard allows, the rows to
+   * undo changed since, a constraint refused the change. Nothing was written.
+   */
+  CONFLICT(Exit.USAGE),
   /** The source file is missing, not SQLite, corrupt, locked or otherwise unreadable. */
   SOURCE_UNREADABLE(Exit.UNREADABLE),
   /** The target cannot be reached, refuses the login, or the embedded server cannot start. */
@@ -88,8 +100,10 @@ public enum ErrorCode {
     return switch (this) {
       case USAGE, BAD_VALUE -> 400;
       case UNAUTHORIZED -> 401;
+      case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
-      case TARGET_CONFLICT, VERIFICATION_FAILED -> 409;
+      case WRITE_DISABLED -> 405;
+      case TARGET_CONFLICT, VERIFICATION_FAILED, CONFLICT -> 409;
       case SOURCE_UNREADABLE -> 422;
       case TARGET_UNREACHABLE, TIMEOUT -> 503;
       case ROWS_SET_ASIDE -> 200; // not a failure: the request that reports it succeeded

@@ -81,8 +81,10 @@ class ArchitectureTest {
     // orchestration: migrate, verify, inspect, plan, runs, rollback; live sync builds on it
     MAY_USE.put("run", PIPELINE);
     MAY_USE.put("sync", union(PIPELINE, "run"));
-    // the explorer reads what run recorded; it never loads
-    MAY_USE.put("serve", union(BASE, "postgres", "postgres.embedded", "run"));
+    // ferry.audit: writes to the user's tables recorded with their old values, and their undo
+    MAY_USE.put("audit", union(BASE, "postgres"));
+    // the explorer reads what run recorded; it never loads; its write mode writes through audit
+    MAY_USE.put("serve", union(BASE, "postgres", "postgres.embedded", "run", "audit"));
     // example data generators
     MAY_USE.put("examples", union(BASE));
     // the commands put everything together: nothing uses them

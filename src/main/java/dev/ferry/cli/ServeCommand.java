@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description =
-        "Serves a read-only REST API and web explorer over the migrated data, with the migration's"
-            + " evidence (runs, verdicts, fixups, set-aside rows), /health and /metrics"
+        "Serves a REST API (read-only unless --write) and web explorer over the migrated data, with the"
+            + " migration's evidence (runs, verdicts, fixups, set-aside rows), /health and /metrics"
             + " (Prometheus). Runs until stopped (Ctrl-C).")
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -51,6 +51,14 @@ final class ServeCommand implements Callable<Integer> {
   String token;
 
   @Option(
+      names = "--write",
+      description =
+          "turn on the write endpoints (PATCH/DELETE/POST …/rows with filters, undo of"
+              + " /api/audit entries), each recorded in ferry.audit; needs --token, even on"
+              + " loopback")
+  boolean write;
+
+  @Option(
       names = "--statement-timeout",
       defaultValue = "5000",
       paramLabel = "MS",
@@ -65,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
       url = EmbeddedServer.in(Paths.get("").toAbsolutePath()).start();
     }
     String t = token != null ? token : System.getenv("FERRY_TOKEN");
-    ServeOptions options = new ServeOptions(url, port, bind, t, statementTimeout);
+    ServeOptions options = new ServeOptions(url, port, bind, t, statementTimeout, write);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HikariDataSource db = Explorer.readOnlyPool(options, metrics);
     Javalin app;
@@ -77,8 +85,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     String host = bind.contains(":") ? "[" + bind + "]" : bind;
     out.printf(
-        "Ferry explorer on http://%s:%d/ over %s%s (Ctrl-C stops it)%n",
-        host, app.port(), url.display(), t != null ? ", bearer token required" : "");
+        "Ferry explorer on http://%s:%d/ over %s%s%s (Ctrl-C stops it)%n",
+        host,
+        app.port(),
+        url.display(),
+        t != null ? ", bearer token required" : "",
+        write ? ", WRITES ON (recorded in ferry.audit)" : "");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

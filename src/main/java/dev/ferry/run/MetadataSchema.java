@@ -1,5 +1,7 @@
 package dev.ferry.run;
 
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
 import dev.ferry.sql.SqlText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +33,7 @@ import org.flywaydb.core.Flyway;
  * classpath scanning on every run). A schema ahead of this build (written by a newer Ferry) is left
  * alone, as Flyway itself would.
  */
-final class MetadataSchema {
+public final class MetadataSchema {
   static final String LOCATION = "db/ferry";
   static final String HISTORY = "schema_history";
   private static final Pattern SCRIPT = Pattern.compile("V(\\d+)__[^/]*\\.sql");
@@ -45,6 +47,22 @@ final class MetadataSchema {
   }
 
   private MetadataSchema() {}
+
+  /**
+   * Creates or updates the schema when it is behind, for those who write to it outside a run (the
+   * explorer's write mode and {@code ferry maintain} record into ferry.audit); a failure is
+   * TARGET_UNREACHABLE naming it. {@code dataSource} must allow writes.
+   */
+  public static void ensureCurrent(DataSource dataSource) {
+    try {
+      bringCurrent(dataSource);
+    } catch (RuntimeException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot create or update the ferry metadata schema: " + e.getMessage(),
+          e);
+    }
+  }
 
   /** Creates or updates the schema when it is behind; Flyway's exceptions pass through. */
   static Outcome bringCurrent(DataSource dataSource) {

@@ -68,6 +68,7 @@ public final class Explorer {
     RowHandler row = new RowHandler(db, catalog, out);
     ExportHandler export = new ExportHandler(db, catalog);
     RunsHandler runs = new RunsHandler(db, out);
+    WriteRoutes writes = new WriteRoutes(db, catalog, out, sessions, options);
     return Javalin.create(
         cfg -> {
           cfg.startup.showJavalinBanner = false;
@@ -75,6 +76,7 @@ public final class Explorer {
           Page.serve(cfg.staticFiles);
           RoutesConfig r = cfg.routes;
           r.before(telemetry::before);
+          r.before(writes::guard); // before sessions::check: a write's own rule
           r.before(sessions::check);
           r.after(telemetry::after);
           Errors.install(r, options.statementTimeoutMillis());
@@ -93,6 +95,7 @@ public final class Explorer {
           r.get("/api/runs/{run}", runs::run);
           r.get("/api/runs/{run}/fixups", runs::fixups);
           r.get("/api/runs/{run}/rejects", runs::rejects);
+          writes.install(r);
         });
   }
 

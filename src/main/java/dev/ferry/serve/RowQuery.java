@@ -101,6 +101,14 @@ final class RowQuery {
 
   final List<Object> bind;
 
+  /**
+   * The filters alone, joined with AND, or null when there are none; their values are {@link
+   * #params} when the request has no search and no cursor (as a write's never has).
+   */
+  String filterSql() {
+    return where.isEmpty() ? null : String.join(" AND ", where);
+  }
+
   private String cursorOrder() {
     return search != null ? "search:" + order : order;
   }

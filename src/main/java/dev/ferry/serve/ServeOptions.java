@@ -15,10 +15,31 @@ import java.net.UnknownHostException;
  * @param bind the address to listen on
  * @param token bearer token required on /api and /metrics, or null
  * @param statementTimeoutMillis longest a request's query may run
+ * @param write whether the write endpoints are on ({@code --write}: needs a token, even on
+ *     loopback)
  */
 public record ServeOptions(
-    TargetUrl target, int port, String bind, String token, int statementTimeoutMillis) {
+    TargetUrl target,
+    int port,
+    String bind,
+    String token,
+    int statementTimeoutMillis,
+    boolean write) {
+  /** Read-only, as {@code ferry serve} without {@code --write}. */
+  public ServeOptions(
+      TargetUrl target, int port, String bind, String token, int statementTimeoutMillis) {
+    this(target, port, bind, token, statementTimeoutMillis, false);
+  }
+
   public ServeOptions {
+    if (write && (token == null || token.length() < 16)) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "--write lets whoever holds the token change the data, so it needs --token with at"
+              + " least 16 characters, even on loopback: e.g. ferry serve --write --token"
+              + " \"$(openssl rand -hex 24)\" (clients send Authorization: Bearer TOKEN; the page"
+              + " asks for it once)");
+    }
     if (port < 0 || port > 65_535) {
       throw new FerryException(
           ErrorCode.USAGE, "--port " + port + ": use 1 to 65535 (0: any free port)");
