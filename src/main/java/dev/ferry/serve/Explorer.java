@@ -68,6 +68,8 @@ public final class Explorer {
     RowHandler row = new RowHandler(db, catalog, out);
     ExportHandler export = new ExportHandler(db, catalog);
     RunsHandler runs = new RunsHandler(db, out);
+    CountHandler count = new CountHandler(db, catalog, out, Counts.EXACT_UP_TO);
+    FacetHandler facets = new FacetHandler(db, catalog, out, Counts.EXACT_UP_TO);
     return Javalin.create(
         cfg -> {
           cfg.startup.showJavalinBanner = false;
@@ -89,6 +91,9 @@ public final class Explorer {
           r.get("/api/tables/{schema}/{table}/rows", rows::rows);
           r.get("/api/tables/{schema}/{table}/row", row::row);
           r.get("/api/tables/{schema}/{table}/export", export::export);
+          r.get("/api/tables/{schema}/{table}/count", count::count);
+          r.get("/api/tables/{schema}/{table}/facets", facets::facets);
+          r.get("/api/tables/{schema}/{table}/facets/suggested", facets::suggested);
           r.get("/api/runs", runs::runs);
           r.get("/api/runs/{run}", runs::run);
           r.get("/api/runs/{run}/fixups", runs::fixups);
