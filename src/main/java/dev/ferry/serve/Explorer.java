@@ -69,6 +69,7 @@ public final class Explorer {
     ExportHandler export = new ExportHandler(db, catalog);
     RunsHandler runs = new RunsHandler(db, out);
     CountHandler count = new CountHandler(db, catalog, out, Counts.EXACT_UP_TO);
+    SqlHandler sql = new SqlHandler(db, out);
     FacetHandler facets = new FacetHandler(db, catalog, out, Counts.EXACT_UP_TO);
     return Javalin.create(
         cfg -> {
@@ -94,6 +95,8 @@ public final class Explorer {
           r.get("/api/tables/{schema}/{table}/count", count::count);
           r.get("/api/tables/{schema}/{table}/facets", facets::facets);
           r.get("/api/tables/{schema}/{table}/facets/suggested", facets::suggested);
+          r.get("/api/sql", sql::get);
+          r.post("/api/sql", sql::post);
           r.get("/api/runs", runs::runs);
           r.get("/api/runs/{run}", runs::run);
           r.get("/api/runs/{run}/fixups", runs::fixups);
