@@ -97,6 +97,7 @@ async function route() {
     if (path.length === 0) await tables();
     else if (path[0] === "t") await grid(path[1], path[2], params);
     else if (path[0] === "r") await detail(path[1], path[2], params);
+    else if (path[0] === "sql") await sqlConsole(params);
     else if (path[0] === "runs" && path.length === 1) await runs();
     else if (path[0] === "runs" && path[2] === "fixups") await evidence(path[1], "fixups");
     else if (path[0] === "runs" && path[2] === "rejects") await evidence(path[1], "rejects");
@@ -366,6 +367,45 @@ async function detail(schema, table, params) {
     const q = new URLSearchParams(); q.set(`${k.dataset.column}->>${p[0]}`, "eq." + k.dataset.value);
     go(["t", schema, table], q);
   });
+}
+
+// The read-only SQL console: the query and its :name parameters live in the URL, so a query is a
+// link; results in a grid, with CSV and NDJSON downloads of the same query.
+async function sqlConsole(params) {
+  const sql = params.get("sql") || "";
+  title(sql ? "SQL: " + sql.slice(0, 60) : "SQL");
+  const names = [...new Set([...sql.replace(/'[^']*'|::/g, "").matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))];
+  const inputs = names.map(n => `<label>:${esc(n)} <input class="sql-param" data-name="${esc(n)}" value="${esc(params.get(n) || "")}"></label>`).join(" ");
+  main.innerHTML = `<h2>SQL <span class="muted">read-only</span></h2>
+    <textarea id="sql" rows="6" cols="100" spellcheck="false" placeholder="SELECT … (one query; :name for a parameter)">${esc(sql)}</textarea>
+    <div class="toolbar">${inputs}<button id="sql-run">Run</button>
+      ${sql ? `<a id="sql-csv" href="${esc(sqlHref(params, "csv"))}">CSV</a> <a id="sql-ndjson" href="${esc(sqlHref(params, "ndjson"))}">NDJSON</a>` : ""}
+      <span class="muted" id="sql-timing"></span></div>
+    <div id="sql-result"></div>`;
+  const run = () => {
+    const p = new URLSearchParams(); p.set("sql", document.getElementById("sql").value);
+    document.querySelectorAll(".sql-param").forEach(i => p.set(i.dataset.name, i.value));
+    go(["sql"], p);
+  };
+  document.getElementById("sql-run").onclick = run;
+  document.getElementById("sql").onkeydown = e => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(); };
+  if (!sql) return;
+  const missing = names.filter(n => !params.has(n));
+  if (missing.length) { document.getElementById("sql-result").innerHTML = `<p class="muted">Give :${missing.map(esc).join(", :")} and run.</p>`; return; }
+  try {
+    const r = await api(sqlHref(params, "json"));
+    document.getElementById("sql-timing").textContent = `${r.rows.length} rows${r.truncated ? " (first " + r.max_rows + " only)" : ""} · ${r.ms} ms`;
+    document.getElementById("sql-result").innerHTML = `<table id="sql-grid"><tr>${r.columns.map(c => `<th title="${esc(c.type)}">${esc(c.name)}</th>`).join("")}</tr>${r.rows.map(row =>
+      `<tr>${row.map(v => `<td title="${esc(shown(v).slice(0, 500))}">${v === null ? '<span class="muted">null</span>' : esc(shown(v).slice(0, 200))}</td>`).join("")}</tr>`).join("")}</table>`;
+  } catch (e) {
+    if (e instanceof SignInNeeded) throw e;
+    document.getElementById("sql-result").innerHTML = `<p class="error" id="sql-error">${esc(e.message)}</p>`;
+  }
+}
+
+function sqlHref(params, format) {
+  const p = new URLSearchParams(params); if (format !== "json") p.set("format", format);
+  return `/api/sql?${p}`;
 }
 
 async function runs() {
