@@ -70,6 +70,7 @@ public final class Explorer {
     RunsHandler runs = new RunsHandler(db, out);
     CountHandler count = new CountHandler(db, catalog, out, Counts.EXACT_UP_TO);
     SqlHandler sql = new SqlHandler(db, out);
+    OpenApi openApi = new OpenApi(catalog);
     FacetHandler facets = new FacetHandler(db, catalog, out, Counts.EXACT_UP_TO);
     return Javalin.create(
         cfg -> {
@@ -83,7 +84,7 @@ public final class Explorer {
           Errors.install(r, options.statementTimeoutMillis());
           r.get("/health", health::health);
           r.get("/metrics", telemetry::scrape);
-          r.get("/api/openapi.json", Page::openApi);
+          r.get("/api/openapi.json", openApi::serve);
           r.get("/api/session", sessions::status);
           r.post("/api/session", sessions::open);
           r.delete("/api/session", sessions::close);
