@@ -103,10 +103,16 @@ class ExplorerReadBrowserTest {
   @Test
   void foreignKeysAreLinksFromTheGridAndTheRowPageAndBack() {
     browser.get(f.base + "/#/t/public/tweets?limit=10");
-    WebElement fk =
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#grid a.fk")));
-    String userId = fk.getText();
-    assertThat(fk.getAttribute("href")).endsWith("#/r/public/users?id=" + enc(userId));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#grid a.fk")));
+    // read in one script call: the grid may re-render, so element handles can go stale
+    String[] fk =
+        String.valueOf(
+                script(
+                    "const a = document.querySelector('#grid a.fk');"
+                        + " return a.textContent + '\\n' + a.getAttribute('href');"))
+            .split("\n", 2);
+    String userId = fk[0];
+    assertThat(fk[1]).endsWith("#/r/public/users?id=" + enc(userId));
     // a row is a real link, reachable by keyboard: focus it and press Enter
     WebElement rowLink = browser.findElement(By.cssSelector("#grid a.row-link"));
     String tweetId = rowLink.getText();
