@@ -97,6 +97,7 @@ async function route() {
     if (path.length === 0) await tables();
     else if (path[0] === "t") await grid(path[1], path[2], params);
     else if (path[0] === "r") await detail(path[1], path[2], params);
+    else if (path[0] === "sql") await sqlConsole(params);
     else if (path[0] === "runs" && path.length === 1) await runs();
     else if (path[0] === "runs" && path[2] === "fixups") await evidence(path[1], "fixups");
     else if (path[0] === "runs" && path[2] === "rejects") await evidence(path[1], "rejects");
@@ -108,7 +109,18 @@ async function route() {
   }
 }
 
+// The tab's title says where you are, so many open tabs stay apart.
+function title(where) {
+  document.title = where ? `${where} · Ferry` : "Ferry explorer";
+}
+
+// A row's page, as a real link (opens in a new tab, reachable by keyboard).
+function rowHref(schema, table, key) {
+  return `#/r/${encodeURIComponent(schema)}/${encodeURIComponent(table)}?${new URLSearchParams(key)}`;
+}
+
 async function tables() {
+  title("Tables");
   const {tables} = await api("/api/tables");
   const rows = tables.map(t => {
     const count = t.rows.count == null ? "?" : t.rows.count.toLocaleString();
@@ -122,12 +134,23 @@ async function tables() {
 
 const OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "ilike", "like", "in", "is", "cs"];
 
+// The view's own state in the URL that is not a filter: the facets shown.
+const VIEW_ONLY = ["_facet"];
+
+function apiParams(params) {
+  const p = new URLSearchParams(params); VIEW_ONLY.forEach(k => p.delete(k)); return p;
+}
+
+function filterText(filters) {
+  return filters.map(([k, v]) => `${k} ${v.replace(/^(not\.)?([a-z]+)\./, (m, n, op) => (n ? "not " : "") + op + " ")}`).join(" and ");
+}
+
 async function grid(schema, table, params) {
   const meta = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`);
   if (!params.has("limit")) params.set("limit", "50");
   let page = null, problem = null;
   try {
-    page = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/rows?${params}`);
+    page = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/rows?${apiParams(params)}`);
   } catch (e) {
     if (e instanceof SignInNeeded) throw e;
     problem = e.message; // shown next to the filters, which stay removable
@@ -141,8 +164,9 @@ async function grid(schema, table, params) {
   if (at < 0 && after === "") { trail = [""]; at = 0; }
   const filters = [];
   for (const [k, v] of params) {
-    if (!["limit", "order", "after", "q"].includes(k)) filters.push([k, v]);
+    if (!["limit", "order", "after", "q"].concat(VIEW_ONLY).includes(k)) filters.push([k, v]);
   }
+  title(`${schema}.${table}${filters.length ? " where " + filterText(filters) : ""}${params.get("q") ? " matching " + params.get("q") : ""}`);
   const chips = filters.map(([k, v], i) => `<span class="filter" data-filter="${esc(k)}">${esc(k)} ${esc(v)} <button data-remove="${i}" title="remove">✕</button></span>`).join("");
   main.innerHTML = `
     <h2>${esc(schema)}.${esc(table)} ${badge(meta.verdict)} <span class="muted">${meta.rows.count == null ? "" : meta.rows.count.toLocaleString() + " rows (" + esc(countLabel(meta.rows.source)) + ")"}</span></h2>
@@ -160,7 +184,13 @@ async function grid(schema, table, params) {
       <span class="muted" id="timing">${page ? `${page.rows.length} rows · ${page.ms} ms · ${page.paging}` : ""}</span>
     </div>
     <div class="toolbar" id="filters">${chips}${problem ? `<span class="error" id="filter-error">${esc(problem)}</span>` : ""}</div>
-    ${page ? gridTable(meta, page, order) : ""}`;
+    <p id="count-line" class="muted"></p>
+    <div class="toolbar"><label>Facet by <select id="facet-col"><option value="">…</option>${cols.map(c => `<option>${esc(c.name)}</option>`).join("")}</select></label>
+      <input id="facet-path" placeholder="or a JSON path: metadata->>lang" size="24"><button id="facet-add">Show facet</button></div>
+    <div id="facets" class="facets"></div>
+    ${page ? gridTable(meta, page, order, schema, table) : ""}`;
+  if (page && !params.get("q")) countLine(schema, table, params, filters);
+  facetPanel(schema, table, params);
 
   const base = () => { const p = new URLSearchParams(params); p.delete("after"); return p; };
   let timer;
@@ -192,22 +222,84 @@ async function grid(schema, table, params) {
   document.querySelectorAll("th[data-col]").forEach(th => th.onclick = () => {
     const c = th.dataset.col, p = base(); p.set("order", order === c ? c + ".desc" : c); go(["t", schema, table], p);
   });
-  document.querySelectorAll("tr.row").forEach(tr => tr.onclick = () => {
-    if (!meta.primary_key.length) return;
+  document.querySelectorAll("tr.row").forEach(tr => tr.onclick = e => {
+    if (!meta.primary_key.length || e.target.closest("a")) return;
     location.hash = `#/r/${encodeURIComponent(schema)}/${encodeURIComponent(table)}?${tr.dataset.key}`;
+  });
+  const addFacet = name => {
+    if (!name) return;
+    const p = base(); if (!p.getAll("_facet").includes(name)) p.append("_facet", name); go(["t", schema, table], p);
+  };
+  document.getElementById("facet-add").onclick = () => addFacet(document.getElementById("facet-path").value.trim() || document.getElementById("facet-col").value);
+  document.getElementById("facet-col").onchange = e => addFacet(e.target.value);
+}
+
+// "16,423 rows where …": exact up to the server's bound, an estimate beyond it, and says which.
+async function countLine(schema, table, params, filters) {
+  const el = document.getElementById("count-line");
+  try {
+    const n = await api(`/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/count?${apiParams(params)}`);
+    el.textContent = `${n.exact ? "" : "about "}${n.count.toLocaleString()} rows${filters.length ? " where " + filterText(filters) : ""}${n.exact ? "" : " (estimated: more than " + n.exact_up_to.toLocaleString() + ")"}`;
+    el.dataset.count = n.count; el.dataset.exact = n.exact;
+  } catch (e) { el.textContent = ""; }
+}
+
+// Facets: the chosen ones (_facet in the URL), else the suggested low-cardinality columns; bars
+// whose values are links that add the filter.
+async function facetPanel(schema, table, params) {
+  const el = document.getElementById("facets");
+  const base = `/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}`;
+  let names = params.getAll("_facet"), suggested = false;
+  if (!names.length) {
+    try { names = (await api(`${base}/facets/suggested`)).columns.slice(0, 4); suggested = true; } catch (e) { names = []; }
+  }
+  const filters = apiParams(params); ["limit", "order", "after", "q"].forEach(k => filters.delete(k));
+  const boxes = await Promise.all(names.map(async name => {
+    try {
+      const f = await api(`${base}/facets?column=${encodeURIComponent(name)}&${filters}`);
+      const max = Math.max(1, ...f.values.map(v => v.count));
+      const bars = f.values.map(v => {
+        const p = new URLSearchParams(params); p.delete("after");
+        p.append(name, v.value === null ? "is.null" : "eq." + v.value);
+        const href = "#/t/" + [schema, table].map(encodeURIComponent).join("/") + "?" + p;
+        return `<li><a class="facet-value" href="${esc(href)}" data-value="${esc(v.value === null ? "" : v.value)}">${v.value === null ? '<span class="muted">null</span>' : esc(v.value.slice(0, 60))}</a>
+          <span class="bar" style="width:${Math.max(2, Math.round(100 * v.count / max))}px"></span> <span class="muted">${v.count.toLocaleString()}</span></li>`;
+      }).join("");
+      const close = suggested ? "" : `<button class="facet-close" data-facet="${esc(name)}" title="hide">✕</button>`;
+      return `<div class="facet" data-facet="${esc(name)}"><h4>${esc(name)}${f.estimated ? ' <span class="muted">(estimated)</span>' : ""} ${close}</h4><ul>${bars}</ul>${f.more ? '<span class="muted">more values…</span>' : ""}</div>`;
+    } catch (e) {
+      if (e instanceof SignInNeeded) throw e;
+      return `<div class="facet error" data-facet="${esc(name)}">${esc(name)}: ${esc(e.message)}</div>`;
+    }
+  }));
+  el.innerHTML = boxes.join("");
+  el.querySelectorAll(".facet-close").forEach(b => b.onclick = () => {
+    const p = new URLSearchParams(params); const rest = p.getAll("_facet").filter(x => x !== b.dataset.facet);
+    p.delete("_facet"); rest.forEach(x => p.append("_facet", x)); p.delete("after"); go(["t", schema, table], p);
   });
 }
 
-function gridTable(meta, page, order) {
+function gridTable(meta, page, order, schema, table) {
+  // a single-column foreign key makes its cells links to the row they reference
+  const links = {};
+  (meta.foreign_keys || []).filter(fk => fk.columns.length === 1).forEach(fk => { links[fk.columns[0]] = fk; });
   const head = meta.columns.map(c => {
     const arrow = order === c.name ? " ▲" : order === c.name + ".desc" ? " ▼" : "";
     return `<th data-col="${esc(c.name)}" title="${esc(c.type)}">${esc(c.name)}${arrow}</th>`;
   }).join("");
   const body = page.rows.map(r => {
     const key = meta.primary_key.map(k => `${encodeURIComponent(k)}=${encodeURIComponent(shown(r[k]))}`).join("&");
-    return `<tr class="row" data-key="${esc(key)}">${meta.columns.map(c => {
+    return `<tr class="row" data-key="${esc(key)}">${meta.columns.map((c, i) => {
       const v = r[c.name], s = shown(v);
-      return `<td title="${esc(s.slice(0, 500))}">${v === null ? '<span class="muted">null</span>' : esc(s.slice(0, 200))}</td>`;
+      let cell = v === null ? '<span class="muted">null</span>' : esc(s.slice(0, 200));
+      const fk = links[c.name];
+      if (v !== null && fk) {
+        const [rs, rt] = fk.references.split(".");
+        cell = `<a class="fk" href="${esc(rowHref(rs, rt, {[fk.ref_columns[0]]: s}))}" title="${esc(fk.references)}">${cell}</a>`;
+      } else if (i === 0 && meta.primary_key.length) {
+        cell = `<a class="row-link" href="#/r/${encodeURIComponent(schema)}/${encodeURIComponent(table)}?${esc(key)}">${v === null ? "null" : cell}</a>`;
+      }
+      return `<td title="${esc(s.slice(0, 500))}">${cell}</td>`;
     }).join("")}</tr>`;
   }).join("");
   return `<table id="grid"><tr>${head}</tr>${body}</table>`;
@@ -220,7 +312,7 @@ function exactJson(v) {
 }
 
 function exportHref(schema, table, format, params) {
-  const p = new URLSearchParams(params); p.delete("after"); p.delete("q"); p.delete("limit"); p.set("format", format);
+  const p = apiParams(params); p.delete("after"); p.delete("q"); p.delete("limit"); p.set("format", format);
   return `/api/tables/${encodeURIComponent(schema)}/${encodeURIComponent(table)}/export?${p}`;
 }
 
@@ -251,12 +343,18 @@ async function detail(schema, table, params) {
     const shown = v !== null && typeof v === "object" ? `<div class="json">${jsonView(v, c.name, [])}</div>` : v === null ? '<span class="muted">null</span>' : esc(v);
     return `<dt title="${esc(c.type)}">${esc(c.name)}</dt><dd>${shown}</dd>`;
   }).join("");
-  const refs = d.references.map(r => `<li>${esc(r.constraint)} → ${esc(r.table)}: ${r.row ? esc(shown(r.row).slice(0, 200)) : "<em>missing (orphan)</em>"}</li>`).join("");
+  const refs = d.references.map(r => {
+    const [s, t] = r.table.split(".");
+    const name = r.label != null ? r.label : Object.values(r.key).join(", ");
+    const target = r.row ? `<a class="ref-link" href="${esc(rowHref(s, t, r.key))}">${esc(name)}</a>` : `${esc(Object.values(r.key).join(", "))} <em>missing (orphan)</em>`;
+    return `<li>${esc(r.columns.join(", "))} → ${esc(r.table)}: ${target}${r.label_column && r.row ? ` <span class="muted">(${esc(r.label_column)})</span>` : ""}</li>`;
+  }).join("");
   const back = d.referenced_by.map(r => {
     const [s, t] = r.table.split(".");
     const p = new URLSearchParams(r.filter);
-    return `<li><a href="#/t/${encodeURIComponent(s)}/${encodeURIComponent(t)}?${p}">${esc(r.table)}</a>: ${r.count.toLocaleString()}${r.capped ? "+" : ""} rows</li>`;
+    return `<li>${esc(r.table)}.${esc(r.columns.join(", "))}: <a class="referenced-by" href="#/t/${encodeURIComponent(s)}/${encodeURIComponent(t)}?${p}">${r.count.toLocaleString()}${r.capped ? "+" : ""} rows</a></li>`;
   }).join("");
+  title(`${table} ${[...params.values()].join(", ")}`);
   main.innerHTML = `<h2 id="detail-title">${esc(schema)}.${esc(table)} <span class="muted">${esc(params.toString())}</span></h2>
     <p><a href="#/t/${encodeURIComponent(schema)}/${encodeURIComponent(table)}">← all rows</a></p>
     <dl class="kv" id="detail">${fields}</dl>
@@ -271,13 +369,54 @@ async function detail(schema, table, params) {
   });
 }
 
+// The read-only SQL console: the query and its :name parameters live in the URL, so a query is a
+// link; results in a grid, with CSV and NDJSON downloads of the same query.
+async function sqlConsole(params) {
+  const sql = params.get("sql") || "";
+  title(sql ? "SQL: " + sql.slice(0, 60) : "SQL");
+  const names = [...new Set([...sql.replace(/'[^']*'|::/g, "").matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]))];
+  const inputs = names.map(n => `<label>:${esc(n)} <input class="sql-param" data-name="${esc(n)}" value="${esc(params.get(n) || "")}"></label>`).join(" ");
+  main.innerHTML = `<h2>SQL <span class="muted">read-only</span></h2>
+    <textarea id="sql" rows="6" cols="100" spellcheck="false" placeholder="SELECT … (one query; :name for a parameter)">${esc(sql)}</textarea>
+    <div class="toolbar">${inputs}<button id="sql-run">Run</button>
+      ${sql ? `<a id="sql-csv" href="${esc(sqlHref(params, "csv"))}">CSV</a> <a id="sql-ndjson" href="${esc(sqlHref(params, "ndjson"))}">NDJSON</a>` : ""}
+      <span class="muted" id="sql-timing"></span></div>
+    <div id="sql-result"></div>`;
+  const run = () => {
+    const p = new URLSearchParams(); p.set("sql", document.getElementById("sql").value);
+    document.querySelectorAll(".sql-param").forEach(i => p.set(i.dataset.name, i.value));
+    go(["sql"], p);
+  };
+  document.getElementById("sql-run").onclick = run;
+  document.getElementById("sql").onkeydown = e => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(); };
+  if (!sql) return;
+  const missing = names.filter(n => !params.has(n));
+  if (missing.length) { document.getElementById("sql-result").innerHTML = `<p class="muted">Give :${missing.map(esc).join(", :")} and run.</p>`; return; }
+  try {
+    const r = await api(sqlHref(params, "json"));
+    document.getElementById("sql-timing").textContent = `${r.rows.length} rows${r.truncated ? " (first " + r.max_rows + " only)" : ""} · ${r.ms} ms`;
+    document.getElementById("sql-result").innerHTML = `<table id="sql-grid"><tr>${r.columns.map(c => `<th title="${esc(c.type)}">${esc(c.name)}</th>`).join("")}</tr>${r.rows.map(row =>
+      `<tr>${row.map(v => `<td title="${esc(shown(v).slice(0, 500))}">${v === null ? '<span class="muted">null</span>' : esc(shown(v).slice(0, 200))}</td>`).join("")}</tr>`).join("")}</table>`;
+  } catch (e) {
+    if (e instanceof SignInNeeded) throw e;
+    document.getElementById("sql-result").innerHTML = `<p class="error" id="sql-error">${esc(e.message)}</p>`;
+  }
+}
+
+function sqlHref(params, format) {
+  const p = new URLSearchParams(params); if (format !== "json") p.set("format", format);
+  return `/api/sql?${p}`;
+}
+
 async function runs() {
+  title("Runs");
   const {runs} = await api("/api/runs");
   main.innerHTML = `<h2>Runs</h2><table id="runs"><tr><th>run</th><th>source</th><th>schema</th><th>state</th><th>started</th><th>exit</th></tr>${runs.map(r =>
     `<tr><td><a href="#/runs/${esc(r.run_id)}">${esc(r.run_id.slice(0, 8))}</a></td><td>${esc(r.source)}</td><td>${esc(r.target_schema)}</td><td>${badge(r.state === "succeeded" ? "VERIFIED" : r.state.toUpperCase())}</td><td>${esc(r.started_at)}</td><td>${r.exit_code ?? ""}</td></tr>`).join("")}</table>`;
 }
 
 async function run(id) {
+  title(`Run ${id.slice(0, 8)}`);
   const {tables} = await api(`/api/runs/${encodeURIComponent(id)}`);
   main.innerHTML = `<h2>Run ${esc(id)}</h2><p><a href="#/runs/${esc(id)}/fixups">Fixed values</a> · <a href="#/runs/${esc(id)}/rejects">Set-aside rows</a></p>
     <table id="run-tables"><tr><th>table</th><th>rows read</th><th>written</th><th>in target</th><th>fixed</th><th>set aside</th><th>MB</th><th>seconds</th><th>rows/s</th><th>verdict</th></tr>${tables.map(t =>

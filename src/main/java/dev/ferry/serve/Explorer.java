@@ -69,6 +69,10 @@ public final class Explorer {
     ExportHandler export = new ExportHandler(db, catalog);
     RunsHandler runs = new RunsHandler(db, out);
     WriteRoutes writes = new WriteRoutes(db, catalog, out, sessions, options);
+    CountHandler count = new CountHandler(db, catalog, out, Counts.EXACT_UP_TO);
+    SqlHandler sql = new SqlHandler(db, out);
+    OpenApi openApi = new OpenApi(catalog, options.write());
+    FacetHandler facets = new FacetHandler(db, catalog, out, Counts.EXACT_UP_TO);
     return Javalin.create(
         cfg -> {
           cfg.startup.showJavalinBanner = false;
@@ -82,7 +86,7 @@ public final class Explorer {
           Errors.install(r, options.statementTimeoutMillis());
           r.get("/health", health::health);
           r.get("/metrics", telemetry::scrape);
-          r.get("/api/openapi.json", Page::openApi);
+          r.get("/api/openapi.json", openApi::serve);
           r.get("/api/session", sessions::status);
           r.post("/api/session", sessions::open);
           r.delete("/api/session", sessions::close);
@@ -91,6 +95,11 @@ public final class Explorer {
           r.get("/api/tables/{schema}/{table}/rows", rows::rows);
           r.get("/api/tables/{schema}/{table}/row", row::row);
           r.get("/api/tables/{schema}/{table}/export", export::export);
+          r.get("/api/tables/{schema}/{table}/count", count::count);
+          r.get("/api/tables/{schema}/{table}/facets", facets::facets);
+          r.get("/api/tables/{schema}/{table}/facets/suggested", facets::suggested);
+          r.get("/api/sql", sql::get);
+          r.post("/api/sql", sql::post);
           r.get("/api/runs", runs::runs);
           r.get("/api/runs/{run}", runs::run);
           r.get("/api/runs/{run}/fixups", runs::fixups);

@@ -18,8 +18,10 @@ import javax.sql.DataSource;
 
 /**
  * {@code GET /api/tables/S/T/row?KEY=VALUE…}: one row by its primary key, the rows it references
- * (null for an orphan of a NOT VALID foreign key) and how many rows reference it, per foreign key,
- * with the filter that lists them; all in one read-only snapshot.
+ * (null for an orphan of a NOT VALID foreign key) with their key and the value of their label
+ * column (username, name, title… when there is one), and how many rows reference it, per foreign
+ * key, naming the referencing columns and the filter that lists them; all in one read-only
+ * snapshot.
  */
 final class RowHandler {
   private static final int REFERENCING_CAP = 10_000;
@@ -31,6 +33,31 @@ final class RowHandler {
     this.db = db;
     this.catalog = catalog;
     this.out = out;
+  }
+
+  /** Columns that name a row for people, in the order they are preferred. */
+  static final List<String> LABELS =
+      List.of(
+          "username",
+          "screen_name",
+          "display_name",
+          "name",
+          "title",
+          "label",
+          "handle",
+          "slug",
+          "email",
+          "code");
+
+  /** The column that names {@code t}'s rows for people (username, name, title…), or null. */
+  static String labelColumn(Catalog.Table t) {
+    for (String l : LABELS) {
+      Catalog.Column c = t.column(l);
+      if (c != null && c.textual()) {
+        return l;
+      }
+    }
+    return null;
   }
 
   /** {@code "a" = CAST(? AS type) AND …} over {@code columns}. */
@@ -138,18 +165,31 @@ final class RowHandler {
             + " WHERE "
             + equalAll(columns)
             + " LIMIT 1";
+    String labelled = null;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       JsonOut.bind(ps, values);
       try (ResultSet rs = ps.executeQuery()) {
         g.writeStartObject();
         g.writeStringField("constraint", fk.name());
         g.writeStringField("table", ref.schema() + "." + ref.name());
+        JsonOut.names(g, "columns", fk.columns());
+        g.writeObjectFieldStart("key"); // the referenced row's key, as the row page takes it
+        for (int i = 0; i < fk.refColumns().size(); i++) {
+          g.writeStringField(fk.refColumns().get(i), String.valueOf(values.get(i)));
+        }
+        g.writeEndObject();
+        String label = labelColumn(ref);
+        g.writeStringField("label_column", label);
         g.writeFieldName("row");
         if (rs.next()) {
+          if (label != null) {
+            labelled = rs.getString(label);
+          }
           RowWriter.row(g, rs, ref.columns());
         } else {
           g.writeNull(); // an orphan (NOT VALID foreign key)
         }
+        g.writeStringField("label", labelled);
         g.writeEndObject();
       }
     }
@@ -167,6 +207,8 @@ final class RowHandler {
     List<Catalog.Column> columns = new ArrayList<>();
     g.writeStartObject();
     g.writeStringField("table", child.schema() + "." + child.name());
+    g.writeStringField("constraint", fk.name());
+    JsonOut.names(g, "columns", fk.columns());
     g.writeObjectFieldStart("filter");
     for (int i = 0; i < fk.columns().size(); i++) {
       Catalog.Column cc = child.column(fk.columns().get(i));

@@ -85,6 +85,7 @@ final class RowQuery {
         where.add(filter(e.getKey(), v));
       }
     }
+    this.filterParams = List.copyOf(params);
     String q = first(query, "q");
     this.search = q == null || q.isBlank() ? null : q.strip();
     if (search != null && search.length() > 200) {
@@ -94,6 +95,47 @@ final class RowQuery {
     this.after = a == null || a.isEmpty() ? null : Cursor.decode(a, cursorOrder(), key.size());
     this.sql = pageSql();
     this.bind = bindOrder();
+  }
+
+  /**
+   * A request that only filters (count, facets, histogram): paging and sorting parameters are
+   * ignored, {@code own} parameters are the endpoint's and no filter, and a search is refused (its
+   * results are capped, so no count or facet over them would be true).
+   */
+  static RowQuery filtersOnly(
+      Catalog.Table table, Map<String, List<String>> query, String what, String... own) {
+    Map<String, List<String>> filters = new java.util.LinkedHashMap<>(query);
+    for (String p : List.of("limit", "order", "after", "format")) {
+      filters.remove(p);
+    }
+    for (String p : own) {
+      filters.remove(p);
+    }
+    String q = first(filters, "q");
+    if (q != null && !q.isBlank()) {
+      throw new FerryException(
+          ErrorCode.USAGE, what + " takes filters, not q= (search results are capped)");
+    }
+    return new RowQuery(table, filters, true);
+  }
+
+  /** The filters' parameters, in the order {@link #filters()} reads them. */
+  final List<Object> filterParams;
+
+  /**
+   * The filters alone, as a condition ({@code TRUE} when there are none): for counts and facets.
+   */
+  String filters() {
+    return where.isEmpty() ? "TRUE" : String.join(" AND ", where);
+  }
+
+  /** A column or a JSON path into one ({@code metadata->>lang}) as SQL, and its type. */
+  record Expression(String sql, String type) {}
+
+  /** {@code name} as SQL, checked like a filter's column (USAGE naming the columns if unknown). */
+  Expression expression(String name) {
+    Operand o = operand(name);
+    return new Expression(o.sql(), o.type());
   }
 
   /** The page's SQL (limit + 1 rows, to know whether there is a next page) and its parameters. */

@@ -11,7 +11,7 @@ public final class WriteApi {
 
   /** Adds the write and audit operations to {@code paths}. */
   public static void describe(ObjectNode paths) {
-    ObjectNode rows = paths.withObject("/api/tables/{schema}/{table}/rows");
+    ObjectNode rows = paths.withObjectProperty("/api/tables/{schema}/{table}/rows");
     op(rows, "patch", "updateRows", "Update the filtered rows (write mode)", true, true, "updated");
     op(
         rows,
@@ -29,7 +29,7 @@ public final class WriteApi {
         false,
         true,
         "inserted");
-    ObjectNode one = paths.withObject("/api/tables/{schema}/{table}/rows/{key}");
+    ObjectNode one = paths.withObjectProperty("/api/tables/{schema}/{table}/rows/{key}");
     op(
         one,
         "patch",
@@ -46,21 +46,21 @@ public final class WriteApi {
         false,
         false,
         "deleted");
-    ObjectNode undo = paths.withObject("/api/audit/{id}/undo");
+    ObjectNode undo = paths.withObjectProperty("/api/audit/{id}/undo");
     op(undo, "post", "undoAudit", "Undo an audit entry (write mode)", false, false, "rows");
     paths
-        .withObject("/api/audit")
-        .withObject("get")
+        .withObjectProperty("/api/audit")
+        .withObjectProperty("get")
         .put("operationId", "listAudit")
         .put("summary", "Audit entries, newest first (limit, before=ID)");
     paths
-        .withObject("/api/audit/{id}")
-        .withObject("get")
+        .withObjectProperty("/api/audit/{id}")
+        .withObjectProperty("get")
         .put("operationId", "getAudit")
         .put("summary", "One audit entry with the rows it changed, before and after");
     paths
-        .withObject("/api/write")
-        .withObject("get")
+        .withObjectProperty("/api/write")
+        .withObjectProperty("get")
         .put("operationId", "writeStatus")
         .put("summary", "Whether write mode is on, and this session's CSRF token");
   }
@@ -73,7 +73,7 @@ public final class WriteApi {
       boolean filters,
       boolean body,
       String count) {
-    ObjectNode o = path.withObject(method);
+    ObjectNode o = path.withObjectProperty(method);
     o.put("operationId", id).put("summary", summary);
     o.withArray("parameters")
         .addObject()
@@ -82,33 +82,33 @@ public final class WriteApi {
         .put(
             "description",
             "tx=rollback: preview (count, nothing kept); max-affected=N: refuse above N")
-        .withObject("schema")
+        .withObjectProperty("schema")
         .put("type", "string");
     if (filters) {
       o.put("description", "PostgREST filters in the query (column=OPERATOR.VALUE); at least one");
     }
     if (body) {
-      o.withObject("requestBody")
+      o.withObjectProperty("requestBody")
           .put("required", true)
-          .withObject("content")
-          .withObject("application/json")
-          .withObject("schema")
+          .withObjectProperty("content")
+          .withObjectProperty("application/json")
+          .withObjectProperty("schema")
           .put("type", "object");
     }
-    ObjectNode ok = o.withObject("responses").withObject("200");
+    ObjectNode ok = o.withObjectProperty("responses").withObjectProperty("200");
     ok.put("description", "done (or previewed)");
     ObjectNode props =
-        ok.withObject("content")
-            .withObject("application/json")
-            .withObject("schema")
+        ok.withObjectProperty("content")
+            .withObjectProperty("application/json")
+            .withObjectProperty("schema")
             .put("type", "object")
-            .withObject("properties");
-    props.withObject(count).put("type", "integer");
-    props.withObject("audit_id").putArray("type").add("integer").add("null");
-    props.withObject("preview").put("type", "boolean");
+            .withObjectProperty("properties");
+    props.withObjectProperty(count).put("type", "integer");
+    props.withObjectProperty("audit_id").putArray("type").add("integer").add("null");
+    props.withObjectProperty("preview").put("type", "boolean");
     for (String status : new String[] {"400", "401", "403", "404", "405", "409"}) {
-      o.withObject("responses")
-          .withObject(status)
+      o.withObjectProperty("responses")
+          .withObjectProperty(status)
           .put("description", "error {error, code, status}");
     }
   }
