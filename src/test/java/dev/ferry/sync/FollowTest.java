@@ -58,6 +58,13 @@ class FollowTest {
       st.execute("INSERT INTO log (msg) VALUES ('after truncate')");
       st.execute("DELETE FROM parent WHERE id = 3"); // cascades to children 3 and 4
       st.execute("UPDATE kv SET b = 5, v = NULL WHERE a = 'x,y'"); // composite key change
+      app.setAutoCommit(false); // one batch: REPLACE deletes tag 3, then its new holder goes
+      st.execute("INSERT OR REPLACE INTO tag (id, label) VALUES (40, 'blue')");
+      st.execute("DELETE FROM tag WHERE id = 40");
+      app.commit();
+      st.execute("UPDATE OR REPLACE tag SET label = 'green' WHERE id = 9"); // deletes tag 20
+      st.execute("UPDATE tag SET label = 'red' WHERE id = 9"); // the new holder moves on
+      app.commit();
       app.setAutoCommit(false); // a multi-statement transaction
       st.execute("INSERT INTO parent VALUES (10, 'O''Brien', '{\"a\": 1}', 2.25)");
       st.execute("INSERT INTO child VALUES (10, 10, 'new child')");
@@ -68,7 +75,7 @@ class FollowTest {
     Ferry.Result verify = sync.ferry("verify", "--verify", "full");
     assertThat(verify.exitCode()).as(verify.all() + sync.output()).isZero();
     assertThat(count(url, "SELECT count(*) FROM tag WHERE label = 'red' AND id = 9")).isOne();
-    assertThat(count(url, "SELECT count(*) FROM tag WHERE id IN (1, 2)")).isZero();
+    assertThat(count(url, "SELECT count(*) FROM tag WHERE id IN (1, 2, 3, 20, 40)")).isZero();
     assertThat(count(url, "SELECT count(*) FROM child WHERE parent_id = 3")).isZero();
     assertThat(count(url, "SELECT count(*) FROM parent WHERE id = 2 AND note IS NULL")).isOne();
     assertThat(count(url, "SELECT count(*) FROM log")).isOne();
