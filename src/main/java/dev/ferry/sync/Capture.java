@@ -117,6 +117,7 @@ final class Capture {
         }
         put(c, "start_seq", Long.toString(maxSeq(c)));
         put(c, "installed_at", java.time.Instant.now().toString());
+        put(c, "capture_id", java.util.UUID.randomUUID().toString());
         put(c, "fingerprint", fingerprint(c));
         put(c, "state", "copying");
         st.execute("COMMIT");
