@@ -49,7 +49,7 @@ public final class Sync {
                 + " start over: ferry sync stop, then ferry sync start");
       }
       TargetUrl url = target(o, env);
-      try (PostgresTarget target = PostgresTarget.connect(url, 4)) {
+      try (PostgresTarget target = PostgresTarget.connect(url, 6)) {
         SyncState state = read(target, o);
         String capture = Capture.get(lite, "capture_id");
         boolean stale = state != null && !sameCapture(state, capture);

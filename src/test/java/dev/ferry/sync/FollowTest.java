@@ -43,7 +43,11 @@ class FollowTest {
     String before = SyncHarness.schema(db);
     TargetUrl url = TestPostgres.newDatabase();
     SyncHarness sync = new SyncHarness(db, url, tmp);
-    sync.start();
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    sync.start("--metrics-port", Integer.toString(port));
     sync.caughtUp(60_000);
     try (Connection app = Sqlite.open(db);
         Statement st = app.createStatement()) {
@@ -72,6 +76,19 @@ class FollowTest {
       app.commit();
     }
     sync.caughtUp(30_000);
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("ferry_sync_lag_seconds")
+        .contains("ferry_sync_backlog")
+        .contains("ferry_sync_errors_total")
+        .containsPattern("ferry_sync_applied_total(\\{[^}]*\\})? [1-9]");
     Ferry.Result verify = sync.ferry("verify", "--verify", "full");
     assertThat(verify.exitCode()).as(verify.all() + sync.output()).isZero();
     assertThat(count(url, "SELECT count(*) FROM tag WHERE label = 'red' AND id = 9")).isOne();
@@ -82,10 +99,29 @@ class FollowTest {
     assertThat(count(url, "SELECT count(*) FROM kv WHERE a = 'x,y' AND b = 5 AND v IS NULL"))
         .isOne();
 
+    // cutovers that must switch nothing: over the freeze budget, and the user's --exec failing
+    Ferry.Result over = sync.ferry("cutover", "--json", "--max-freeze", "1ms");
+    assertThat(over.exitCode()).as(over.all()).isNotZero();
+    assertThat(over.out()).contains("\"switched\":false").contains("max-freeze");
+    Ferry.Result failed =
+        sync.ferry("cutover", "--json", "--max-freeze", "60s", "--exec", "exit 3");
+    assertThat(failed.exitCode()).as(failed.all()).isNotZero();
+    assertThat(failed.all()).contains("--exec exited 3");
+    try (Connection app = Sqlite.open(db);
+        Statement st = app.createStatement()) {
+      st.execute("INSERT INTO log (msg) VALUES ('still writable')"); // nothing was switched
+      st.execute("CREATE TABLE extra (x INTEGER PRIMARY KEY)"); // DDL while followed
+    }
+    assertThat(sync.follower().waitFor(30, TimeUnit.SECONDS)).as(sync.output()).isTrue();
+    assertThat(sync.follower().exitValue()).as(sync.output()).isNotZero();
+    assertThat(sync.output()).contains("schema changed while following").contains("sync stop");
+    try (Connection app = Sqlite.open(db);
+        Statement st = app.createStatement()) {
+      st.execute("DROP TABLE extra");
+    }
+
     Ferry.Result stop = sync.ferry("sync stop");
     assertThat(stop.exitCode()).as(stop.all()).isZero();
-    assertThat(sync.follower().waitFor(10, TimeUnit.SECONDS)).as(sync.output()).isTrue();
-    assertThat(sync.follower().exitValue()).as(sync.output()).isZero();
     assertThat(SyncHarness.schema(db)).isEqualTo(before);
     assertThat(count(url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry_sync'"))
         .isZero();
