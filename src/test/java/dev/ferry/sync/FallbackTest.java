@@ -42,7 +42,7 @@ class FallbackTest {
     TargetUrl url = TestPostgres.newDatabase();
     SyncHarness sync = new SyncHarness(db, url, tmp);
     sync.start();
-    sync.caughtUp(60_000);
+    sync.caughtUp(180_000); // a loaded 2-core machine copies slowly
     String catalogBefore = catalog(url);
 
     Ferry.Result cut = sync.ferry("cutover", "--json");
