@@ -97,6 +97,9 @@ final class Applier implements AutoCloseable {
                 + literal(source)); // batches a killed follower left
       }
     }
+    // committed now: an open transaction would hide the schema from a cutover (which waits on
+    // it) and hold back the snapshot xmin the way back reads below
+    pg.commit();
     try (Statement st = sqlite.createStatement()) {
       st.execute("ATTACH DATABASE " + literal(delta.toString()) + " AS d");
     }
