@@ -103,6 +103,9 @@ final class Follower {
       if (!Capture.installed(link.lite())) {
         return; // stopped while applying: the loop says so
       }
+      if ("42P01".equals(e.getSQLState())) {
+        return; // the way back's changelog went (a fallback, then sync stop): state says what next
+      }
       if (SqlStates.connectionLost(e) || String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) {
         out.println("Applying into SQLite failed (" + e.getMessage() + "); retrying in 1 s");
         Thread.sleep(1000);

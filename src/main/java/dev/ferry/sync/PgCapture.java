@@ -115,7 +115,9 @@ final class PgCapture {
                 + literal(message)
                 + ")");
       }
-      st.execute("DROP TABLE IF EXISTS " + SCHEMA + ".changes");
+      // emptied, not dropped: a running follower may be reading it (DROP would wait for it and
+      // then fail its next read); sync stop drops the schema
+      st.execute("DELETE FROM " + SCHEMA + ".changes");
     }
   }
 
