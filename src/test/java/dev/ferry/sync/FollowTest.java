@@ -48,7 +48,7 @@ class FollowTest {
       port = free.getLocalPort();
     }
     sync.start("--metrics-port", Integer.toString(port));
-    sync.caughtUp(60_000);
+    sync.caughtUp(180_000); // a loaded 2-core machine copies slowly
     try (Connection app = Sqlite.open(db);
         Statement st = app.createStatement()) {
       st.execute("PRAGMA foreign_keys = ON");

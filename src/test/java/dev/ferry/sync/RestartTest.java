@@ -38,7 +38,7 @@ class RestartTest {
     TargetUrl url = TestPostgres.newDatabase();
     SyncHarness sync = new SyncHarness(db, url, tmp);
     sync.start();
-    sync.caughtUp(60_000);
+    sync.caughtUp(180_000); // a loaded 2-core machine copies slowly
 
     // 1. retention prunes every backup copy while the sync exists: a restarted follower still plans
     sync.kill();
