@@ -21,7 +21,8 @@ import picocli.CommandLine.IVersionProvider;
       ServeCommand.class,
       ExampleCommand.class,
       SyncCommand.class,
-      CutoverCommand.class
+      CutoverCommand.class,
+      FallbackCommand.class
     })
 final class FerryCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -143,7 +143,12 @@ final class SourceOptions implements Settings.Taker {
   }
 
   private final Settings settings =
-      new Settings(RunSetting.SCHEMA, RunSetting.ONLY, RunSetting.EXCLUDE, RunSetting.KEEP_CASE);
+      new Settings(
+          RunSetting.SCHEMA,
+          RunSetting.ONLY,
+          RunSetting.EXCLUDE,
+          RunSetting.KEEP_CASE,
+          RunSetting.CONFIG);
 
   @Override
   public Settings settings() {
@@ -154,12 +159,6 @@ final class SourceOptions implements Settings.Taker {
   String schema() {
     return (String) settings.get(RunSetting.SCHEMA);
   }
-
-  @Option(
-      names = "--config",
-      paramLabel = "ferry.yaml",
-      description = "per-column casts (casts: {table.column: type}), checked at start")
-  Path config;
 
   /** Options for a command that only reads (inspect, verify, plan): no load, no backup. */
   RunOptions reading(
@@ -184,6 +183,7 @@ final class SourceOptions implements Settings.Taker {
   }
 
   FerryConfig loadConfig() {
+    Path config = (Path) settings.get(RunSetting.CONFIG);
     return config == null ? FerryConfig.none() : FerryConfig.load(config);
   }
 }

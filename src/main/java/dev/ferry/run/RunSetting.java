@@ -38,6 +38,10 @@ public enum RunSetting {
           .cliDefault("public")
           .parse(s -> s)
           .check(RunSetting::checkSchema)),
+  CONFIG(
+      def("--config", "ferry.yaml", Path.class)
+          .help("per-column casts (casts: {table.column: type}), checked at start")
+          .parse(Path::of)),
   IF_EXISTS(
       def("--if-exists", "fail|drop|truncate|append", IfExists.class)
           .help(

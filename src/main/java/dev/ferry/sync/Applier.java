@@ -55,14 +55,15 @@ final class Applier implements AutoCloseable {
   private static final int ATTEMPTS = 5;
 
   private final PostgresTarget target;
-  private final Connection pg;
+  private final boolean follower;
+  private Connection pg;
   private final Connection sqlite;
   private final Path delta;
   private final Map<String, TablePlan> plans;
   private final BadValuePolicy policy;
   private final String source;
   private final String schema;
-  private final boolean replica;
+  private boolean replica;
   private final String prefix;
 
   Applier(
@@ -84,15 +85,8 @@ final class Applier implements AutoCloseable {
     this.source = source;
     this.schema = schema;
     this.prefix = follower ? "f_" : "c_"; // the follower and a cutover may apply at once
-    this.pg = target.dataSource().getConnection();
-    if (follower && !followerLock(pg, source, false)) {
-      pg.close();
-      throw new FerryException(
-          ErrorCode.USAGE,
-          "another ferry sync start is following "
-              + source
-              + " into this database; stop it first (ferry sync stop ends it)");
-    }
+    this.follower = follower;
+    connect("another ferry sync start is following " + source + " into this database");
     try (Statement st = pg.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS " + ident(STAGING));
       if (follower) { // only the lock holder: a cutover must not remove the follower's batch
@@ -103,11 +97,70 @@ final class Applier implements AutoCloseable {
                 + literal(source)); // batches a killed follower left
       }
     }
-    this.replica = trySet(pg, "SET session_replication_role = replica");
-    pg.setAutoCommit(false);
+    // committed now: an open transaction would hide the schema from a cutover (which waits on
+    // it) and hold back the snapshot xmin the way back reads below
+    pg.commit();
     try (Statement st = sqlite.createStatement()) {
       st.execute("ATTACH DATABASE " + literal(delta.toString()) + " AS d");
     }
+  }
+
+  /**
+   * A connection of its own; a follower's also takes the follower lock (its lease), or fails with
+   * {@code taken} when another session holds it.
+   */
+  private void connect(String taken) throws SQLException {
+    pg = target.dataSource().getConnection();
+    if (follower && !followerLock(pg, source, false)) {
+      pg.close();
+      throw new FerryException(
+          ErrorCode.USAGE, taken + "; stop it first (ferry sync stop ends it)");
+    }
+    trySet(pg, PgCapture.APPLYING); // after a fallback PostgreSQL refuses all writes but Ferry's
+    this.replica = trySet(pg, "SET session_replication_role = replica");
+    pg.setAutoCommit(false);
+  }
+
+  /**
+   * A follower applies only while it holds its lease: the session lock lives as long as the
+   * connection, and a lost connection loses it, after which another follower may have started. So
+   * before every batch: a dead connection is replaced and the lock taken again (or following stops
+   * when another session took it), and a live one must still hold it.
+   */
+  private void lease() throws SQLException {
+    if (!follower) {
+      return;
+    }
+    if (pg.isClosed() || !pg.isValid(5)) {
+      try {
+        pg.close();
+      } catch (SQLException e) {
+        // already gone
+      }
+      connect(
+          "the follower's PostgreSQL session was lost, and with it its lease: another session now"
+              + " holds the follower lock of "
+              + source
+              + ", so this follower stops without applying more");
+    }
+    try (PreparedStatement ps =
+        pg.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid"
+                + " = pg_backend_pid() AND ((classid::bigint << 32) | objid::bigint) ="
+                + " hashtextextended(?, 14))")) {
+      ps.setString(1, "ferry sync " + source);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          throw new FerryException(
+              ErrorCode.USAGE,
+              "the follower no longer holds its lease (the follower lock of "
+                  + source
+                  + "): following stopped without applying more");
+        }
+      }
+    }
+    pg.commit();
   }
 
   /**
@@ -125,6 +178,14 @@ final class Applier implements AutoCloseable {
         rs.next();
         return !"false".equals(rs.getString(1));
       }
+    }
+  }
+
+  static void followerUnlock(Connection c, String source) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 14))")) {
+      ps.setString(1, "ferry sync " + source);
+      ps.execute();
     }
   }
 
@@ -159,6 +220,7 @@ final class Applier implements AutoCloseable {
       }
     }
     long last = changes.get(changes.size() - 1).seq();
+    lease();
     for (int attempt = 1; ; attempt++) {
       UUID batch = UUID.randomUUID();
       Map<String, String> staged = stage(keys, batch);

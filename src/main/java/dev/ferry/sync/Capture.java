@@ -6,6 +6,7 @@ import static dev.ferry.sql.SqlText.literal;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.source.SourceColumn;
+import dev.ferry.source.SourceIndex;
 import dev.ferry.source.SourceTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.sqlite.SQLiteConfig;
 
@@ -114,6 +117,7 @@ final class Capture {
         }
         put(c, "start_seq", Long.toString(maxSeq(c)));
         put(c, "installed_at", java.time.Instant.now().toString());
+        put(c, "capture_id", java.util.UUID.randomUUID().toString());
         put(c, "fingerprint", fingerprint(c));
         put(c, "state", "copying");
         st.execute("COMMIT");
@@ -124,8 +128,93 @@ final class Capture {
     }
   }
 
-  /** The three capture triggers of one table. */
+  /**
+   * The capture triggers of one table: three AFTER triggers logging the written key, and for a
+   * table with a secondary UNIQUE index two BEFORE triggers ({@link #displaced}).
+   */
   static List<String> triggers(SourceTable t) {
+    List<String> all = new ArrayList<>(written(t));
+    all.addAll(displaced(t));
+    return all;
+  }
+
+  /**
+   * {@code INSERT OR REPLACE} (and {@code UPDATE OR REPLACE}) deletes the rows that hold the new
+   * row's unique values without firing their delete trigger (unless the application enables
+   * recursive_triggers). These BEFORE triggers log the keys of the rows holding NEW's values of
+   * every secondary UNIQUE index (plain columns) under another key: the applier re-reads them, and
+   * deletes them when SQLite no longer has them. A write that then fails or is ignored logs a key
+   * whose row did not change, which re-reading makes harmless.
+   */
+  static List<String> displaced(SourceTable t) {
+    List<SourceColumn> key = t.primaryKey();
+    Set<String> keyNames =
+        key.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    List<List<String>> uniques = new ArrayList<>();
+    for (SourceIndex i : t.indexes()) {
+      List<String> columns = i.parts().stream().map(SourceIndex.Part::column).toList();
+      if (!i.unique() || columns.contains(null)) {
+        continue; // expression parts: a documented limit (the unique-violation re-read remains)
+      }
+      Set<String> names =
+          columns.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+      if (!names.equals(keyNames)) {
+        uniques.add(columns);
+      }
+    }
+    if (uniques.isEmpty() || key.isEmpty()) {
+      return List.of();
+    }
+    String sameKey =
+        key.stream()
+            .map(k -> "x." + ident(k.name()) + " IS NEW." + ident(k.name()))
+            .collect(Collectors.joining(" AND "));
+    StringBuilder body = new StringBuilder();
+    Set<String> changedColumns = new java.util.LinkedHashSet<>();
+    for (List<String> unique : uniques) {
+      changedColumns.addAll(unique);
+      body.append("INSERT INTO _ferry_changes (tbl, op, key, old_key, at) SELECT ")
+          .append(literal(t.name()))
+          .append(", 'R', ")
+          .append(keyText(key, "x"))
+          .append(", NULL, ")
+          .append(NOW_MS)
+          .append(" FROM ")
+          .append(ident(t.name()))
+          .append(" x WHERE ")
+          .append(
+              unique.stream()
+                  .map(u -> "x." + ident(u) + " = NEW." + ident(u))
+                  .collect(Collectors.joining(" AND ")))
+          .append(" AND NOT (")
+          .append(sameKey)
+          .append("); ");
+    }
+    String changed =
+        changedColumns.stream()
+            .map(u -> "NEW." + ident(u) + " IS NOT OLD." + ident(u))
+            .collect(Collectors.joining(" OR "));
+    return List.of(
+        displacedTrigger(t, "rins", "BEFORE INSERT", NOT_FERRY) + body + "END",
+        displacedTrigger(t, "rupd", "BEFORE UPDATE", NOT_FERRY + " AND (" + changed + ")")
+            + body
+            + "END");
+  }
+
+  private static String displacedTrigger(SourceTable t, String suffix, String when, String cond) {
+    return "CREATE TRIGGER IF NOT EXISTS "
+        + ident("_ferry_" + t.name() + "_" + suffix)
+        + " "
+        + when
+        + " ON "
+        + ident(t.name())
+        + " WHEN "
+        + cond
+        + " BEGIN ";
+  }
+
+  /** The three AFTER triggers logging the key of every written row. */
+  private static List<String> written(SourceTable t) {
     List<SourceColumn> key = t.primaryKey();
     String table = t.name();
     String insert = "INSERT INTO _ferry_changes (tbl, op, key, old_key, at) VALUES (";

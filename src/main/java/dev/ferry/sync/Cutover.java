@@ -70,7 +70,7 @@ final class Cutover {
           new Applier(target, lite, delta, tables, o.badValues(), o.key(), o.schema(), false)) {
         drain(lite, target, applier);
         long t = System.nanoTime();
-        List<String> before = verify(target, tables);
+        List<String> before = verify(o, target, tables);
         long verifyMs = (System.nanoTime() - t) / 1_000_000;
         if (verifyMs >= budget) {
           return report(
@@ -104,7 +104,7 @@ final class Cutover {
       try {
         phase("drain", () -> drain(lite, target, applier));
         List<String> differ = new ArrayList<>();
-        phase("verify", () -> differ.addAll(verify(target, tables)));
+        phase("verify", () -> differ.addAll(verify(o, target, tables)));
         if (!differ.isEmpty()) {
           return report(false, false, "verification failed: " + String.join("; ", differ), differ);
         }
@@ -116,8 +116,18 @@ final class Cutover {
               differ);
         }
         phase("sequences", () -> sequences(lite, target, tables));
+        // the way back: PostgreSQL's writes are captured from before the application may make any
+        phase(
+            "capture",
+            () -> {
+              try (Connection c = target.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                PgCapture.install(c, tables);
+                c.commit();
+              }
+            });
         if (o.exec() != null) {
-          phase("exec", this::exec);
+          phase("exec", () -> exec(o, out));
         }
         phase(
             "switch",
@@ -145,6 +155,11 @@ final class Cutover {
       } finally {
         if (!committed) {
           st.execute("ROLLBACK");
+          if (phases.containsKey("capture")) {
+            try (Connection c = target.dataSource().getConnection()) {
+              PgCapture.uninstall(c, tables); // nothing switched: nothing to capture
+            }
+          }
         }
       }
     }
@@ -177,7 +192,7 @@ final class Cutover {
   }
 
   /** Tables whose count or checksum differ, described. */
-  private List<String> verify(PostgresTarget target, List<TablePlan> tables) {
+  static List<String> verify(SyncOptions o, PostgresTarget target, List<TablePlan> tables) {
     SqliteSource source = SqliteSource.open(o.source());
     List<String> differ = new ArrayList<>();
     for (TablePlan t : tables) {
@@ -241,7 +256,8 @@ final class Cutover {
     }
   }
 
-  private void exec() throws SQLException {
+  /** Runs --exec (the user's own switch); a failure switches nothing. */
+  static void exec(SyncOptions o, PrintStream out) {
     try {
       Process p = new ProcessBuilder("sh", "-c", o.exec()).redirectErrorStream(true).start();
       String output =

@@ -20,6 +20,7 @@ final class Follower {
 
   private final Link link;
   private final Applier applier;
+  private final ReverseApplier reverse;
   private final PrintStream out;
   private final boolean terminal;
   private final SyncMetrics metrics;
@@ -29,9 +30,11 @@ final class Follower {
   private long appliedSinceLine;
 
   @SuppressWarnings("SystemConsoleNull") // release 17: console() is null when not a terminal
-  Follower(Link link, Applier applier, PrintStream out, SyncMetrics metrics) throws SQLException {
+  Follower(Link link, Applier applier, ReverseApplier reverse, PrintStream out, SyncMetrics metrics)
+      throws SQLException {
     this.link = link;
     this.applier = applier;
+    this.reverse = reverse;
     this.out = out;
     this.terminal = System.console() != null;
     this.metrics = metrics;
@@ -54,8 +57,7 @@ final class Follower {
         return 0;
       }
       if (!"to_postgres".equals(state.direction())) {
-        Thread.sleep(POLL_MS * 5); // switched: PostgreSQL is the application's database now
-        line(state.state(), 0, 0, false);
+        followBack(state); // switched: PostgreSQL is the application's database now
         continue;
       }
       List<Change> changes = Change.after(link.lite(), state.appliedSeq(), BATCH);
@@ -87,6 +89,39 @@ final class Follower {
       }
       line(state.state(), lag, backlog[0] - changes.size(), false);
     }
+  }
+
+  /** After cutover: PostgreSQL's writes into SQLite, one batch per poll. */
+  private void followBack(SyncState state) throws SQLException, InterruptedException {
+    int n;
+    long[] backlog;
+    try {
+      n = reverse.poll();
+      backlog = reverse.backlog();
+    } catch (SQLException e) {
+      metrics.error();
+      if (!Capture.installed(link.lite())) {
+        return; // stopped while applying: the loop says so
+      }
+      if ("42P01".equals(e.getSQLState())) {
+        return; // the way back's changelog went (a fallback, then sync stop): state says what next
+      }
+      if (SqlStates.connectionLost(e) || String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) {
+        out.println("Applying into SQLite failed (" + e.getMessage() + "); retrying in 1 s");
+        Thread.sleep(1000);
+        return;
+      }
+      throw e;
+    }
+    long lag = backlog[0] == 0 ? 0 : Math.max(0, System.currentTimeMillis() - backlog[1]);
+    metrics.observe(lag, backlog[0], state.applied());
+    if (n > 0) {
+      appliedSinceLine += n;
+      metrics.applied(n);
+    } else {
+      Thread.sleep(POLL_MS);
+    }
+    line(state.state(), lag, backlog[0], false);
   }
 
   private void prune(long seq) {

@@ -2,6 +2,7 @@ package dev.ferry.sync;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.load.IfExists;
 import dev.ferry.load.PostgresTarget;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.PlanOptions;
@@ -9,11 +10,14 @@ import dev.ferry.plan.Planner;
 import dev.ferry.run.Migration;
 import dev.ferry.run.RunOptions;
 import dev.ferry.run.RunReport;
+import dev.ferry.run.RunSetting;
 import dev.ferry.source.sqlite.SqliteSource;
 import dev.ferry.verify.Verifier;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +40,12 @@ final class InitialCopy {
    * schema and bad-value policy from sync's own, a backup under .ferry/backups.
    */
   static RunOptions runOptions(SyncOptions o) {
+    return runOptions(o, false);
+  }
+
+  private static RunOptions runOptions(SyncOptions o, boolean replace) {
     return RunOptions.builder()
+        .set(RunSetting.IF_EXISTS, replace ? IfExists.DROP : IfExists.FAIL)
         .source(o.source())
         .target(o.target())
         .schema(o.schema())
@@ -50,8 +59,8 @@ final class InitialCopy {
   }
 
   /** Runs the copy (or resumes it); returns its run id. */
-  static UUID run(SyncOptions o, PrintStream out, Map<String, String> env) {
-    RunReport report = new Migration(runOptions(o), out, env, false).run();
+  static UUID run(SyncOptions o, PrintStream out, Map<String, String> env, boolean replace) {
+    RunReport report = new Migration(runOptions(o, replace), out, env, false).run();
     if (report.exitCode() != 0 && report.exitCode() != ErrorCode.ROWS_SET_ASIDE.exitCode()) {
       throw new FerryException(
           ErrorCode.LOAD_FAILED,
@@ -101,15 +110,47 @@ final class InitialCopy {
             .resolve("backups")
             .resolve(run.toString())
             .resolve(o.source().getFileName());
-    if (!Files.isRegularFile(copy)) {
-      throw new FerryException(
-          ErrorCode.USAGE,
-          "the initial copy's snapshot "
-              + copy
-              + " is gone, so its plan cannot be read again; run ferry sync stop, then start over");
+    Path kept = kept(o);
+    if (!Files.isRegularFile(kept)) {
+      if (!Files.isRegularFile(copy)) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            "the initial copy's snapshot "
+                + copy
+                + " is gone, so its plan cannot be read again; run ferry sync stop, then start"
+                + " over");
+      }
+      keep(copy, kept);
     }
-    SqliteSource snapshot = SqliteSource.open(copy);
+    SqliteSource snapshot = SqliteSource.open(kept);
     return Planner.plan(snapshot, snapshot.readSchema(), planOptions(o));
+  }
+
+  /**
+   * Where the sync keeps the initial copy's snapshot while it exists: out of the backups' 7-day
+   * retention (which would prune it under a follower that runs longer), removed by sync stop.
+   */
+  static Path kept(SyncOptions o) {
+    Path scratch = Sync.scratchFile(o);
+    String name = scratch.getFileName().toString().replace("-delta.db", "-snapshot.db");
+    return scratch.resolveSibling(name);
+  }
+
+  /** A hard link to the backup (no copy of the data), or a copy where links are not possible. */
+  private static void keep(Path backup, Path kept) {
+    try {
+      Path part = kept.resolveSibling(kept.getFileName() + ".part");
+      Files.deleteIfExists(part);
+      try {
+        Files.createLink(part, backup);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(backup, part);
+      }
+      Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new FerryException(
+          ErrorCode.USAGE, "cannot keep the initial copy's snapshot at " + kept + ": " + e, e);
+    }
   }
 
   /** The plan options a migrate with these options uses. */

@@ -49,18 +49,29 @@ public final class Sync {
                 + " start over: ferry sync stop, then ferry sync start");
       }
       TargetUrl url = target(o, env);
-      try (PostgresTarget target = PostgresTarget.connect(url, 4)) {
+      try (PostgresTarget target = PostgresTarget.connect(url, 6)) {
         SyncState state = read(target, o);
+        String capture = Capture.get(lite, "capture_id");
+        boolean stale = state != null && !sameCapture(state, capture);
+        if (stale) {
+          startOver(target, o, state, out);
+          state = null;
+        }
         if (state == null) {
           UUID run = InitialCopy.finished(target, o, Capture.get(lite, "installed_at"));
           if (run == null) {
             out.println("Initial copy (the application goes on writing; its changes are logged):");
-            run = InitialCopy.run(o, out, env);
+            run = InitialCopy.run(o, out, env, stale);
           }
           try (Connection c = target.dataSource().getConnection()) {
             SyncState.create(c);
             SyncState.insert(
-                c, o.key(), o.schema(), Long.parseLong(Capture.get(lite, "start_seq")), run);
+                c,
+                o.key(),
+                o.schema(),
+                Long.parseLong(Capture.get(lite, "start_seq")),
+                run,
+                capture);
           }
           state = read(target, o);
         }
@@ -70,7 +81,8 @@ public final class Sync {
         try (SyncMetrics metrics = new SyncMetrics(o.metricsPort());
             Applier applier =
                 new Applier(
-                    target, lite, delta, followed, o.badValues(), o.key(), o.schema(), true)) {
+                    target, lite, delta, followed, o.badValues(), o.key(), o.schema(), true);
+            ReverseApplier reverse = new ReverseApplier(target, lite, followed)) {
           out.printf(
               "Following %s into %s (schema %s): %d tables%s. Stop with ferry sync stop; switch"
                   + " with ferry cutover.%n",
@@ -82,7 +94,7 @@ public final class Sync {
                   ? ""
                   : " (foreign keys are checked while applying: the role may not set"
                       + " session_replication_role)");
-          return new Follower(link(lite, target, o), applier, out, metrics).run();
+          return new Follower(link(lite, target, o), applier, reverse, out, metrics).run();
         }
       }
     } catch (SQLException e) {
@@ -96,6 +108,52 @@ public final class Sync {
       Thread.currentThread().interrupt();
       return ErrorCode.INTERNAL.exitCode();
     }
+  }
+
+  /**
+   * True when the stored position counts in this capture: a capture installed again (after a {@code
+   * sync stop} that removed SQLite's side but failed on PostgreSQL's) numbers its changes from its
+   * own start, so an older position would skip them. A row from before ids were recorded has none
+   * and is taken as it is.
+   */
+  private static boolean sameCapture(SyncState state, String capture) {
+    return state.captureId() == null || state.captureId().equals(capture);
+  }
+
+  /**
+   * The stored state belongs to an earlier capture: removed (under the follower lock, so never
+   * under a running follower), and the copy made again, replacing the tables the earlier one made.
+   * After a switch PostgreSQL holds writes SQLite lacks, so nothing is replaced then.
+   */
+  private static void startOver(
+      PostgresTarget target, SyncOptions o, SyncState state, PrintStream out) throws SQLException {
+    if ("to_sqlite".equals(state.direction())) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          o.source()
+              + " was switched to PostgreSQL by an earlier sync whose stop did not finish"
+              + " (ferry.sync_state still holds it), and PostgreSQL may hold writes this file"
+              + " lacks: run ferry sync stop again to finish it; a new sync start then copies the"
+              + " file afresh");
+    }
+    try (Connection c = target.dataSource().getConnection()) {
+      if (!Applier.followerLock(c, o.key(), false)) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            "another ferry sync start is following " + o.source() + "; stop it first");
+      }
+      try {
+        SyncState.delete(c, o.key(), o.schema());
+      } finally {
+        Applier.followerUnlock(c, o.key());
+      }
+    }
+    out.println(
+        "ferry.sync_state held the position of an earlier capture of "
+            + o.source()
+            + " (a sync stop that did not finish), which would skip changes: starting over with"
+            + " a fresh copy that replaces the tables the earlier copy made.");
+    out.flush();
   }
 
   private static void refuseKeyless(SyncOptions o, List<SourceTable> tables) {
@@ -174,9 +232,20 @@ public final class Sync {
       try (PostgresTarget target = PostgresTarget.connect(target(o, env), 1)) {
         state = read(target, o);
       }
+      if (state != null && !sameCapture(state, Capture.get(lite, "capture_id"))) {
+        state = null; // an earlier capture's position: sync start starts over, copying first
+      }
       long seq =
           state != null ? state.appliedSeq() : Long.parseLong(Capture.get(lite, "start_seq"));
-      long[] backlog = Capture.backlog(lite, seq);
+      long[] backlog;
+      if (state != null && "to_sqlite".equals(state.direction())) {
+        try (PostgresTarget target = PostgresTarget.connect(target(o, env), 1);
+            Connection c = target.dataSource().getConnection()) {
+          backlog = PgCapture.backlog(c); // PostgreSQL's writes not yet in SQLite
+        }
+      } else {
+        backlog = Capture.backlog(lite, seq);
+      }
       s.put("state", state == null ? "copying" : state.state());
       s.put("direction", state == null ? "to_postgres" : state.direction());
       s.put("lag_ms", backlog[0] == 0 ? 0 : Math.max(0, System.currentTimeMillis() - backlog[1]));
@@ -207,6 +276,7 @@ public final class Sync {
             "DROP SCHEMA IF EXISTS " + dev.ferry.sql.SqlText.ident(Applier.STAGING) + " CASCADE");
       }
       Files.deleteIfExists(scratchFile(o));
+      Files.deleteIfExists(InitialCopy.kept(o));
       out.println(
           was
               ? "Sync stopped: capture removed from "
@@ -221,6 +291,18 @@ public final class Sync {
     } catch (IOException e) {
       throw new FerryException(
           ErrorCode.USAGE, "cannot remove the scratch file: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code ferry fallback}: freeze PostgreSQL's writes, drain them into SQLite, verify, bump
+   * sqlite_sequence, lift SQLite's refusal, make PostgreSQL refuse, release.
+   */
+  public static int fallback(SyncOptions o, PrintStream out, Map<String, String> env) {
+    try {
+      return new Fallback(o, out, env).run();
+    } catch (SQLException e) {
+      throw failure(o, e);
     }
   }
 

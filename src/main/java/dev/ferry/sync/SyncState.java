@@ -18,8 +18,11 @@ import java.util.UUID;
  * @param appliedSeq the last applied changelog position
  * @param applied changes applied so far
  * @param run the initial copy's run (ferry.runs), which fixups and rejects of later changes join
+ * @param captureId the id of the SQLite capture this position counts in (null: a row from before
+ *     ids were recorded)
  */
-record SyncState(String state, String direction, long appliedSeq, long applied, UUID run) {
+record SyncState(
+    String state, String direction, long appliedSeq, long applied, UUID run, String captureId) {
   static final String TABLE = "ferry.sync_state";
 
   static void create(Connection c) throws SQLException {
@@ -30,6 +33,8 @@ record SyncState(String state, String direction, long appliedSeq, long applied, 
               + " applied_seq bigint NOT NULL, applied bigint NOT NULL DEFAULT 0, run_id uuid NOT"
               + " NULL, started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT"
               + " NULL DEFAULT now(), switched_at timestamptz, PRIMARY KEY (source, target_schema))");
+      // which capture the position counts in: a capture installed again restarts its sequence
+      st.execute("ALTER TABLE ferry.sync_state ADD COLUMN IF NOT EXISTS capture_id text");
     }
   }
 
@@ -45,7 +50,8 @@ record SyncState(String state, String direction, long appliedSeq, long applied, 
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT state, direction, applied_seq, applied, run_id FROM ferry.sync_state WHERE"
+            "SELECT state, direction, applied_seq, applied, run_id, to_jsonb(s) ->> 'capture_id'"
+                + " FROM ferry.sync_state s WHERE"
                 + " source = ? AND target_schema = ?"
                 + (forUpdate ? " FOR UPDATE" : ""))) {
       ps.setString(1, source);
@@ -57,23 +63,26 @@ record SyncState(String state, String direction, long appliedSeq, long applied, 
                 rs.getString(2),
                 rs.getLong(3),
                 rs.getLong(4),
-                rs.getObject(5, UUID.class))
+                rs.getObject(5, UUID.class),
+                rs.getString(6))
             : null;
       }
     }
   }
 
-  static void insert(Connection c, String source, String schema, long seq, UUID run)
+  static void insert(
+      Connection c, String source, String schema, long seq, UUID run, String captureId)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO ferry.sync_state (source, target_schema, state, applied_seq, run_id)"
-                + " VALUES (?, ?, 'following', ?, ?) ON CONFLICT (source, target_schema) DO"
-                + " NOTHING")) {
+            "INSERT INTO ferry.sync_state (source, target_schema, state, applied_seq, run_id,"
+                + " capture_id) VALUES (?, ?, 'following', ?, ?, ?) ON CONFLICT (source,"
+                + " target_schema) DO NOTHING")) {
       ps.setString(1, source);
       ps.setString(2, schema);
       ps.setLong(3, seq);
       ps.setObject(4, run);
+      ps.setString(5, captureId);
       ps.executeUpdate();
     }
   }

@@ -43,8 +43,12 @@ class FollowTest {
     String before = SyncHarness.schema(db);
     TargetUrl url = TestPostgres.newDatabase();
     SyncHarness sync = new SyncHarness(db, url, tmp);
-    sync.start();
-    sync.caughtUp(60_000);
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    sync.start("--metrics-port", Integer.toString(port));
+    sync.caughtUp(180_000); // a loaded 2-core machine copies slowly
     try (Connection app = Sqlite.open(db);
         Statement st = app.createStatement()) {
       st.execute("PRAGMA foreign_keys = ON");
@@ -58,6 +62,13 @@ class FollowTest {
       st.execute("INSERT INTO log (msg) VALUES ('after truncate')");
       st.execute("DELETE FROM parent WHERE id = 3"); // cascades to children 3 and 4
       st.execute("UPDATE kv SET b = 5, v = NULL WHERE a = 'x,y'"); // composite key change
+      app.setAutoCommit(false); // one batch: REPLACE deletes tag 3, then its new holder goes
+      st.execute("INSERT OR REPLACE INTO tag (id, label) VALUES (40, 'blue')");
+      st.execute("DELETE FROM tag WHERE id = 40");
+      app.commit();
+      st.execute("UPDATE OR REPLACE tag SET label = 'green' WHERE id = 9"); // deletes tag 20
+      st.execute("UPDATE tag SET label = 'red' WHERE id = 9"); // the new holder moves on
+      app.commit();
       app.setAutoCommit(false); // a multi-statement transaction
       st.execute("INSERT INTO parent VALUES (10, 'O''Brien', '{\"a\": 1}', 2.25)");
       st.execute("INSERT INTO child VALUES (10, 10, 'new child')");
@@ -65,20 +76,52 @@ class FollowTest {
       app.commit();
     }
     sync.caughtUp(30_000);
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("ferry_sync_lag_seconds")
+        .contains("ferry_sync_backlog")
+        .contains("ferry_sync_errors_total")
+        .containsPattern("ferry_sync_applied_total(\\{[^}]*\\})? [1-9]");
     Ferry.Result verify = sync.ferry("verify", "--verify", "full");
     assertThat(verify.exitCode()).as(verify.all() + sync.output()).isZero();
     assertThat(count(url, "SELECT count(*) FROM tag WHERE label = 'red' AND id = 9")).isOne();
-    assertThat(count(url, "SELECT count(*) FROM tag WHERE id IN (1, 2)")).isZero();
+    assertThat(count(url, "SELECT count(*) FROM tag WHERE id IN (1, 2, 3, 20, 40)")).isZero();
     assertThat(count(url, "SELECT count(*) FROM child WHERE parent_id = 3")).isZero();
     assertThat(count(url, "SELECT count(*) FROM parent WHERE id = 2 AND note IS NULL")).isOne();
     assertThat(count(url, "SELECT count(*) FROM log")).isOne();
     assertThat(count(url, "SELECT count(*) FROM kv WHERE a = 'x,y' AND b = 5 AND v IS NULL"))
         .isOne();
 
+    // cutovers that must switch nothing: over the freeze budget, and the user's --exec failing
+    Ferry.Result over = sync.ferry("cutover", "--json", "--max-freeze", "1ms");
+    assertThat(over.exitCode()).as(over.all()).isNotZero();
+    assertThat(over.out()).contains("\"switched\":false").contains("max-freeze");
+    Ferry.Result failed =
+        sync.ferry("cutover", "--json", "--max-freeze", "60s", "--exec", "exit 3");
+    assertThat(failed.exitCode()).as(failed.all()).isNotZero();
+    assertThat(failed.all()).contains("--exec exited 3");
+    try (Connection app = Sqlite.open(db);
+        Statement st = app.createStatement()) {
+      st.execute("INSERT INTO log (msg) VALUES ('still writable')"); // nothing was switched
+      st.execute("CREATE TABLE extra (x INTEGER PRIMARY KEY)"); // DDL while followed
+    }
+    assertThat(sync.follower().waitFor(30, TimeUnit.SECONDS)).as(sync.output()).isTrue();
+    assertThat(sync.follower().exitValue()).as(sync.output()).isNotZero();
+    assertThat(sync.output()).contains("schema changed while following").contains("sync stop");
+    try (Connection app = Sqlite.open(db);
+        Statement st = app.createStatement()) {
+      st.execute("DROP TABLE extra");
+    }
+
     Ferry.Result stop = sync.ferry("sync stop");
     assertThat(stop.exitCode()).as(stop.all()).isZero();
-    assertThat(sync.follower().waitFor(10, TimeUnit.SECONDS)).as(sync.output()).isTrue();
-    assertThat(sync.follower().exitValue()).as(sync.output()).isZero();
     assertThat(SyncHarness.schema(db)).isEqualTo(before);
     assertThat(count(url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry_sync'"))
         .isZero();

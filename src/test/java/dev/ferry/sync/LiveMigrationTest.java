@@ -34,12 +34,6 @@ class LiveMigrationTest {
   @TempDir Path tmp;
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "known bug, not fixed in time: INSERT OR REPLACE deletes a row through sku's UNIQUE without"
-          + " logging it, and when the new holder of that sku is deleted in the same batch no"
-          + " unique violation ever reveals it, so PostgreSQL keeps one extra row and cutover"
-          + " refuses (verified=false). Fix: BEFORE INSERT/UPDATE capture triggers that log the"
-          + " keys of rows holding NEW's unique values. See the h-sync report.")
   void killedFollowerThenCutoverLeavesBothSidesEqual() throws Exception {
     Path db = SyncHarness.create(tmp.resolve("shop.db"), SCHEMA);
     String before = SyncHarness.schema(db);

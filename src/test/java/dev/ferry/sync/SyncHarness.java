@@ -40,9 +40,12 @@ final class SyncHarness {
   }
 
   /** Starts {@code ferry sync start} in its own JVM, working directory {@code work}. */
-  void start() throws Exception {
+  void start(String... more) throws Exception {
     log = work.resolve("follower-" + started++ + ".log");
-    List<String> cmd = Ferry.inOwnJvm("sync", "start", db.toString(), "--target", url.display());
+    List<String> args =
+        new ArrayList<>(List.of("sync", "start", db.toString(), "--target", url.display()));
+    args.addAll(List.of(more));
+    List<String> cmd = Ferry.inOwnJvm(args.toArray());
     follower =
         new ProcessBuilder(cmd)
             .directory(work.toFile())
