@@ -39,8 +39,13 @@ import javax.sql.DataSource;
 final class WriteRoutes {
   static final String CSRF_HEADER = "X-Ferry-CSRF";
   private static final String WHO = "ferry.write.who";
-  private static final Pattern WRITE_PATH =
-      Pattern.compile("/api/tables/[^/]+/[^/]+/rows(/[^/]+)?|/api/audit/[^/]+/undo");
+
+  /**
+   * The only requests with a method other than GET/HEAD/OPTIONS that are not writes: signing in and
+   * out, and the read-only SQL console. Every other such request is a write (default deny: a route
+   * added later, or a path spelled with a trailing slash, is guarded too).
+   */
+  private static final Pattern NOT_A_WRITE = Pattern.compile("/api/(session|sql)/?");
 
   private final ServeOptions options;
   private final Sessions sessions;
@@ -65,14 +70,35 @@ final class WriteRoutes {
   /** The routes; {@link #guard} must run before {@link Sessions#check}. */
   void install(RoutesConfig r) {
     r.get("/api/write", this::status);
-    r.patch("/api/tables/{schema}/{table}/rows", rows::update);
-    r.delete("/api/tables/{schema}/{table}/rows", rows::delete);
-    r.post("/api/tables/{schema}/{table}/rows", rows::insert);
-    r.patch("/api/tables/{schema}/{table}/rows/{key}", rows::updateByKey);
-    r.delete("/api/tables/{schema}/{table}/rows/{key}", rows::deleteByKey);
+    r.patch("/api/tables/{schema}/{table}/rows", checked(rows::update));
+    r.delete("/api/tables/{schema}/{table}/rows", checked(rows::delete));
+    r.post("/api/tables/{schema}/{table}/rows", checked(rows::insert));
+    r.patch("/api/tables/{schema}/{table}/rows/{key}", checked(rows::updateByKey));
+    r.delete("/api/tables/{schema}/{table}/rows/{key}", checked(rows::deleteByKey));
     r.get("/api/audit", audit::list);
     r.get("/api/audit/{id}", audit::entry);
-    r.post("/api/audit/{id}/undo", audit::undo);
+    r.post("/api/audit/{id}/undo", checked(audit::undo));
+  }
+
+  /**
+   * A write handler that runs only when write mode is on and {@link #guard} authorized this very
+   * request: a second lock, so that no path the guard does not see can reach a write.
+   */
+  private io.javalin.http.Handler checked(io.javalin.http.Handler write) {
+    return ctx -> {
+      if (!options.write()) {
+        throw new FerryException(
+            ErrorCode.WRITE_DISABLED,
+            "this explorer is read-only: start it with ferry serve --write --token TOKEN to change"
+                + " data");
+      }
+      if (!authorized(ctx)) {
+        throw new FerryException(
+            ErrorCode.FORBIDDEN,
+            "a write needs Authorization: Bearer TOKEN (or the session's CSRF)");
+      }
+      write.handle(ctx);
+    };
   }
 
   /** Whether {@link #guard} let this request write with a session cookie and its CSRF token. */
@@ -89,10 +115,11 @@ final class WriteRoutes {
   /** The before-handler of every request: see the class comment for the rule. */
   void guard(Context ctx) {
     HandlerType m = ctx.method();
-    if (m.equals(HandlerType.GET)
-        || m.equals(HandlerType.HEAD)
-        || m.equals(HandlerType.OPTIONS)
-        || !WRITE_PATH.matcher(ctx.path()).matches()) {
+    if (m.equals(HandlerType.GET) || m.equals(HandlerType.HEAD) || m.equals(HandlerType.OPTIONS)) {
+      return;
+    }
+    refuseCrossOrigin(ctx); // any other method: a page elsewhere must not make this browser send it
+    if (NOT_A_WRITE.matcher(ctx.path()).matches()) {
       return;
     }
     if (!options.write()) {
@@ -103,19 +130,6 @@ final class WriteRoutes {
           ErrorCode.WRITE_DISABLED,
           "this explorer is read-only: start it with ferry serve --write --token TOKEN to change"
               + " data");
-    }
-    String origin = ctx.header("Origin");
-    String self = ctx.scheme() + "://" + ctx.host();
-    String site = ctx.header("Sec-Fetch-Site");
-    if ((origin != null && !origin.toLowerCase(Locale.ROOT).equals(self.toLowerCase(Locale.ROOT)))
-        || (site != null && !site.equals("same-origin") && !site.equals("none"))) {
-      throw new FerryException(
-          ErrorCode.FORBIDDEN,
-          "cross-origin writes are refused (Origin "
-              + RowQuery.abbreviate(String.valueOf(origin))
-              + ", this server is "
-              + RowQuery.abbreviate(self)
-              + ")");
     }
     if (sessions.bearer(ctx)) {
       ctx.attribute(WHO, "token " + fingerprint);
@@ -138,6 +152,23 @@ final class WriteRoutes {
               + " (GET /api/write hands it to the page), or send Authorization: Bearer TOKEN");
     }
     // no credentials: Sessions.check answers 401 with how to sign in
+  }
+
+  /** Refuses a request whose Origin or Sec-Fetch-Site says another site's page sent it. */
+  private static void refuseCrossOrigin(Context ctx) {
+    String origin = ctx.header("Origin");
+    String self = ctx.scheme() + "://" + ctx.host();
+    String site = ctx.header("Sec-Fetch-Site");
+    if ((origin != null && !origin.toLowerCase(Locale.ROOT).equals(self.toLowerCase(Locale.ROOT)))
+        || (site != null && !site.equals("same-origin") && !site.equals("none"))) {
+      throw new FerryException(
+          ErrorCode.FORBIDDEN,
+          "cross-origin requests other than GET are refused (Origin "
+              + RowQuery.abbreviate(String.valueOf(origin))
+              + ", this server is "
+              + RowQuery.abbreviate(self)
+              + ")");
+    }
   }
 
   /**

@@ -141,4 +141,26 @@ class ExplorerWriteAuthTest {
     }
     assertThat(f.snapshot("users")).isEqualTo(before);
   }
+
+  @Test
+  void noSpellingOfAWritePathWritesThroughAReadOnlyExplorerWithoutAToken() throws Exception {
+    WriteFixture f = WriteFixture.get();
+    String before = f.snapshot("users");
+    try (Served open = Served.start(new ServeOptions(f.url, 0, "127.0.0.1", null, 5_000))) {
+      String id = anyUser(f);
+      String insert = "{\"id\": \"n\", \"username\": \"n\"}";
+      for (String[] req :
+          new String[][] {
+            {"POST", "/api/tables/public/users/rows/", insert},
+            {"POST", "/api/tables/public/users/rows", insert},
+            {"PATCH", PATCH_ONE + id + "/", "{\"username\": \"x\"}"},
+            {"DELETE", "/api/tables/public/users/rows/" + id + "/", null},
+            {"POST", "/api/audit/1/undo/", null}
+          }) {
+        WriteFixture.Response r = WriteFixture.raw(open.base(), req[0], req[1], req[2]);
+        assertThat(r.status()).as("%s %s: %s", req[0], req[1], r.body()).isIn(403, 404, 405);
+      }
+    }
+    assertThat(f.snapshot("users")).isEqualTo(before);
+  }
 }
