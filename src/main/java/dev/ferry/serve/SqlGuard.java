@@ -124,6 +124,11 @@ final class SqlGuard {
             end++;
           }
           String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
+          if (word.equals("u") && end < n && sql.charAt(end) == '&') {
+            // U&"pg\005fread_file" names a function the checks below would not recognise
+            throw refuse(
+                "U& escapes are not accepted in the console: write names and texts plainly");
+          }
           if (first == null) {
             first = word;
             if (!QUERIES.contains(word)) {

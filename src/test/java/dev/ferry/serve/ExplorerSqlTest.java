@@ -121,6 +121,7 @@ class ExplorerSqlTest {
           new String[] {"SELECT pg_read_file('/etc/passwd')", "pg_read_file"},
           new String[] {"SELECT pg_catalog.pg_read_file('/etc/passwd')", "pg_read_file"},
           new String[] {"SELECT \"pg_read_file\"('/etc/passwd')", "pg_read_file"},
+          new String[] {"SELECT U&\"pg\\005fread_file\"('/etc/passwd')", "U& escapes"},
           new String[] {"SELECT PG_LS_DIR('.')", "pg_ls_dir"},
           new String[] {
             "SELECT set_config('default_transaction_read_only', 'off', false)", "set_config"
