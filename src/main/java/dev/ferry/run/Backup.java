@@ -121,7 +121,11 @@ final class Backup {
       try (Statement st = c.createStatement();
           ResultSet held = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
         held.next(); // the read transaction now holds the shared lock until the end of this block
-        if (walMode(from) || sidecar(from, "-wal")) {
+        // Never open and close another handle on the file here: on POSIX systems closing any
+        // descriptor of a file drops every lock the process holds on it, SQLite's shared lock too,
+        // and a writer could then commit mid-copy. (No switch to WAL can happen under the shared
+        // lock; the -wal check only looks at the directory.)
+        if (sidecar(from, "-wal")) {
           return false;
         }
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
