@@ -136,7 +136,9 @@ final class MappedLoader {
             + STAGE;
     if (key.isEmpty()) {
       try (Statement st = c.createStatement()) {
-        return st.executeUpdate(insert);
+        long n = st.executeUpdate(insert);
+        advanceSequences(c, t.target().qualified());
+        return n;
       }
     }
     String keyArray =
@@ -153,7 +155,49 @@ final class MappedLoader {
                 + " SELECT ?, ?, k FROM inserted")) {
       ps.setObject(1, run);
       ps.setString(2, t.source().name());
-      return ps.executeUpdate();
+      long n = ps.executeUpdate();
+      advanceSequences(c, t.target().qualified());
+      return n;
+    }
+  }
+
+  /**
+   * Moves each serial or identity sequence of the table past the largest value now in its column,
+   * so that the application's next insert does not collide with a row the load wrote with an
+   * explicit key. Never moves a sequence back.
+   */
+  private static void advanceSequences(Connection c, String qualified) throws SQLException {
+    List<String[]> sequences = new ArrayList<>();
+    String table = SqlText.literal(qualified);
+    try (Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT a.attname, pg_get_serial_sequence("
+                    + table
+                    + ", a.attname) FROM pg_attribute a WHERE a.attrelid = "
+                    + table
+                    + "::regclass AND a.attnum > 0 AND NOT a.attisdropped"
+                    + " AND pg_get_serial_sequence("
+                    + table
+                    + ", a.attname) IS NOT NULL")) {
+      while (rs.next()) {
+        sequences.add(new String[] {rs.getString(1), rs.getString(2)});
+      }
+    }
+    for (String[] s : sequences) {
+      try (Statement st = c.createStatement()) {
+        st.execute(
+            "SELECT setval("
+                + SqlText.literal(s[1])
+                + ", m) FROM (SELECT max("
+                + SqlText.ident(s[0])
+                + ") AS m FROM "
+                + qualified
+                + ") x, "
+                + s[1]
+                + " q WHERE m IS NOT NULL AND m > CASE WHEN q.is_called THEN q.last_value"
+                + " ELSE q.last_value - 1 END");
+      }
     }
   }
 

@@ -196,7 +196,8 @@ final class MappingCheck {
           at
               + ": "
               + column.name()
-              + " is a generated column of the target, PostgreSQL computes it: "
+              + " is a generated or GENERATED ALWAYS identity column of the target, PostgreSQL"
+              + " computes it: "
               + by
               + " cannot write it (drop the source column or map it elsewhere)");
       return false;

@@ -42,7 +42,7 @@ final class RowConverter {
           v = c.transform().apply(v);
         }
         String text = c.conversion().copyText(v);
-        if (text == null && c.target().notNull() && !c.target().filledByServer()) {
+        if (text == null && c.target().notNull()) { // an explicit NULL never takes the default
           throw new ValueDoesNotFit("NULL in NOT NULL column " + c.target().name());
         }
         fields[i] = text;

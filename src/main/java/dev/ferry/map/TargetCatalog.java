@@ -58,7 +58,8 @@ final class TargetCatalog {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull,"
-                + " a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', a.attgenerated <> ''"
+                + " a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',"
+                + " a.attgenerated <> '' OR a.attidentity = 'a'"
                 + " FROM pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped"
                 + " ORDER BY a.attnum")) {
       ps.setLong(1, oid);

@@ -183,6 +183,31 @@ class IntoYourOwnSchemaTest {
         .isEqualTo(2);
   }
 
+  @Test
+  void theApplicationsNextInsertGetsAKeyPastTheLoadedOnes() throws Exception {
+    Path db =
+        Sqlite.create(
+            tmp.resolve("jobs.db"),
+            """
+            CREATE TABLE jobs (job_id INTEGER PRIMARY KEY, status TEXT);
+            INSERT INTO jobs VALUES (1, 'done'), (2, 'done'), (5, 'pending');
+            """);
+    TargetUrl url = TestPostgres.newDatabase();
+    sql(url, "CREATE TABLE analysis_queue (job_id SERIAL PRIMARY KEY, status text NOT NULL)");
+    Path config =
+        yaml(
+            """
+            map:
+              jobs: {into: analysis_queue}
+            """);
+    Ferry.Result r = Ferry.run("migrate", db, "--target", url.display(), "--config", config);
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(count(url, "SELECT count(*) FROM analysis_queue")).isEqualTo(3);
+    // seed 001's app inserts without a key right after the move: the SERIAL must be past 5
+    assertThat(count(url, "INSERT INTO analysis_queue (status) VALUES ('new') RETURNING job_id"))
+        .isEqualTo(6);
+  }
+
   private static final Pattern RUN = Pattern.compile("Run ([0-9a-f-]{36})");
 
   @Test
