@@ -1,6 +1,5 @@
 package dev.ferry.value;
 
-import com.fasterxml.jackson.core.io.schubfach.FloatToDecimal;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -162,6 +161,27 @@ final class NumberRules {
     return printed;
   }
 
+  /**
+   * The shortest decimal strictly inside the interval of numbers that read back as {@code a}
+   * (positive, finite), the closest such when several have that length. Strictly: a decimal exactly
+   * halfway to a neighbour is not taken, as PostgreSQL's float4out (Ryū) does not take it —
+   * 67108900 lies halfway between two floats and PostgreSQL prints 6.7108896e+07 (Java would say
+   * 6.71089E7).
+   */
+  private static BigDecimal shortestInside(float a) {
+    BigDecimal exact = new BigDecimal(a);
+    BigDecimal two = BigDecimal.valueOf(2);
+    BigDecimal hi = exact.add(new BigDecimal(Math.ulp(a)).divide(two));
+    BigDecimal lo = exact.add(new BigDecimal(Math.nextDown(a))).divide(two);
+    for (int digits = 1; digits < 12; digits++) {
+      BigDecimal c = exact.round(new java.math.MathContext(digits, RoundingMode.HALF_EVEN));
+      if (c.compareTo(lo) > 0 && c.compareTo(hi) < 0) {
+        return c.stripTrailingZeros();
+      }
+    }
+    return exact.stripTrailingZeros();
+  }
+
   /** A float as PostgreSQL's float4out prints it: shortest digits, plain for 1e-4 ≤ |f| < 1e6. */
   static String floatText(float f) {
     if (Float.isNaN(f)) {
@@ -173,13 +193,7 @@ final class NumberRules {
     if (f == 0) {
       return Float.floatToRawIntBits(f) < 0 ? "-0" : "0";
     }
-    BigDecimal shortest = new BigDecimal(FloatToDecimal.toString(f)).stripTrailingZeros();
-    if (shortest.precision() == 2) { // Java writes at least two digits (1.4E-45 for 1e-45)
-      BigDecimal one = shortest.round(new java.math.MathContext(1, RoundingMode.HALF_EVEN));
-      if (Float.parseFloat(one.toString()) == f) {
-        shortest = one.stripTrailingZeros();
-      }
-    }
+    BigDecimal shortest = shortestInside(Math.abs(f));
     String digits = shortest.unscaledValue().abs().toString();
     int exponent = digits.length() - 1 - shortest.scale();
     StringBuilder out = new StringBuilder();

@@ -133,8 +133,12 @@ class KillResumeTest {
     }
     Ferry.Result r = Ferry.run("migrate", db, "--target", url.display(), "-q", "--schema", "again");
     assertThat(r.exitCode()).as(r.all()).isZero();
+    long scripts;
+    try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/ferry"))) {
+      scripts = files.count(); // every script the build ships, applied once more
+    }
     assertThat(count(url, "SELECT count(*) FROM ferry.schema_history WHERE version IS NOT NULL"))
-        .isEqualTo(4);
+        .isEqualTo(scripts);
     assertThat(count(url, "SELECT count(*) FROM ferry.runs")).isEqualTo(2);
   }
 

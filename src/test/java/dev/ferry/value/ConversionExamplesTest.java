@@ -38,6 +38,8 @@ class ConversionExamplesTest {
     refused("double precision", "0.10000000000000000001", "is not exactly a double precision");
     refused("character(3)", "ab ", "ends in spaces");
     refused("integer[]", "[1, 2.5]", "has a fraction");
+    // halfway between two floats: PostgreSQL stores 67108896 and prints 6.7108896e+07
+    refused("real", "67108900", "is not exactly a real");
   }
 
   @Test
