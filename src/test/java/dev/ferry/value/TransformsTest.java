@@ -128,6 +128,8 @@ class TransformsTest {
     Transform rfc = Transforms.parse("articles", "pub_date", Map.of("date", "rfc1123"));
     assertThat(rfc.apply("Tue, 3 Jun 2008 11:05:30 GMT"))
         .isEqualTo(Instant.parse("2008-06-03T11:05:30Z"));
+    assertThatThrownBy(() -> rfc.apply("31 Apr 2024 10:00:00 GMT")) // not 30 Apr, silently
+        .isInstanceOf(ValueDoesNotFit.class);
     Transform pattern =
         Transforms.parse("articles", "pub_date", Map.of("date", "EEE, dd MMM yyyy HH:mm:ss Z"));
     assertThat(pattern.apply("Mon, 06 Sep 2021 10:00:00 +0200"))
