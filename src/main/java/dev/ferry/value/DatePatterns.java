@@ -54,7 +54,8 @@ final class DatePatterns implements Transform {
 
   static DateTimeFormatter formatter(String pattern) {
     if (pattern.equalsIgnoreCase("rfc1123") || pattern.equalsIgnoreCase("rfc822")) {
-      // STRICT: the default (SMART) turns 31 Apr into 30 Apr, a silent change verification can't see
+      // STRICT: the default (SMART) turns 31 Apr into 30 Apr, a silent change verification can't
+      // see
       return DateTimeFormatter.RFC_1123_DATE_TIME.withResolverStyle(
           java.time.format.ResolverStyle.STRICT);
     }

@@ -175,6 +175,13 @@ class IntoYourOwnSchemaTest {
     assertThat(count(url, "SELECT count(*) FROM tweet_processing_queue WHERE status = 'done'"))
         .isOne();
     assertThat(count(url, "SELECT count(*) FROM users")).as("unmapped tables load as ever").isOne();
+    Ferry.Result verify = Ferry.run("verify", db, "--target", url.display(), "--config", config);
+    assertThat(verify.exitCode()).as(verify.all()).isZero();
+    assertThat(verify.out())
+        .as("a re-check that leaves mapped tables out never says OK")
+        .doesNotContain("OK:")
+        .contains("PARTLY CHECKED: 1 tables match")
+        .contains("not re-checked: unprocessed_tweets, processed_tweets");
     assertThat(
             count(
                 url,
