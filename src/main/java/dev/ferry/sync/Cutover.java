@@ -1,6 +1,5 @@
 package dev.ferry.sync;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.load.PostgresTarget;
@@ -282,24 +281,9 @@ final class Cutover {
   private int report(boolean verified, boolean switched, String reason, List<String> differ) {
     long freeze = frozenAt == 0 ? 0 : elapsed();
     if (o.json()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("freeze_ms", freeze);
-      m.put("verified", verified);
-      m.put("switched", switched);
-      m.put("phases_ms", phases);
-      if (reason != null) {
-        m.put("reason", reason);
-      }
-      try {
-        out.println(new ObjectMapper().writeValueAsString(m));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+      SwitchReport.json(out, freeze, verified, switched, phases, reason);
     } else {
-      StringBuilder b = new StringBuilder();
-      phases.forEach(
-          (k, v) ->
-              b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v).append(" ms"));
+      String b = SwitchReport.phases(phases);
       out.printf("Writes frozen %d ms (%s).%n", freeze, b);
       out.println(
           switched

@@ -1,12 +1,10 @@
 package dev.ferry.sync;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.load.PostgresTarget;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.TablePlan;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -233,24 +231,9 @@ final class Fallback {
   private int report(boolean verified, boolean switched, String reason) {
     long freeze = (System.nanoTime() - frozenAt) / 1_000_000;
     if (o.json()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("freeze_ms", freeze);
-      m.put("verified", verified);
-      m.put("switched", switched);
-      m.put("phases_ms", phases);
-      if (reason != null) {
-        m.put("reason", reason);
-      }
-      try {
-        out.println(new ObjectMapper().writeValueAsString(m));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+      SwitchReport.json(out, freeze, verified, switched, phases, reason);
     } else {
-      StringBuilder b = new StringBuilder();
-      phases.forEach(
-          (k, v) ->
-              b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v).append(" ms"));
+      String b = SwitchReport.phases(phases);
       out.printf("PostgreSQL writes frozen %d ms (%s).%n", freeze, b);
       out.println(
           switched
