@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.testing.TestPostgres;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -28,32 +22,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the SQL console with a parameter and its export, and tab titles that say where you are.
  */
 class ExplorerReadBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   private static WebDriver browser;
   private static WebDriverWait wait;
   private static ExplorerFixture f;
 
   @BeforeAll
   static void open() throws Exception {
-    boolean ci = System.getenv("CI") != null || Boolean.getBoolean("ferry.browser.required");
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-    if (ci) {
-      assertThat(present).as("chromium and chromedriver (.ci/run installs them)").isTrue();
-    }
-    Assumptions.assumeTrue(present, "chromium and chromedriver are not installed");
+    browser = Chromium.start();
     f = ExplorerFixture.get();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
-    browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(15));
     wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
   }
