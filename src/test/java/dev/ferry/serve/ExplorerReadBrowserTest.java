@@ -90,9 +90,14 @@ class ExplorerReadBrowserTest {
     String userId = fk[0];
     assertThat(fk[1]).endsWith("#/r/public/users?id=" + enc(userId));
     // a row is a real link, reachable by keyboard: focus it and press Enter
-    WebElement rowLink = browser.findElement(By.cssSelector("#grid a.row-link"));
-    String tweetId = rowLink.getText();
-    rowLink.sendKeys(org.openqa.selenium.Keys.ENTER);
+    // the grid may redraw between two reads: each step looks the link up again (wait ignores stale)
+    By rowLink = By.cssSelector("#grid a.row-link");
+    String tweetId = wait.until(d -> d.findElement(rowLink).getText());
+    wait.until(
+        d -> {
+          d.findElement(rowLink).sendKeys(org.openqa.selenium.Keys.ENTER);
+          return true;
+        });
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail")));
     assertThat(browser.getTitle()).isEqualTo("tweets " + tweetId + " · Ferry");
     WebElement ref = browser.findElement(By.cssSelector("a.ref-link"));

@@ -187,8 +187,10 @@ class KeyedPlainMapsTest {
           case STRING ->
               Arbitraries.strings()
                   .withCharRange('\u0001', '\ud7ff')
-                  .withChars("€\u2028😀")
+                  .withChars("€\u2028")
                   .ofMaxLength(30)
+                  // an emoji whole (withChars would split its surrogate pair into lone halves)
+                  .map(s -> s.length() % 3 == 0 ? s + "😀" : s)
                   .map(s -> quote("s" + s)); // never a number, boolean or date in disguise
           case INTEGER -> Arbitraries.longs().map(String::valueOf);
           case BIG_INTEGER ->
