@@ -12,19 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.zip.CRC32C;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteOpenMode;
@@ -35,33 +33,51 @@ import org.sqlite.SQLiteOpenMode;
  * in {@code .ferry/backups/<run-id>} unless --no-backup. A database in rollback-journal mode is
  * copied as a file while a read transaction holds its shared lock (no writer can change the file
  * meanwhile); one in WAL mode, or with a journal beside it, through SQLite's online backup API. The
- * sha256 and the flush of the copy to disk run on a thread of its own while the run plans; the run
- * waits for them ({@link #awaitDurable}) before it records that it reads the copy.
+ * copy's checksum and its flush to disk run on a thread of their own while the run plans; the run
+ * waits for them ({@link #awaitDurable}) and writes the manifest before it records that it reads
+ * the copy, so a run resumed after a crash can check the copy it reads ({@link #check}).
+ *
+ * <p>The checksum is CRC32C, not SHA-256: it guards against a damaged or torn copy, not against an
+ * attacker, and the JDK computes it with the CPU's CRC32 instructions in every JIT tier (0.2 s for
+ * a 546 MB file), where SHA-256 runs on the CPU's SHA extensions only in C2-compiled code: under
+ * {@code bin/ferry}'s C1-only JIT it took 5.2 CPU-seconds for the same file, on a machine where
+ * every CPU-second is a second of the run.
  */
 final class Backup {
-  private static final int BUSY_TIMEOUT_MS = 5_000;
+  /**
+   * How long the backup waits for the application's writers to let it read: a writer committing in
+   * a tight loop can starve a reader's retries for seconds on a loaded machine (5 s was seen to
+   * fail a test under load with SQLITE_BUSY).
+   */
+  private static final int BUSY_TIMEOUT_MS = 30_000;
+
+  private static final String MANIFEST = "manifest.json";
   private final Path source;
   private final Path dir;
   private final Path copy;
-  private final CompletableFuture<String> sha256;
+  private final CompletableFuture<String> crc32c;
+  private boolean manifestWritten;
 
   private Backup(Path source, Path dir, Path copy) {
     this.source = source;
     this.dir = dir;
     this.copy = copy;
-    this.sha256 =
+    this.crc32c =
         CompletableFuture.supplyAsync(
             () -> {
-              String sum = sha256(copy);
+              String sum = crc32c(copy);
               force(copy);
               return sum;
             });
   }
 
-  /** Waits until the copy is on disk: a run resumed after a crash reads it. */
-  void awaitDurable() {
+  /**
+   * Waits until the copy is on disk and writes its manifest: a run resumed after a crash reads the
+   * copy and checks it against the manifest.
+   */
+  void awaitDurable(UUID run) {
     try {
-      sha256.get();
+      crc32c.get();
     } catch (ExecutionException e) {
       throw new FerryException(
           ErrorCode.USAGE,
@@ -71,6 +87,7 @@ final class Backup {
       Thread.currentThread().interrupt();
       throw new FerryException(ErrorCode.INTERNAL, "interrupted while syncing the backup", e);
     }
+    writeManifest(run);
   }
 
   private static void force(Path file) {
@@ -173,7 +190,12 @@ final class Backup {
               .getDatabase()
               .backup("main", to.toAbsolutePath().toString(), null);
       if (rc != 0) {
-        throw new SQLException("SQLite's backup returned code " + rc);
+        throw new SQLException(
+            rc == 5
+                ? "the database stayed locked by other connections for "
+                    + BUSY_TIMEOUT_MS / 1000
+                    + " s (SQLITE_BUSY); retry when its writers pause"
+                : "SQLite's backup returned code " + rc);
       }
     } catch (SQLException e) {
       throw new FerryException(
@@ -191,8 +213,11 @@ final class Backup {
     return dir;
   }
 
-  /** Writes manifest.json (waiting for the checksum). */
+  /** Writes manifest.json once (waiting for the checksum) and flushes it to disk. */
   void writeManifest(UUID run) {
+    if (manifestWritten) {
+      return;
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     try {
       m.put("run_id", run.toString());
@@ -203,10 +228,13 @@ final class Backup {
       m.put("source_modified", Files.getLastModifiedTime(source).toString());
       m.put("copy", copy.getFileName().toString());
       m.put("copy_bytes", Files.size(copy));
-      m.put("copy_sha256", sha256.get());
+      m.put("copy_crc32c", crc32c.get());
+      Path manifest = dir.resolve(MANIFEST);
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(dir.resolve("manifest.json").toFile(), m);
+          .writeValue(manifest.toFile(), m);
+      force(manifest);
+      manifestWritten = true;
     } catch (IOException | ExecutionException e) {
       throw new FerryException(
           ErrorCode.USAGE, "cannot write the backup manifest in " + dir + ": " + e.getMessage(), e);
@@ -219,7 +247,7 @@ final class Backup {
 
   /** Deletes the copy and its directory (the run it was taken for was refused). */
   void remove() {
-    sha256.cancel(false);
+    crc32c.cancel(false);
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
@@ -229,18 +257,58 @@ final class Backup {
     }
   }
 
-  static String sha256(Path file) {
+  /** The file's CRC32C as 8 hex digits. */
+  static String crc32c(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      CRC32C crc = new CRC32C();
       byte[] buf = new byte[1 << 20];
       for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
+        crc.update(buf, 0, n);
       }
-      return HexFormat.of().formatHex(md.digest());
+      return String.format("%08x", crc.getValue());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  /**
+   * Refuses a copy that no longer matches the manifest written when it was taken (a crash of the
+   * machine can leave a copy torn even after its flush was requested; a disk can damage it). A copy
+   * without a manifest, or with one from before manifests carried a CRC32C, is taken as it is.
+   */
+  static void check(Path copy, java.util.UUID run) {
+    Path manifest = copy.resolveSibling(MANIFEST);
+    if (!Files.exists(manifest)) {
+      return;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode m = new ObjectMapper().readTree(manifest.toFile());
+      String why = null;
+      if (m.has("copy_bytes") && m.get("copy_bytes").asLong() != Files.size(copy)) {
+        why = Files.size(copy) + " bytes, the manifest says " + m.get("copy_bytes").asLong();
+      } else if (m.has("copy_crc32c") && !m.get("copy_crc32c").asText().equals(crc32c(copy))) {
+        why =
+            "its CRC32C is "
+                + crc32c(copy)
+                + ", the manifest says "
+                + m.get("copy_crc32c").asText();
+      }
+      if (why != null) {
+        throw new FerryException(
+            ErrorCode.USAGE,
+            "run "
+                + run
+                + " read the backup "
+                + copy
+                + ", which has changed since ("
+                + why
+                + "): resuming from it could load damaged data; start over with --if-exists drop");
+      }
+    } catch (IOException e) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "cannot read the backup manifest " + manifest + ": " + e.getMessage(),
+          e);
     }
   }
 }

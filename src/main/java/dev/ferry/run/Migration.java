@@ -156,7 +156,8 @@ public final class Migration {
         throw Snapshot.changed(sourceName(), run.runId(), String.join("; ", changed));
       }
     }
-    run.snapshot().awaitDurable(); // recorded below: a resume after a crash reads this copy
+    run.snapshot()
+        .awaitDurable(run.runId()); // recorded below: a resume after a crash reads this copy
     RunStore store = new RunStore(run.target());
     if (run.resuming()) {
       store.resume(run.runId());

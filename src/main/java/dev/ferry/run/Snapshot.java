@@ -68,6 +68,7 @@ final class Snapshot {
                 + ", which is gone: resuming from another snapshot could mix data; start over with"
                 + " --if-exists drop");
       }
+      Backup.check(old, runId);
       return new Snapshot(SqliteSource.open(old), old.toString(), null);
     }
     String now = stamp(options.source());
@@ -95,14 +96,14 @@ final class Snapshot {
     return taken != null;
   }
 
-  /** Waits until a new backup copy is on disk (its flush overlaps planning). */
-  void awaitDurable() {
+  /** Waits until a new backup copy and its manifest are on disk (the flush overlaps planning). */
+  void awaitDurable(UUID runId) {
     if (taken != null) {
-      taken.awaitDurable();
+      taken.awaitDurable(runId);
     }
   }
 
-  /** Writes the new backup's manifest (waiting for its sha256). */
+  /** Writes the new backup's manifest if it is not written yet (waiting for its checksum). */
   void finish(UUID runId) {
     if (taken != null) {
       taken.writeManifest(runId);

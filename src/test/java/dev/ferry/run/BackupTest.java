@@ -91,7 +91,7 @@ class BackupTest {
       assertThat(written.get()).as("the writer went on meanwhile").isGreaterThan(orders);
     }
     JsonNode manifest = new ObjectMapper().readTree(runDir.resolve("manifest.json").toFile());
-    assertThat(manifest.get("copy_sha256").asText()).isEqualTo(Backup.sha256(copy));
+    assertThat(manifest.get("copy_crc32c").asText()).isEqualTo(Backup.crc32c(copy));
     assertThat(manifest.get("source").asText()).endsWith("live.db");
     assertThat(runDir.getFileName().toString()).isEqualTo(manifest.get("run_id").asText());
   }
@@ -110,6 +110,42 @@ class BackupTest {
     try (ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /**
+   * A resumed run reads the interrupted run's copy: a copy changed since it was taken (any byte, or
+   * cut short) is refused with the reason, never read.
+   */
+  @Test
+  void aResumedRunRefusesACopyThatNoLongerMatchesItsManifest() throws Exception {
+    Path db =
+        Sqlite.create(tmp.resolve("app.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+    try (Connection c = Sqlite.open(db);
+        Statement st = c.createStatement()) {
+      st.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+              + " INSERT INTO t SELECT i, hex(randomblob(40)) FROM n");
+    }
+    java.util.Random random = new java.util.Random(42);
+    for (int round = 0; round < 5; round++) {
+      java.util.UUID run = java.util.UUID.randomUUID();
+      Backup backup =
+          Backup.take(dev.ferry.source.sqlite.SqliteSource.open(db), tmp.resolve("b" + round));
+      backup.awaitDurable(run);
+      Backup.check(backup.copy(), run); // as taken: accepted
+      byte[] bytes = Files.readAllBytes(backup.copy());
+      if (round == 0) {
+        Files.write(backup.copy(), java.util.Arrays.copyOf(bytes, bytes.length - 4096));
+      } else {
+        int at = random.nextInt(bytes.length);
+        bytes[at] ^= (byte) (1 << random.nextInt(8));
+        Files.write(backup.copy(), bytes);
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Backup.check(backup.copy(), run))
+          .hasMessageContaining(run.toString())
+          .hasMessageContaining("has changed since")
+          .hasMessageContaining("--if-exists drop");
     }
   }
 }
