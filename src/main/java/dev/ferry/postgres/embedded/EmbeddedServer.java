@@ -93,30 +93,7 @@ public final class EmbeddedServer {
         init();
       }
       if (!running()) {
-        int port = portStillFree();
-        Result r =
-            run(
-                List.of(
-                    pgCtl(),
-                    "-D",
-                    data.toString(),
-                    "-l",
-                    home.resolve("postgres.log").toString(),
-                    "-w",
-                    "-t",
-                    "60",
-                    "-o",
-                    "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
-                    "start"),
-                false);
-        if (r.exit != 0 && !running()) {
-          throw new FerryException(
-              ErrorCode.TARGET_UNREACHABLE,
-              "the embedded PostgreSQL did not start: "
-                  + r.output.strip()
-                  + "\n  see "
-                  + home.resolve("postgres.log"));
-        }
+        startOnAFreePort();
       }
       return url();
     } catch (IOException e) {
@@ -184,6 +161,42 @@ public final class EmbeddedServer {
   /** How to connect: the server trusts local connections, so there is no password. */
   public TargetUrl url() {
     return TargetUrl.parse("postgresql://" + USER + "@127.0.0.1:" + port() + "/postgres");
+  }
+
+  /**
+   * Starts the server on its port, or on a new one when another program took the port between the
+   * check and the start (a second embedded server starting at the same moment): tried three times.
+   */
+  private void startOnAFreePort() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      int port = portStillFree();
+      Result r =
+          run(
+              List.of(
+                  pgCtl(),
+                  "-D",
+                  data.toString(),
+                  "-l",
+                  home.resolve("postgres.log").toString(),
+                  "-w",
+                  "-t",
+                  "60",
+                  "-o",
+                  "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
+                  "start"),
+              false);
+      if (r.exit == 0 || running()) {
+        return;
+      }
+      if (attempt == 3 || free(port)) {
+        throw new FerryException(
+            ErrorCode.TARGET_UNREACHABLE,
+            "the embedded PostgreSQL did not start: "
+                + r.output.strip()
+                + "\n  see "
+                + home.resolve("postgres.log"));
+      }
+    }
   }
 
   /**
