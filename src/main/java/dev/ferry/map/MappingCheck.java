@@ -135,6 +135,18 @@ final class MappingCheck {
         continue;
       }
       Conversion conversion = Conversion.to(tc.get().type());
+      if (e.getValue() == null && tc.get().notNull()) {
+        problems.add(
+            at
+                + ": set "
+                + e.getKey()
+                + " has no value, and "
+                + target.display()
+                + "."
+                + e.getKey()
+                + " is NOT NULL: write the constant (a TODO of `ferry plan --into`?)");
+        continue;
+      }
       try {
         conversion.copyText(e.getValue());
       } catch (ValueDoesNotFit bad) {

@@ -110,6 +110,11 @@ public final class Mappings {
     return MappedRollback.delete(c, run);
   }
 
+  /** One {@code map:} entry as a line of ferry.yaml (what plan writes back). */
+  public static String yaml(TableMapping m) {
+    return MappingYaml.entry(m);
+  }
+
   /** No mapping: every table is Ferry's own. */
   public static Mappings none() {
     return new Mappings(List.of());
@@ -129,6 +134,23 @@ public final class Mappings {
     return tables.stream()
         .map(t -> t.source().name().toLowerCase(Locale.ROOT))
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * What {@code entries} will do, for plan, inspect and the dry run: the same check as {@link
+   * #resolve} with every problem listed instead of thrown, what each source column stores in the
+   * first rows, and a trial conversion of them. Nothing is changed.
+   */
+  public static MappingPreview preview(
+      List<TableMapping> entries, Source source, SourceSchema schema, DataSource target) {
+    try (Connection c = target.getConnection()) {
+      return Previewer.preview(entries, source, schema, new TargetCatalog(c));
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot read the target's catalog to show ferry.yaml's map: " + e.getMessage(),
+          e);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.ferry.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ferry.map.MappingPreview;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.Note;
@@ -9,6 +10,7 @@ import dev.ferry.plan.PgType;
 import dev.ferry.plan.Planner;
 import dev.ferry.plan.StoredValues;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.source.SourceSchema;
 import dev.ferry.source.sqlite.SqliteSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +24,8 @@ import java.util.Map;
 /**
  * {@code ferry inspect}: what each column declares, what it actually stores, the PostgreSQL type
  * Ferry would choose and why, and the anomalies worth a look ("priority: 499 integer, 1 text
- * ('high') → text"). Reads the source only.
+ * ('high') → text"). Reads the source only; with ferry.yaml's {@code map:}, also the target's
+ * catalog to show what the mapping will do ({@link MappingReview}).
  */
 public final class Inspection {
   private final RunOptions options;
@@ -46,12 +49,22 @@ public final class Inspection {
   public record TableReport(
       String name, long rows, List<ColumnReport> columns, List<String> notes) {}
 
-  /** The whole report, as --json writes it. */
-  public record Report(String source, List<TableReport> tables, List<String> notes) {}
+  /**
+   * The whole report, as --json writes it; {@code mapping} is ferry.yaml's {@code map:} as it will
+   * run (null without one).
+   */
+  public record Report(
+      String source, List<TableReport> tables, List<String> notes, MappingPreview mapping) {
+    /** False when the mapping has problems the run would stop on. */
+    public boolean ready() {
+      return mapping == null || mapping.ready();
+    }
+  }
 
   public Report run(boolean json) {
     SqliteSource source = SqliteSource.open(options.source());
-    MigrationPlan plan = Planner.plan(source, source.readSchema(), options.planOptions());
+    SourceSchema schema = source.readSchema();
+    MigrationPlan plan = Planner.plan(source, schema, options.planOptions());
     List<TableReport> tables = new ArrayList<>();
     for (TablePlan t :
         plan.tables().stream()
@@ -88,7 +101,9 @@ public final class Inspection {
         new Report(
             StagedInputs.named(options.source()),
             tables,
-            plan.notes().stream().map(Note::toString).toList());
+            plan.notes().stream().map(Note::toString).toList(),
+            MappingReview.preview(
+                options, source, schema, System.getenv(), json ? line -> {} : out::println));
     if (json) {
       try {
         out.println(
@@ -194,6 +209,10 @@ public final class Inspection {
     if (!r.notes().isEmpty()) {
       out.println();
       r.notes().forEach(n -> out.println("note: " + n));
+    }
+    if (r.mapping() != null) {
+      out.println();
+      r.mapping().lines().forEach(out::println);
     }
   }
 }

@@ -56,11 +56,15 @@ public final class Migration {
     Duration retention = keepDays != null ? Duration.ofDays(keepDays) : BackupRetention.keep(env);
     SqliteSource source = SqliteSource.open(options.source());
     if (options.dryRun()) {
-      MigrationPlan plan = plan(source);
+      MigrationPlan full = plan(source);
+      // map: is shown against the target's catalog; its tables are not Ferry's own
+      dev.ferry.map.MappingPreview mapping =
+          MappingReview.preview(options, source, sourceSchema, env, s -> say("%s", s));
+      MigrationPlan plan = MappingReview.withoutMapped(full, options);
       // a reachable target rehearses the DDL (rolled back); none: only Ferry's known limits
       List<String> rehearsed =
           dev.ferry.load.DdlRehearsal.check(TargetUrl.resolve(options.target(), env), plan);
-      RunReport report = DryRun.print(plan, rehearsed, out, sourceName(), phases, started);
+      RunReport report = DryRun.print(plan, rehearsed, out, sourceName(), phases, started, mapping);
       ReportFile.write(options.report(), report);
       return report;
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.map.MappingPreview;
+import dev.ferry.map.Mappings;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.Ddl;
 import dev.ferry.plan.MigrationPlan;
@@ -64,6 +66,8 @@ public final class PlanWriter {
     final StringBuilder casts = new StringBuilder();
     final StringBuilder schemas = new StringBuilder();
     final StringBuilder priorities = new StringBuilder();
+    final StringBuilder mapping = new StringBuilder();
+    boolean mappingReady = true;
   }
 
   public int run() {
@@ -95,6 +99,11 @@ public final class PlanWriter {
             + dir.resolve("V1__ferry_initial.sql")
             + " and "
             + dir.resolve("ferry-routing.json"));
+    if (!parts.mappingReady) {
+      console.println(
+          "Not ready: ferry.yaml's map: has problems (listed above) that would stop the run.");
+      return ErrorCode.USAGE.exitCode();
+    }
     console.println(
         "Review it, then: ferry migrate --config "
             + out
@@ -109,6 +118,13 @@ public final class PlanWriter {
     SqliteSource source = SqliteSource.open(o.source());
     SourceSchema schema = source.readSchema();
     MigrationPlan plan = Planner.plan(source, schema, o.planOptions());
+    MappingPreview mapping =
+        MappingReview.preview(o, source, schema, System.getenv(), console::println);
+    if (mapping != null) {
+      mapping.lines().forEach(console::println);
+      mapping.lines().forEach(l -> parts.mapping.append("# ").append(l).append('\n'));
+      parts.mappingReady &= mapping.ready();
+    }
     parts.schemas.append("  ").append(key(name)).append(": ").append(plan.schema()).append('\n');
     parts.priorities.append("  ").append(key(name)).append(": ");
     parts.priorities.append(config.priority(name, null)).append('\n');
@@ -222,6 +238,11 @@ public final class PlanWriter {
                 : "keep:         # tables that stay in SQLite (see ferry-routing.json)\n");
     config.keep().forEach(k -> yaml.append("  - ").append(key(k)).append('\n'));
     yaml.append("casts:\n").append(parts.casts);
+    if (!config.map().isEmpty()) {
+      yaml.append("map:          # into your own tables (see the mapping below)\n");
+      config.map().forEach(m -> yaml.append("  ").append(Mappings.yaml(m)).append('\n'));
+      yaml.append(parts.mapping);
+    }
     return yaml.toString();
   }
 

@@ -1,0 +1,139 @@
+package dev.ferry.map;
+
+import dev.ferry.source.Source;
+import dev.ferry.source.SourceSchema;
+import dev.ferry.value.CatalogType;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds a {@link MappingPreview}: each entry goes through the same {@link MappingCheck} as a run
+ * (its problems listed, not thrown), the first rows of its source are sampled for what they store
+ * and converted on trial with the same {@link RowConverter} as the load.
+ */
+final class Previewer {
+  private Previewer() {}
+
+  static MappingPreview preview(
+      List<TableMapping> entries, Source source, SourceSchema schema, TargetCatalog catalog)
+      throws SQLException {
+    MappingCheck check = new MappingCheck();
+    List<MappingPreview.Table> out = new ArrayList<>();
+    for (TableMapping m : entries) {
+      int before = check.problems().size();
+      MappedTable t = check.resolve(m, schema, catalog);
+      List<String> problems =
+          List.copyOf(check.problems().subList(before, check.problems().size()));
+      out.add(t == null ? unresolved(m, problems) : table(source, t));
+    }
+    return new MappingPreview(out);
+  }
+
+  private static MappingPreview.Table unresolved(TableMapping m, List<String> problems) {
+    return new MappingPreview.Table(
+        m.source(),
+        m.into(),
+        List.of(),
+        List.of(),
+        m.drop(),
+        List.of(),
+        List.of(),
+        0,
+        0,
+        null,
+        problems);
+  }
+
+  private static MappingPreview.Table table(Source source, MappedTable t) {
+    ValueSample sample = ValueSample.of(source, t.source());
+    ValueSample.Trial trial = ValueSample.trial(source, t);
+    List<MappingPreview.Column> columns = new ArrayList<>();
+    List<String> constants = new ArrayList<>();
+    Set<String> written = new HashSet<>();
+    for (MappedColumn c : t.columns()) {
+      written.add(c.target().name());
+      String type = c.target().type().formatted();
+      if (c.source() == null) {
+        constants.add(
+            c.target().name()
+                + " = "
+                + (c.constant() == null ? "NULL" : "'" + c.constant() + "'")
+                + " ("
+                + type
+                + ")");
+        continue;
+      }
+      String via = c.transform() != null ? "via " + c.transform().describe() + "; then " : "";
+      columns.add(
+          new MappingPreview.Column(
+              c.source(),
+              sample.column(c.source()).stored(),
+              c.target().name(),
+              type,
+              via + words(c.target().type())));
+    }
+    List<String> defaults = new ArrayList<>();
+    List<String> leftNull = new ArrayList<>();
+    for (TargetColumn c : t.target().columns()) {
+      if (written.contains(c.name())) {
+        continue;
+      }
+      if (c.filledByServer()) {
+        defaults.add(c.name());
+      } else if (!c.notNull()) {
+        leftNull.add(c.name());
+      }
+    }
+    return new MappingPreview.Table(
+        t.source().name(),
+        t.target().display(),
+        columns,
+        constants,
+        t.dropped(),
+        defaults,
+        leftNull,
+        trial.rows(),
+        trial.failed(),
+        trial.firstFailure(),
+        List.of());
+  }
+
+  /** The conversion to {@code t} in words: what fits, and that nothing is cut or rounded. */
+  static String words(CatalogType t) {
+    return switch (t.kind()) {
+      case TEXT -> "as is";
+      case VARCHAR ->
+          t.length() >= 0 ? "at most " + t.length() + " characters, never cut" : "as is";
+      case CHAR -> "at most " + t.length() + " characters, no trailing spaces (never cut)";
+      case SMALLINT, INTEGER, BIGINT -> "whole numbers in range (texts of one too), never rounded";
+      case NUMERIC ->
+          t.precision() >= 0
+              ? "at most "
+                  + t.precision()
+                  + " digits, "
+                  + t.scale()
+                  + " after the point, never rounded"
+              : "exact decimal";
+      case REAL, DOUBLE -> "numbers the type holds exactly";
+      case BOOLEAN -> "true/false, 1/0, yes/no";
+      case DATE -> "ISO 8601 date";
+      case TIMESTAMP -> "ISO 8601 text or a transform's time (UTC wall time)";
+      case TIMESTAMPTZ -> "ISO 8601 text (UTC when it names no zone) or a transform's instant";
+      case TIME -> "ISO 8601 time";
+      case UUID -> "a uuid (text, or 16 bytes)";
+      case JSON, JSONB -> "valid JSON text";
+      case BYTEA -> "bytes (text as its UTF-8)";
+      case ENUM -> "one of " + String.join(", ", t.labels());
+      case ARRAY -> "an array of " + t.element().formatted();
+      case DOMAIN ->
+          words(t.base())
+              + " (domain over "
+              + t.base().formatted()
+              + ": its CHECKs are the server's)";
+      case OTHER -> "as text; PostgreSQL's input function decides";
+    };
+  }
+}

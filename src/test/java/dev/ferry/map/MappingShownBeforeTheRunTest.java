@@ -1,0 +1,172 @@
+package dev.ferry.map;
+
+import static dev.ferry.testing.TestPostgres.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.postgres.TargetUrl;
+import dev.ferry.testing.Ferry;
+import dev.ferry.testing.Sqlite;
+import dev.ferry.testing.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ferry inspect}, {@code ferry plan} and {@code migrate --dry-run} show what ferry.yaml's
+ * map: will do before anything is written: per source column, what it stores, its target column and
+ * declared type, the transform and conversion on the way; the constants, dropped columns and
+ * columns their defaults fill; and the problems the run would stop on, with exit 1 (not ready).
+ */
+class MappingShownBeforeTheRunTest {
+  static final String DDL =
+      "CREATE SCHEMA app;"
+          + "CREATE TABLE app.posts ("
+          + "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+          + "  body varchar(280) NOT NULL,"
+          + "  posted_at timestamptz NOT NULL,"
+          + "  score integer,"
+          + "  status text NOT NULL,"
+          + "  imported_at timestamptz DEFAULT now(),"
+          + "  note text)";
+
+  static final String READY =
+      """
+      map:
+        tweets:
+          into: app.posts
+          columns: {text: body, created_at: posted_at}
+          drop: [id, url]
+          set: {status: live}
+          transform: {created_at: {date: rfc1123}, score: empty_as_null}
+      """;
+
+  @TempDir Path tmp;
+  Path db;
+  TargetUrl url;
+
+  @BeforeEach
+  void source() throws Exception {
+    StringBuilder s =
+        new StringBuilder(
+            "CREATE TABLE tweets (id INTEGER PRIMARY KEY, text TEXT, created_at TEXT, score TEXT,"
+                + " url TEXT);\n");
+    for (int i = 1; i <= 30; i++) {
+      s.append(
+          String.format(
+              "INSERT INTO tweets (text, created_at, score, url) VALUES ('t%d', 'Tue, 3 Jun 2008"
+                  + " %02d:05:30 GMT', '%s', 'http://x/%d');%n",
+              i, i % 24, i % 3 == 0 ? "" : String.valueOf(i), i));
+    }
+    db = Sqlite.create(tmp.resolve("feed.db"), s.toString());
+    url = TestPostgres.newDatabase();
+    IntoYourOwnSchemaTest.sql(url, DDL);
+  }
+
+  private Path yaml(String text) throws Exception {
+    Path f = tmp.resolve("ferry.yaml");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void inspectShowsEachColumnsTargetTypeAndConversion() throws Exception {
+    Ferry.Result r = Ferry.run("inspect", db, "--config", yaml(READY), "--target", url.display());
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out())
+        .contains("tweets → app.posts  (first 30 rows: all convert)")
+        .containsPattern(
+            "created_at +TEXT \\(RFC 1123 dates\\) +→ posted_at timestamp with time zone +via date")
+        .containsPattern("score +TEXT \\(10 ''\\) +→ score integer +via empty_as_null")
+        .containsPattern("text +TEXT +→ body character varying\\(280\\) +at most 280 characters")
+        .contains("set: status = 'live' (text)")
+        .contains("dropped (not carried): id, url")
+        .contains("filled by their defaults: id, imported_at")
+        .contains("left NULL (nothing fills them): note")
+        .contains("Ready: the mapping passes the check at start.");
+    assertThat(count(url, "SELECT count(*) FROM app.posts")).isZero();
+    assertThat(count(url, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'"))
+        .as("showing the mapping writes nothing")
+        .isZero();
+  }
+
+  @Test
+  void inspectJsonAddsTheMappingAndKeepsItsFields() throws Exception {
+    Ferry.Result r =
+        Ferry.run("inspect", db, "--config", yaml(READY), "--target", url.display(), "--json");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.has("source")).isTrue();
+    assertThat(j.get("tables").get(0).get("columns")).isNotEmpty();
+    JsonNode t = j.get("mapping").get("tables").get(0);
+    assertThat(t.get("into").asText()).isEqualTo("app.posts");
+    assertThat(t.get("dropped").toString()).isEqualTo("[\"id\",\"url\"]");
+    assertThat(t.get("problems")).isEmpty();
+    JsonNode first = t.get("columns").get(0);
+    assertThat(first.get("source").asText()).isEqualTo("text");
+    assertThat(t.get("columns").toString())
+        .contains("\"target\":\"posted_at\"")
+        .contains("\"type\":\"timestamp with time zone\"");
+  }
+
+  @Test
+  void aMappingThatWouldStopTheRunIsListedAndNotReady() throws Exception {
+    String broken =
+        """
+        map:
+          tweets:
+            into: app.posts
+            columns: {text: body}
+            transform: {score: empty_as_null}
+        """;
+    Path out = tmp.resolve("plan/ferry.yaml");
+    Ferry.Result plan =
+        Ferry.run("plan", db, "--config", yaml(broken), "--target", url.display(), "-o", out);
+    assertThat(plan.exitCode()).as(plan.all()).isEqualTo(1);
+    assertThat(plan.out())
+        .contains("problem: map.tweets (line 2): source columns that go nowhere")
+        .contains("created_at, url")
+        .contains("NOT NULL without a default that nothing fills: posted_at, status")
+        .contains("id is a generated or GENERATED ALWAYS identity column")
+        .contains("Not ready: 3 problems");
+    assertThat(Files.readString(out))
+        .as("the written plan keeps the mapping and shows it")
+        .contains("tweets: {\"into\":\"app.posts\",\"columns\":{\"text\":\"body\"}")
+        .contains("#   tweets → app.posts");
+
+    Ferry.Result dry =
+        Ferry.run("migrate", db, "--config", yaml(broken), "--target", url.display(), "--dry-run");
+    assertThat(dry.exitCode()).as(dry.all()).isEqualTo(1);
+    assertThat(dry.out())
+        .contains("--     problem: map.tweets")
+        .contains("--   Not ready: 3 problems");
+  }
+
+  @Test
+  void theDryRunShowsTheMappingInsteadOfATableOfFerrysOwn() throws Exception {
+    Ferry.Result dry =
+        Ferry.run("migrate", db, "--config", yaml(READY), "--target", url.display(), "--dry-run");
+    assertThat(dry.exitCode()).as(dry.all()).isZero();
+    assertThat(dry.out())
+        .contains("--   tweets → app.posts")
+        .containsPattern("--     created_at .*→ posted_at timestamp with time zone")
+        .doesNotContain("CREATE TABLE public.tweets")
+        .doesNotContain("CREATE TABLE \"public\".\"tweets\"");
+    assertThat(count(url, "SELECT count(*) FROM app.posts")).isZero();
+  }
+
+  @Test
+  void valuesThatWouldNotConvertAreCountedOnTheFirstRows() throws Exception {
+    String noEmptyAsNull = READY.replace(", score: empty_as_null", "");
+    Ferry.Result r =
+        Ferry.run("inspect", db, "--config", yaml(noEmptyAsNull), "--target", url.display());
+    assertThat(r.exitCode()).as("a value that does not fit follows --on-bad-value").isZero();
+    assertThat(r.out())
+        .contains("(first 30 rows: 10 would not convert and follow --on-bad-value)")
+        .containsPattern(
+            "would not convert, e.g. row \\{\"id\":3\\}, column score: \"\" is not a whole number");
+  }
+}
