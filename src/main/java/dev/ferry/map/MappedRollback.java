@@ -70,10 +70,14 @@ final class MappedRollback {
     return out;
   }
 
-  /** Deletes the run's rows on {@code c}'s transaction; one note per table. */
+  /**
+   * Deletes the run's rows on {@code c}'s transaction; one note per table. Tables that reference
+   * another of the run's tables go first: deleting a parent first would be refused (a plain foreign
+   * key) or would cascade to the run's child rows before they were counted.
+   */
   static List<String> delete(Connection c, UUID run) throws SQLException {
     List<String> notes = new ArrayList<>();
-    for (Loaded l : loaded(c, run)) {
+    for (Loaded l : childrenFirst(c, loaded(c, run))) {
       String target = target(l.target());
       List<String> on = new ArrayList<>();
       for (int i = 0; i < l.key().size(); i++) {
@@ -121,6 +125,49 @@ final class MappedRollback {
                       l.written() - deleted, l.written())));
     }
     return notes;
+  }
+
+  /**
+   * {@code loaded} ordered so that each table comes before the tables it references (its order kept
+   * otherwise; tables in a cycle of references keep theirs).
+   */
+  private static List<Loaded> childrenFirst(Connection c, List<Loaded> loaded) throws SQLException {
+    List<Loaded> left = new ArrayList<>(loaded);
+    List<Loaded> out = new ArrayList<>();
+    while (!left.isEmpty()) {
+      Loaded next = left.get(0);
+      for (Loaded candidate : left) {
+        boolean referenced = false;
+        for (Loaded other : left) {
+          if (!other.target().equals(candidate.target())
+              && references(c, other.target(), candidate.target())) {
+            referenced = true;
+            break;
+          }
+        }
+        if (!referenced) {
+          next = candidate;
+          break;
+        }
+      }
+      left.remove(next);
+      out.add(next);
+    }
+    return out;
+  }
+
+  /** True when table {@code from} has a foreign key to table {@code to} (both as recorded). */
+  private static boolean references(Connection c, String from, String to) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f'"
+                + " AND conrelid = to_regclass(?) AND confrelid = to_regclass(?))")) {
+      ps.setString(1, target(from));
+      ps.setString(2, target(to));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
   }
 
   /** "schema.table" as recorded, quoted (names are the catalog's, without dots). */

@@ -36,13 +36,14 @@ public final class Recheck {
     MigrationPlan planned = Planner.plan(source, source.readSchema(), options.planOptions());
     // tables loaded through map: into the user's own tables are verified by the migration (rows it
     // recorded); this re-check covers Ferry's own tables only and says which it left out
-    java.util.Set<String> mapped = new java.util.TreeSet<>();
-    options.config().map().forEach(m -> mapped.add(m.source().toLowerCase(java.util.Locale.ROOT)));
-    List<String> notRechecked =
-        planned.tables().stream()
-            .map(t -> t.source().name())
-            .filter(n -> mapped.contains(n.toLowerCase(java.util.Locale.ROOT)))
-            .toList();
+    // (named in map: order, so that the same command always prints the same line)
+    List<String> notRechecked = new ArrayList<>();
+    for (var m : options.config().map()) {
+      planned.tables().stream()
+          .map(t -> t.source().name())
+          .filter(n -> n.equalsIgnoreCase(m.source()) && !notRechecked.contains(n))
+          .forEach(notRechecked::add);
+    }
     MigrationPlan plan =
         new MigrationPlan(
             planned.source(),

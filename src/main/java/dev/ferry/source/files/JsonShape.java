@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * id (many keys, values objects of the same shape, or keys that look like ids), an object wrapping
  * arrays of records ({"items": [...]}), or one record. An object whose keys look like ids and whose
  * values are plain (strings, numbers, booleans, null: seed 000's {tweet id: processed at}) is keyed
- * too, a map of plain values: one row of (key, value) per entry.
+ * too, a map of plain values: one row of (key, value) per entry; an array of plain values (a list
+ * of ids) is rows of (ordinal, value) the same way.
  */
 enum JsonShape {
   ARRAY,
@@ -46,7 +47,7 @@ enum JsonShape {
     try (JsonParser p = factory.createParser(file.toFile())) {
       JsonToken first = p.nextToken();
       if (first == JsonToken.START_ARRAY) {
-        return new Judged(ARRAY, Set.of());
+        return new Judged(ARRAY, Set.of(), plainElements(p));
       }
       if (first != JsonToken.START_OBJECT) {
         return new Judged(RECORD, Set.of());
@@ -95,6 +96,23 @@ enum JsonShape {
       }
       return new Judged(RECORD, Set.of());
     }
+  }
+
+  /**
+   * True when the array's first elements are all plain values (seed 000's list of tweet ids): like
+   * a keyed map of plain values, its rows are (ordinal, value). An empty array is not.
+   */
+  private static boolean plainElements(JsonParser p) throws IOException {
+    int entries = 0;
+    for (JsonToken v = p.nextToken(); v != null && v != JsonToken.END_ARRAY; v = p.nextToken()) {
+      if (!v.isScalarValue()) {
+        return false;
+      }
+      if (++entries == SAMPLE) {
+        break;
+      }
+    }
+    return entries > 0;
   }
 
   /** Skips to the END_ARRAY of the array the parser is inside. */

@@ -167,7 +167,13 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
                   + " crash); nothing was loaded: restore it, or move it out of the way");
         }
         switch (shape) {
-          case ARRAY -> array(p, ordinalTable(name));
+          case ARRAY -> {
+            if (judged.plain()) {
+              plainArray(p, name);
+            } else {
+              array(p, ordinalTable(name));
+            }
+          }
           case KEYED ->
               keyed(p, file, name, rules.keyed().getOrDefault(name, "key"), judged.plain());
           case WRAPPER -> wrapper(p, file, name, judged.arrayFields());
@@ -231,6 +237,27 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
       t.startRow();
       t.setLong(0, ordinal);
       records.record(p, t, ordinal);
+      t.endRow();
+    }
+  }
+
+  /**
+   * An array of plain values (seed 000's unprocessed_tweets.json, a list of tweet ids): rows of
+   * (ordinal, value), as a keyed map of plain values is rows of (key, value); its doc is staged
+   * hidden, only to rewrite values of mixed JSON kinds as JSON.
+   */
+  private void plainArray(JsonParser p, String name) throws IOException, SQLException {
+    StagingTable t = table(name, fixed("ordinal", "INTEGER PRIMARY KEY", "INTEGER"), null, true);
+    int value = t.plainValue();
+    long ordinal = 0;
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == null) {
+        throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of the file");
+      }
+      ordinal++;
+      t.startRow();
+      t.setLong(0, ordinal);
+      records.plain(p, t, value);
       t.endRow();
     }
   }

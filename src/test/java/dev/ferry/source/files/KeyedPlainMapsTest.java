@@ -30,7 +30,8 @@ import net.jqwik.api.Tuple.Tuple2;
 /**
  * A JSON object keyed by id whose values are plain (seed 000's {tweet id: processed at}) becomes
  * rows of (key, value), one per entry, never one row of many columns; whatever kinds its values
- * have, each value reads back equal, as JSON, to the one in the file.
+ * have, each value reads back equal, as JSON, to the one in the file. A list of plain values (seed
+ * 000's unprocessed_tweets.json, a list of tweet ids) is rows of (ordinal, value) the same way.
  */
 class KeyedPlainMapsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,19 +49,25 @@ class KeyedPlainMapsTest {
 
   @Property(tries = 10)
   void everyEntryIsARowOfKeyAndValueEqualToTheFile(
-      @ForAll("maps") Tuple2<Kind, List<Tuple2<Long, String>>> map, @ForAll boolean ruleNamesIt)
+      @ForAll("maps") Tuple2<Kind, List<Tuple2<Long, String>>> map,
+      @ForAll boolean ruleNamesIt,
+      @ForAll boolean asList)
       throws Exception {
     Map<String, String> entries = new LinkedHashMap<>();
     for (Tuple2<Long, String> e : map.get2()) {
-      entries.put(Long.toString(e.get1()), e.get2());
+      entries.put(
+          asList ? Integer.toString(entries.size() + 1) : Long.toString(e.get1()), e.get2());
     }
+    ruleNamesIt &= !asList; // files.keyed names the key of a keyed map only
     Path dir = Files.createTempDirectory("ferry-plain-map");
     Path file = dir.resolve("processed_tweets.json");
-    StringBuilder text = new StringBuilder("{");
+    StringBuilder text = new StringBuilder(asList ? "[" : "{");
     entries.forEach(
         (k, v) ->
-            text.append(text.length() > 1 ? ",\n " : "").append(quote(k)).append(": ").append(v));
-    Files.writeString(file, text.append("}\n"));
+            text.append(text.length() > 1 ? ",\n " : "")
+                .append(asList ? "" : quote(k) + ": ")
+                .append(v));
+    Files.writeString(file, text.append(asList ? "]\n" : "}\n"));
     List<Object> args =
         new ArrayList<>(
             List.of(
@@ -81,7 +88,7 @@ class KeyedPlainMapsTest {
     Ferry.Result r = Ferry.run(args.toArray());
     assertThat(r.exitCode()).as(r.all()).isZero();
 
-    String key = ruleNamesIt ? "tweet_id" : "key";
+    String key = asList ? "ordinal" : ruleNamesIt ? "tweet_id" : "key";
     Map<String, String> columns = columns(url);
     assertThat(columns.keySet()).containsExactly(key, "value");
     long kinds =

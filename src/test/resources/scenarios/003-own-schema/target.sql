@@ -21,3 +21,10 @@ CREATE TABLE system_state (
     value TEXT NOT NULL,
     updated_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
+
+-- what the user already had: one translation posted by the new bot, and its state
+INSERT INTO translations (original_tweet_id, original_text, translated_text, target_language,
+                          status, character_count, created_at)
+    VALUES ('1700000000000000009', 'Good morning', 'Guten Morgen', 'de', 'posted', 12,
+            '2024-03-01 08:00:00+00');
+INSERT INTO system_state (key, value) VALUES ('schema_version', '1');

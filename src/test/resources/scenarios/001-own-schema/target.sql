@@ -36,3 +36,14 @@ CREATE TABLE analysis_queue (
 CREATE INDEX idx_tweets_user_created ON tweets(user_id, created_at);
 CREATE INDEX idx_tweets_created ON tweets(created_at);
 CREATE INDEX idx_tweets_text ON tweets USING gin (to_tsvector('english', text));
+
+-- what the user already had: the new app ran against this database before the move
+INSERT INTO users (id, username, profile_data, created_at)
+    VALUES ('u0', 'carol', '{"bio": "already here"}', '2024-04-30 09:00:00+00');
+INSERT INTO tweets (id, user_id, text, created_at, is_reply, created_in_db)
+    VALUES ('t0', 'u0', 'posted after the switch', '2024-04-30 09:30:00+00', false,
+            '2024-04-30 09:30:00+00');
+INSERT INTO analysis_queue (job_id, user_id, status, total_chunks, processed_chunks, created_at,
+                            started_at, error)
+    VALUES (100, 'u0', 'failed', 2, 1, '2024-04-30 09:40:00+00', '2024-04-30 09:41:00+00',
+            'timeout');

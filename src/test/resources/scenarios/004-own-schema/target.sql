@@ -30,3 +30,8 @@ CREATE TABLE kg_edges (
     weight REAL,
     provenance JSONB
 );
+
+-- what the user already had: another tenant's memory item and graph node
+INSERT INTO memory_items (id, tenant_id, namespace, key, content, created_at)
+    VALUES (50, 'gamma', 'chat', 'greeting', '{"text": "hi"}', '2024-05-31 00:00:00+00');
+INSERT INTO kg_nodes (id, tenant_id, label, node_type) VALUES (1, 'gamma', 'Charles Babbage', 'person');

@@ -25,3 +25,9 @@ CREATE TABLE tweet_processing_queue (
 );
 CREATE INDEX idx_processing_queue_status ON tweet_processing_queue(status);
 CREATE INDEX idx_processing_queue_priority ON tweet_processing_queue(priority, created_at);
+
+-- what the user already had: the new app cached one tweet and queued it before the move
+INSERT INTO tweet_cache (tweet_id, cache_complete, content_data)
+    VALUES ('1749999999999999999', true, '{"note": "cached by the new app"}');
+INSERT INTO tweet_processing_queue (tweet_id, status, priority)
+    VALUES ('1749999999999999999', 'failed', 3);
