@@ -102,6 +102,9 @@ final class Applier implements AutoCloseable {
     pg.commit();
     try (Statement st = sqlite.createStatement()) {
       st.execute("ATTACH DATABASE " + literal(delta.toString()) + " AS d");
+      // scratch, rewritten for every batch (a kill replays the batch): no fsync, no journal file
+      st.execute("PRAGMA d.synchronous = OFF");
+      st.execute("PRAGMA d.journal_mode = MEMORY");
     }
   }
 
