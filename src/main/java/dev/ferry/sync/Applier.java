@@ -53,6 +53,11 @@ final class Applier implements AutoCloseable {
   static final String STAGING = "ferry_sync";
   private static final String PRESENT = "_ferry_present";
   private static final int ATTEMPTS = 5;
+  // compiled once: every changed key of every batch is checked against it
+  private static final java.util.regex.Pattern KEY =
+      java.util.regex.Pattern.compile(
+          "(?:NULL|-?[0-9][0-9.eE+-]*|'(?:[^']|'')*'|X'[0-9A-Fa-f]*')"
+              + "(?:,(?:NULL|-?[0-9][0-9.eE+-]*|'(?:[^']|'')*'|X'[0-9A-Fa-f]*'))*");
 
   private final PostgresTarget target;
   private final boolean follower;
@@ -102,6 +107,9 @@ final class Applier implements AutoCloseable {
     pg.commit();
     try (Statement st = sqlite.createStatement()) {
       st.execute("ATTACH DATABASE " + literal(delta.toString()) + " AS d");
+      // scratch, rewritten for every batch (a kill replays the batch): no fsync, no journal file
+      st.execute("PRAGMA d.synchronous = OFF");
+      st.execute("PRAGMA d.journal_mode = MEMORY");
     }
   }
 
@@ -336,10 +344,7 @@ final class Applier implements AutoCloseable {
    * the changelog (someone wrote into it) is refused rather than run.
    */
   static String checked(String key) {
-    if (key == null
-        || !key.matches(
-            "(?:NULL|-?[0-9][0-9.eE+-]*|'(?:[^']|'')*'|X'[0-9A-Fa-f]*')"
-                + "(?:,(?:NULL|-?[0-9][0-9.eE+-]*|'(?:[^']|'')*'|X'[0-9A-Fa-f]*'))*")) {
+    if (key == null || !KEY.matcher(key).matches()) {
       throw new FerryException(
           ErrorCode.SOURCE_UNREADABLE,
           "_ferry_changes holds a key Ferry did not write: "

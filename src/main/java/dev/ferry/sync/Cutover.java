@@ -67,7 +67,7 @@ final class Cutover {
       Path delta = Path.of(Sync.scratchFile(o) + "-cutover.db");
       try (Applier applier =
           new Applier(target, lite, delta, tables, o.badValues(), o.key(), o.schema(), false)) {
-        drain(lite, target, applier);
+        drain(lite, target, applier, Capture.maxSeq(lite));
         long t = System.nanoTime();
         List<String> before = verify(o, target, tables);
         long verifyMs = (System.nanoTime() - t) / 1_000_000;
@@ -101,7 +101,7 @@ final class Cutover {
       frozenAt = System.nanoTime();
       boolean committed = false;
       try {
-        phase("drain", () -> drain(lite, target, applier));
+        phase("drain", () -> drain(lite, target, applier, Long.MAX_VALUE));
         List<String> differ = new ArrayList<>();
         phase("verify", () -> differ.addAll(verify(o, target, tables)));
         if (!differ.isEmpty()) {
@@ -178,12 +178,17 @@ final class Cutover {
     return (System.nanoTime() - frozenAt) / 1_000_000;
   }
 
-  /** Applies every change captured so far. */
-  private void drain(Connection lite, PostgresTarget target, Applier applier) throws SQLException {
+  /**
+   * Applies the changes captured up to {@code upTo}. Before the freeze that is the last change when
+   * cutover began: the application goes on writing meanwhile, and when it writes faster than the
+   * changes are applied, draining until nothing is left would never end.
+   */
+  private void drain(Connection lite, PostgresTarget target, Applier applier, long upTo)
+      throws SQLException {
     while (true) {
       SyncState s = Sync.read(target, o);
       List<Change> changes = Change.after(lite, s.appliedSeq(), Follower.BATCH);
-      if (changes.isEmpty()) {
+      if (changes.isEmpty() || s.appliedSeq() >= upTo) {
         return;
       }
       applier.apply(changes, s.appliedSeq()); // false: the follower applied them meanwhile

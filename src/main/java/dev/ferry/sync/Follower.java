@@ -14,7 +14,9 @@ import java.util.List;
  * ({@link Applier}) and prunes them. It ends when {@code ferry sync stop} removed the capture.
  */
 final class Follower {
-  static final int BATCH = 1000;
+  // at most this many changes per batch: a batch's fixed cost (a staging load per table, one
+  // transaction) is paid once for all of them, so a follower behind catches up faster
+  static final int BATCH = 5000;
   private static final long POLL_MS = 100;
   private static final long LINE_EVERY_MS = 10_000;
 
