@@ -40,6 +40,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
           RunSetting.VERIFY,
           RunSetting.PRIORITY,
           RunSetting.CHUNK_ROWS,
+          RunSetting.PROFILE,
           RunSetting.RESUME,
           RunSetting.BACKUP_DIR,
           RunSetting.BACKUP,

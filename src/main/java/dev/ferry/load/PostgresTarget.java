@@ -225,7 +225,21 @@ public final class PostgresTarget implements AutoCloseable {
    */
   public LoadResult load(
       TablePlan table, LoadOptions options, Source source, LongConsumer progress) {
-    return new TableLoader(this, table, options, source, progress, null).run();
+    return new TableLoader(this, table, options, source, progress, null, null).run();
+  }
+
+  /**
+   * Loads a table whose types were chosen from a sample, checking every value against them as it
+   * goes: when one does not fit, the table is profiled in full and loaded again (nothing of the
+   * first attempt is committed). {@code sampled} ends with the table's full profile.
+   */
+  public LoadResult load(
+      TablePlan table,
+      LoadOptions options,
+      Source source,
+      LongConsumer progress,
+      dev.ferry.plan.SampledTable sampled) {
+    return new TableLoader(this, table, options, source, progress, null, sampled).run();
   }
 
   /** Goes on with a table whose first chunks an interrupted run committed. */
@@ -235,7 +249,7 @@ public final class PostgresTarget implements AutoCloseable {
       Source source,
       LongConsumer progress,
       LoadedSoFar soFar) {
-    return new TableLoader(this, table, options, source, progress, soFar).run();
+    return new TableLoader(this, table, options, source, progress, soFar, null).run();
   }
 
   /**

@@ -43,8 +43,19 @@ public final class RowEncoder {
   private int failed = -1;
   private String rejected;
   private RowHasher ownHasher;
+  private final boolean strict;
 
   public RowEncoder(TablePlan table, BadValuePolicy policy) {
+    this(table, policy, false);
+  }
+
+  /**
+   * With {@code strict}, a value that does not fit a column planned to need no repair is not
+   * handled by the policy but thrown ({@link ValueEncoder.BadValue}): under types chosen from a
+   * sample, such a value means the plan is wrong, not the value.
+   */
+  RowEncoder(TablePlan table, BadValuePolicy policy, boolean strict) {
+    this.strict = strict;
     this.table = table;
     this.policy = policy;
     this.columns = table.loadedColumns();
@@ -99,6 +110,9 @@ public final class RowEncoder {
       try {
         encoders[i].write(cursor, i, row);
       } catch (ValueEncoder.BadValue e) {
+        if (strict && columns.get(i).choice().repairs() == 0) {
+          throw e;
+        }
         row.truncate(fieldStart[i]);
         if (!handle(cursor, i, e)) {
           return false;

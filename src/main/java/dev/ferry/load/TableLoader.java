@@ -5,6 +5,7 @@ import dev.ferry.FerryException;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.Ddl;
 import dev.ferry.plan.Note;
+import dev.ferry.plan.SampledTable;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.Source;
@@ -29,6 +30,7 @@ import org.postgresql.copy.CopyIn;
  * indexes are built after the data.
  */
 final class TableLoader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableLoader.class);
   private static final int BUFFER_BYTES = 1 << 20;
   private static final int PROGRESS_EVERY = 4096;
 
@@ -43,13 +45,39 @@ final class TableLoader {
   private final List<Note> notes = new ArrayList<>();
   private TablePlan table;
 
+  /**
+   * The table as planned (before {@link TableCreator} adapted it), for the sampled types' check.
+   */
+  private TablePlan planned;
+
+  /**
+   * Checks every row against types chosen from a sample, or null when the plan read every value.
+   */
+  private SampledTable sampled;
+
+  /**
+   * The plan a one-pass load found wrong: the table is loaded again under {@code plan} (null: under
+   * the plan of a full profile, still to be made). Nothing of the failed attempt was committed.
+   */
+  private static final class Widen extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient TablePlan plan;
+
+    Widen(TablePlan plan) {
+      super(null, null, false, false);
+      this.plan = plan;
+    }
+  }
+
   TableLoader(
       PostgresTarget target,
       TablePlan table,
       LoadOptions options,
       Source source,
       LongConsumer progress,
-      LoadedSoFar soFar) {
+      LoadedSoFar soFar,
+      SampledTable sampled) {
+    this.sampled = sampled;
     this.soFar = soFar;
     this.options = options;
     this.mode = options.ifExists();
@@ -61,7 +89,31 @@ final class TableLoader {
 
   LoadResult run() {
     long start = System.nanoTime();
-    TablePlan planned = table;
+    while (true) {
+      if (sampled != null && (soFar != null || chunks().size() != 1)) {
+        widen(null); // sampled types are checked over a whole table loaded in one transaction
+      }
+      try {
+        return load(start);
+      } catch (Widen w) {
+        widen(w.plan);
+      }
+    }
+  }
+
+  /** From now on, loads under the plan of the table's full profile. */
+  private void widen(TablePlan plan) {
+    LOG.info(
+        "table {}: a value does not fit the types chosen from a sample; loading it again with"
+            + " the types of a full profile",
+        table.source().name());
+    table = plan != null ? plan : sampled.widen();
+    sampled = null;
+    notes.clear();
+  }
+
+  private LoadResult load(long start) {
+    planned = table;
     List<long[]> ranges = chunks();
     long read = soFar == null ? 0 : soFar.read();
     long written = soFar == null ? 0 : soFar.written();
@@ -89,10 +141,12 @@ final class TableLoader {
                     + (ranges.size() > 1 ? " (chunk " + chunk + ")" : ""),
                 () -> {
                   if (first) {
-                    table =
-                        planned; // every attempt starts from the plan: the failed one left nothing
-                    // behind
+                    // every attempt starts from the plan: the failed one left nothing behind
+                    table = planned;
                     notes.clear();
+                    if (sampled != null) {
+                      sampled.restart();
+                    }
                   }
                   return loadChunk(first, last, chunk, range, readBefore);
                 });
@@ -245,7 +299,7 @@ final class TableLoader {
       Connection c, Start start, boolean last, int chunk, long[] range, long readBefore)
       throws SQLException {
     List<ColumnPlan> columns = table.loadedColumns();
-    RowEncoder encoder = new RowEncoder(table, options.badValues());
+    RowEncoder encoder = new RowEncoder(table, options.badValues(), sampled != null);
     List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
     CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(columns, start.fresh()));
     boolean ranged = range[0] != Long.MIN_VALUE || range[1] != Long.MAX_VALUE;
@@ -257,6 +311,9 @@ final class TableLoader {
         HashPipeline hashes = options.checksum() ? new HashPipeline(encoder.hasher()) : null) {
       CopyStream out = new CopyStream(copy, BUFFER_BYTES);
       long read = stream(rows, encoder, issues, hashes, out, readBefore);
+      if (sampled != null) {
+        adopt(sampled.finish());
+      }
       long bytes = out.bytes();
       long written = out.finish();
       TableChecksum sum = hashes != null ? hashes.finish() : null;
@@ -276,6 +333,9 @@ final class TableLoader {
       return part;
     } catch (ValueEncoder.BadValue e) {
       cancel(copy);
+      if (sampled != null) {
+        throw new Widen(null);
+      }
       throw new FerryException(
           ErrorCode.LOAD_FAILED,
           "table "
@@ -294,6 +354,28 @@ final class TableLoader {
           "cannot record fixups or rejects of " + table.source().name() + ": " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Keeps what a one-pass load loaded when the table's full profile plans it the same way: the
+   * table (as created) with the finished plan's row count, identity restart and constraints;
+   * otherwise the load starts again under the finished plan.
+   */
+  private void adopt(TablePlan finished) {
+    if (!SampledTable.sameLoad(planned, finished)) {
+      throw new Widen(finished);
+    }
+    table =
+        new TablePlan(
+            table.source(),
+            table.schema(),
+            table.name(),
+            table.columns(),
+            finished.rowCount(),
+            finished.constraints(),
+            finished.foreignKeys(),
+            finished.identityRestart(),
+            finished.notes());
   }
 
   private String copySql(List<ColumnPlan> columns, boolean fresh) {
@@ -319,6 +401,9 @@ final class TableLoader {
     while (rows.next()) {
       if (++read % PROGRESS_EVERY == 0) {
         progress.accept(readBefore + read);
+      }
+      if (sampled != null && !sampled.add(rows)) {
+        throw new Widen(null);
       }
       if (!encoder.encode(rows)) {
         issues.reject(rows, encoder.rejectReason());

@@ -212,6 +212,43 @@ public final class ColumnProfile {
     return s.codePointCount(0, s.length()) > EXAMPLE_CHARS ? e + "…" : e.toString();
   }
 
+  /**
+   * Everything about the values so far that {@link TypeChooser} decides on, folded into one number
+   * that changes only when such a fact changes (a storage class seen for the first time, a
+   * candidate ruled out, an integer past a range the choice depends on, a longer text): a one-pass
+   * load re-decides a column only when its shape moves, which is rare.
+   */
+  long shape() {
+    long bits = 0;
+    int k = 0;
+    bits |= bit(integers > 0, k++);
+    bits |= bit(reals > 0, k++);
+    bits |= bit(texts > 0, k++);
+    bits |= bit(blobs > 0, k++);
+    bits |= bit(integersAreBits, k++);
+    bits |= bit(integersFitDouble, k++);
+    bits |= bit(realsFinite, k++);
+    bits |= bit(textValidUtf8, k++);
+    bits |= bit(jsonRepairs > 0, k++);
+    bits |= bit(textJsonContainer, k++);
+    bits |= bit(textJson, k++);
+    bits |= bit(textTimestamp, k++);
+    bits |= bit(textDateOnly, k++);
+    bits |= bit(textBoolean, k++);
+    bits |= bit(textNumeric, k++);
+    bits |= bit(minInteger >= Short.MIN_VALUE && maxInteger <= Short.MAX_VALUE, k++);
+    bits |= bit(minInteger >= 0, k++);
+    bits |= bit(minInteger >= Timestamps.MILLIS_THRESHOLD, k++);
+    bits |= bit(maxInteger < Timestamps.MILLIS_THRESHOLD, k++);
+    bits |= bit(maxInteger < 253_402_300_800_000L, k++);
+    bits |= bit(textRepairs > Math.max(TypeChooser.REPAIRS_BEFORE_BYTEA, texts / 100), k++);
+    return bits | ((long) maxChars << 24);
+  }
+
+  private static long bit(boolean b, int k) {
+    return b ? 1L << k : 0;
+  }
+
   StoredValues stored() {
     return new StoredValues(
         nulls, integers, reals, texts, blobs, textRepairs + jsonRepairs, firstText);

@@ -26,7 +26,41 @@ import java.util.concurrent.Future;
 public final class Planner {
   private Planner() {}
 
+  /** The plan from a full profile of every table: every value read before any type is chosen. */
   public static MigrationPlan plan(Source source, SourceSchema schema, PlanOptions options) {
+    List<SourceTable> tables = tables(schema, options);
+    return design(schema, tables, profileAll(source, tables, options.jobs()), options);
+  }
+
+  /**
+   * A plan whose types come, for the big tables a load can check while it reads them, from a sample
+   * ({@link Sampling}); the others are profiled in full. The load validates every value of a
+   * sampled table against the choice and reports the table's full profile back ({@link
+   * SampledTable}), so the finished plan ({@link PlanDraft#plan()} after the load) is exactly what
+   * {@link #plan} gives.
+   *
+   * @param chunkRows the load's --chunk-rows: a table loaded in several committed chunks is
+   *     profiled in full (a chunk is committed before the rest of the table is read)
+   */
+  public static PlanDraft draft(
+      Source source, SourceSchema schema, PlanOptions options, long chunkRows, Sampling sampling) {
+    List<SourceTable> tables = tables(schema, options);
+    Map<String, TableProfiler.TableProfile> samples = new HashMap<>();
+    List<SourceTable> full = new ArrayList<>();
+    for (SourceTable t : tables) {
+      TableProfiler.TableProfile sample = TableProfiler.sample(source, t, chunkRows, sampling);
+      if (sample == null) {
+        full.add(t);
+      } else {
+        samples.put(t.name(), sample);
+      }
+    }
+    Map<String, TableProfiler.TableProfile> profiles =
+        new HashMap<>(profileAll(source, full, options.jobs()));
+    return new PlanDraft(source, schema, tables, options, profiles, samples);
+  }
+
+  private static List<SourceTable> tables(SourceSchema schema, PlanOptions options) {
     List<SourceTable> tables =
         schema.tables().stream().filter(t -> options.includes(t.name())).toList();
     if (!options.only().isEmpty() && tables.isEmpty()) {
@@ -41,7 +75,15 @@ public final class Planner {
               + ")");
     }
     checkCasts(schema, options);
-    Map<String, TableProfiler.TableProfile> profiles = profileAll(source, tables, options.jobs());
+    return tables;
+  }
+
+  /** The plan of {@code tables} given each one's profile (by source name). */
+  static MigrationPlan design(
+      SourceSchema schema,
+      List<SourceTable> tables,
+      Map<String, TableProfiler.TableProfile> profiles,
+      PlanOptions options) {
     Names names = new Names(options.keepCase());
     Map<String, String> tableNames = new HashMap<>();
     for (SourceTable t : tables) {
@@ -58,9 +100,7 @@ public final class Planner {
                   options.schema(),
                   names,
                   tableNames,
-                  options.casts().stream()
-                      .filter(c -> c.table().equalsIgnoreCase(t.name()))
-                      .toList(),
+                  casts(options, t),
                   indexes,
                   options.textSearch())
               .design());
@@ -154,7 +194,7 @@ public final class Planner {
     }
   }
 
-  private static Map<String, TableProfiler.TableProfile> profileAll(
+  static Map<String, TableProfiler.TableProfile> profileAll(
       Source source, List<SourceTable> tables, int jobs) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
     try {
@@ -181,6 +221,11 @@ public final class Planner {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The ferry.yaml casts of one table. */
+  static List<Cast> casts(PlanOptions options, SourceTable t) {
+    return options.casts().stream().filter(c -> c.table().equalsIgnoreCase(t.name())).toList();
   }
 
   static String key(String name) {

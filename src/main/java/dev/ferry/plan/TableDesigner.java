@@ -50,8 +50,7 @@ final class TableDesigner {
     List<ColumnPlan> typed = new ArrayList<>();
     for (int i = 0; i < table.columns().size(); i++) {
       SourceColumn c = table.columns().get(i);
-      TypeChoice choice =
-          forced(c, TypeChooser.choose(c, profile.columns().get(i)), profile.columns().get(i));
+      TypeChoice choice = choice(c, profile.columns().get(i), casts);
       typed.add(
           new ColumnPlan(
               c, names.target(c.name()), choice, c.notNull(), null, null, c.rowidAlias()));
@@ -112,11 +111,17 @@ final class TableDesigner {
         notes);
   }
 
+  /** The type column {@code c} gets from what it stores and the table's ferry.yaml casts. */
+  static TypeChoice choice(SourceColumn c, ColumnProfile p, List<Cast> casts) {
+    return forced(c, TypeChooser.choose(c, p), p, casts);
+  }
+
   /**
    * The user's cast for {@code c}, when ferry.yaml has one: values that do not convert follow
    * --on-bad-value at load (the checked encoders are used for every value of such a column).
    */
-  private TypeChoice forced(SourceColumn c, TypeChoice chosen, ColumnProfile p) {
+  private static TypeChoice forced(
+      SourceColumn c, TypeChoice chosen, ColumnProfile p, List<Cast> casts) {
     for (Cast cast : casts) {
       if (cast.column().equalsIgnoreCase(c.name()) && cast.type().equals(chosen.type())) {
         return chosen; // the plan confirms Ferry's own choice: nothing is forced

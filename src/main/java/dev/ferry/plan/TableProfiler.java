@@ -38,6 +38,44 @@ final class TableProfiler {
     return out;
   }
 
+  /**
+   * The profile of a sample of {@code table} ({@link Sampling}) with its rowid span as the row
+   * count, or null when the table must be profiled in full: small, without rowid, virtual, loaded
+   * in several chunks (more than {@code chunkRows} rowids), or with a generated or NOCASE column (a
+   * generated column is not loaded, so the load cannot profile it; a NOCASE column's type decides
+   * whether index names are taken, which other tables' names depend on).
+   */
+  static TableProfile sample(Source source, SourceTable table, long chunkRows, Sampling sampling) {
+    if (table.withoutRowid()
+        || table.sql() == null
+        || table.sql().toUpperCase(java.util.Locale.ROOT).contains("VIRTUAL TABLE")
+        || table.columns().stream().anyMatch(c -> c.isGenerated() || "NOCASE".equals(c.collation()))
+        || table.indexes().stream()
+            .flatMap(i -> i.parts().stream())
+            .anyMatch(p -> "NOCASE".equals(p.collation()))) {
+      return null;
+    }
+    long[] range = source.rowidRange(table);
+    if (range.length == 0) {
+      return null;
+    }
+    long span = range[1] - range[0] + 1;
+    if (span <= 0 // overflow: rowids spread over the whole 64-bit range
+        || span < sampling.fromRows()
+        || (chunkRows > 0 && span > chunkRows)) {
+      return null;
+    }
+    TableProfile sample =
+        profile(source, new Part(table, range[0], range[0] + sampling.headRows() - 1));
+    for (int k = 1; k <= sampling.ranges(); k++) {
+      long end = range[0] + (long) ((double) span * k / sampling.ranges()) - 1;
+      long to = Math.min(range[1], end);
+      long from = Math.max(range[0], to - sampling.rangeRows() + 1);
+      sample = sample.merge(profile(source, new Part(table, from, to)));
+    }
+    return new TableProfile(span, sample.columns());
+  }
+
   static TableProfile profile(Source source, Part part) {
     SourceTable table = part.table();
     ColumnProfile[] profiles = new ColumnProfile[table.columns().size()];

@@ -8,7 +8,9 @@ import dev.ferry.load.LoadedSoFar;
 import dev.ferry.load.PostgresTarget;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.Note;
+import dev.ferry.plan.PlanDraft;
 import dev.ferry.plan.Planner;
+import dev.ferry.plan.Sampling;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.postgres.TargetUrl;
 import dev.ferry.source.SourceSchema;
@@ -140,16 +142,16 @@ public final class Migration {
   }
 
   private RunReport migrate(RunContext run) {
-    MigrationPlan full = plan(run.source());
+    PlanDraft draft = draft(run);
     dev.ferry.map.Mappings mapped =
         MappedStage.resolve(options, sourceSchema, run.target().dataSource());
-    MigrationPlan plan = MappedStage.without(full, mapped);
+    MigrationPlan plan = MappedStage.without(draft.plan(), mapped);
     if (plan.tables().isEmpty() && options.priority() != null) {
       return nothingOfPriority(run, plan);
     }
-    Set<String> finished = run.resuming() ? RunStore.objects(run.target(), run.runId()) : Set.of();
+    Set<String> own = run.resuming() ? RunStore.objects(run.target(), run.runId()) : Set.of();
     if (options.ifExists() == IfExists.FAIL) {
-      checkConflicts(run.target(), plan, finished);
+      checkConflicts(run.target(), plan, own);
     }
     Map<String, LoadedSoFar> committed =
         run.resuming() ? RunStore.checkpoints(run.target(), run.runId()) : Map.of();
@@ -189,18 +191,21 @@ public final class Migration {
         run.target().truncate(plan.tables()).forEach(n -> say("%s", n));
       }
       stage = Stage.LOAD;
-      Scheduler.Loaded loaded = timed(Stage.LOAD, () -> load(run, plan, committed));
+      Scheduler.Loaded loaded = timed(Stage.LOAD, () -> load(run, plan, committed, draft));
+      // the loads finished the sampled tables' profiles: the plan is now the full profile's
+      MigrationPlan finished = MappedStage.without(draft.plan(), mapped);
+      Scheduler.Loaded done = loaded.under(finished);
       stage = Stage.KEYS;
       PostLoad.Done post =
           timed(
               Stage.KEYS,
               () ->
-                  loaded.failure() == null
-                      ? PostLoad.run(run.target(), plan, run.runId(), run.resuming())
+                  done.failure() == null
+                      ? PostLoad.run(run.target(), finished, run.runId(), run.resuming())
                       : new PostLoad.Done(Map.of(), List.of(), List.of()));
       stage = Stage.LOAD;
       List<dev.ferry.map.MappedLoad> mappedLoads =
-          loaded.failure() == null
+          done.failure() == null
               ? MappedStage.load(
                   mapped,
                   run.target().dataSource(),
@@ -215,7 +220,7 @@ public final class Migration {
           timed(
               Stage.VERIFY,
               () -> {
-                List<TableResult> all = new ArrayList<>(results(run, plan, loaded, post));
+                List<TableResult> all = new ArrayList<>(results(run, finished, done, post));
                 all.addAll(
                     MappedStage.results(
                         mappedLoads,
@@ -226,7 +231,7 @@ public final class Migration {
                 return all;
               });
       stage = Stage.COMMIT;
-      return commit(run, plan, store, loaded, post, results);
+      return commit(run, finished, store, done, post, results);
     } catch (RuntimeException e) {
       Outcome failed = Outcome.failed(stage, e);
       try {
@@ -236,6 +241,29 @@ public final class Migration {
       }
       throw e;
     }
+  }
+
+  /**
+   * The run's plan: the types of big tables from a sample, checked while they load (--profile
+   * sample, the default), or from a full profile: with --profile full, and when resuming, appending
+   * or truncating (a table the run did not create cannot be loaded again from nothing, and a
+   * resumed table must keep the types its committed chunks have).
+   */
+  private PlanDraft draft(RunContext run) {
+    SourceSchema schema = run.source().readSchema();
+    sourceSchema = schema;
+    say(
+        "Planning %s: %d tables, %d views",
+        sourceName(), schema.tables().size(), schema.views().size());
+    boolean fresh =
+        !run.resuming()
+            && (options.ifExists() == IfExists.FAIL || options.ifExists() == IfExists.DROP);
+    Sampling sampling = fresh ? options.profile() : Sampling.FULL;
+    return timed(
+        Stage.PLAN,
+        () ->
+            Planner.draft(
+                run.source(), schema, options.planOptions(), options.chunkRows(), sampling));
   }
 
   private MigrationPlan plan(SqliteSource source) {
@@ -248,9 +276,9 @@ public final class Migration {
   }
 
   private Scheduler.Loaded load(
-      RunContext run, MigrationPlan plan, Map<String, LoadedSoFar> committed) {
+      RunContext run, MigrationPlan plan, Map<String, LoadedSoFar> committed, PlanDraft draft) {
     try (Progress progress = Progress.forConsole(out, quiet)) {
-      return new Scheduler(options, run.target(), run.source(), run.runId(), committed)
+      return new Scheduler(options, run.target(), run.source(), run.runId(), committed, draft)
           .run(plan, progress);
     }
   }

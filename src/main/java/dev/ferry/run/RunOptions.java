@@ -134,6 +134,11 @@ public final class RunOptions {
     return (Long) get(RunSetting.CHUNK_ROWS);
   }
 
+  /** How big tables' types are chosen before the load: from a sample, or a full profile. */
+  public dev.ferry.plan.Sampling profile() {
+    return (dev.ferry.plan.Sampling) get(RunSetting.PROFILE);
+  }
+
   /** JSON report file, or null. */
   public Path report() {
     return (Path) get(RunSetting.REPORT);

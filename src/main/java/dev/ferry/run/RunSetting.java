@@ -147,6 +147,22 @@ public enum RunSetting {
                   throw usage("--chunk-rows " + v + ": use 0 (whole tables) or more");
                 }
               })),
+  PROFILE(
+      def("--profile", "sample|full", dev.ferry.plan.Sampling.class)
+          .help(
+              "sample (default): the types of big tables are chosen from a sample and every value"
+                  + " is checked while it loads (a table with a value that does not fit is"
+                  + " profiled in full and loaded again, so the types are the same); full: read"
+                  + " every value before choosing any type")
+          .cliDefault("sample")
+          .parse(
+              s -> {
+                dev.ferry.plan.Sampling sampling = dev.ferry.plan.Sampling.parse(s);
+                if (sampling == null) {
+                  throw usage("--profile '" + s + "': use sample or full");
+                }
+                return sampling;
+              })),
   KEEP_BACKUPS(
       def("--keep-backups", "DAYS", Long.class)
           .help(

@@ -40,13 +40,31 @@ final class Scheduler {
    * @param failure the first failure, or null
    * @param failedTable the source table that failed, or null
    */
-  record Loaded(Map<TablePlan, LoadResult> results, FerryException failure, String failedTable) {}
+  record Loaded(Map<TablePlan, LoadResult> results, FerryException failure, String failedTable) {
+    /**
+     * The same results keyed by the tables of {@code plan} (by source name): the plan as finished
+     * by a one-pass load, whose table plans replace the sampled ones.
+     */
+    Loaded under(MigrationPlan plan) {
+      Map<TablePlan, LoadResult> out = new LinkedHashMap<>();
+      for (TablePlan t : plan.tables()) {
+        results.forEach(
+            (was, r) -> {
+              if (was.source().name().equals(t.source().name())) {
+                out.put(t, r);
+              }
+            });
+      }
+      return new Loaded(out, failure, failedTable);
+    }
+  }
 
   private final RunOptions options;
   private final PostgresTarget target;
   private final SqliteSource source;
   private final UUID runId;
   private final Map<String, LoadedSoFar> committed;
+  private final dev.ferry.plan.PlanDraft draft;
   private final java.util.concurrent.atomic.AtomicBoolean stopped =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -64,7 +82,9 @@ final class Scheduler {
       PostgresTarget target,
       SqliteSource source,
       UUID runId,
-      Map<String, LoadedSoFar> committed) {
+      Map<String, LoadedSoFar> committed,
+      dev.ferry.plan.PlanDraft draft) {
+    this.draft = draft;
     this.options = options;
     this.target = target;
     this.source = source;
@@ -138,8 +158,12 @@ final class Scheduler {
               options.badValues(),
               runId,
               options.chunkRows());
-      return soFar != null
-          ? target.resume(t, how, source, rows -> progress.update(name, rows), soFar)
+      dev.ferry.plan.SampledTable sampled = draft.sampled(t);
+      if (soFar != null) {
+        return target.resume(t, how, source, rows -> progress.update(name, rows), soFar);
+      }
+      return sampled != null
+          ? target.load(t, how, source, rows -> progress.update(name, rows), sampled)
           : target.load(t, how, source, rows -> progress.update(name, rows));
     } finally {
       progress.done(name);

@@ -1,0 +1,114 @@
+package dev.ferry.plan;
+
+import dev.ferry.source.RowCursor;
+import dev.ferry.source.SourceColumn;
+import java.util.List;
+
+/**
+ * The check a one-pass load runs over every row of a table whose types were chosen from a sample:
+ * it profiles each value exactly as the full profiling pass would ({@link ColumnProfile}), and
+ * whenever what a column stores changes in a way the choice depends on ({@link
+ * ColumnProfile#shape}), decides that column again over the sample and the rows so far. A value
+ * that changes the choice stops the load ({@link #add} is false); the table is then profiled in
+ * full ({@link #widen}) and loaded again. At the end, the rows read are the whole table, so {@link
+ * #finish} gives the table as the full profile plans it, and the load keeps what it loaded only
+ * when that loads every column the same way ({@link #sameLoad}).
+ */
+public final class SampledTable {
+  private final PlanDraft draft;
+  private final TablePlan used;
+  private final TableProfiler.TableProfile sample;
+  private final List<Cast> casts;
+  private final ColumnProfile[] seen;
+  private final long[] shapes;
+  private long rows;
+  private final int width;
+
+  SampledTable(
+      PlanDraft draft, TablePlan used, TableProfiler.TableProfile sample, List<Cast> casts) {
+    this.draft = draft;
+    this.used = used;
+    this.sample = sample;
+    this.casts = casts;
+    this.width = used.source().columns().size();
+    this.seen = new ColumnProfile[width];
+    this.shapes = new long[width];
+    restart();
+  }
+
+  /** Forgets the rows added so far: the load starts again from the first row. */
+  public void restart() {
+    rows = 0;
+    for (int i = 0; i < width; i++) {
+      seen[i] = new ColumnProfile();
+      shapes[i] = seen[i].shape();
+    }
+  }
+
+  /**
+   * Profiles the cursor's current row (every column of the table, in the table's order). False when
+   * a value makes the sampled choice of its column wrong: the load must stop.
+   */
+  public boolean add(RowCursor row) {
+    rows++;
+    boolean fits = true;
+    for (int i = 0; i < seen.length; i++) {
+      ColumnProfile p = seen[i];
+      p.add(row, i);
+      long shape = p.shape();
+      if (shape != shapes[i]) {
+        shapes[i] = shape;
+        fits &= holds(i);
+      }
+    }
+    return fits;
+  }
+
+  /** The sampled choice of column {@code i} still stands over the sample and the rows so far. */
+  private boolean holds(int i) {
+    ColumnProfile both = new ColumnProfile();
+    both.merge(sample.columns().get(i));
+    both.merge(seen[i]);
+    SourceColumn column = used.source().columns().get(i);
+    return sameEncoding(TableDesigner.choice(column, both, casts), used.columns().get(i).choice());
+  }
+
+  /** The table as planned from the full profile the load gathered (every row has been added). */
+  public TablePlan finish() {
+    return draft.profiled(used.source(), new TableProfiler.TableProfile(rows, List.of(seen)));
+  }
+
+  /** The table as planned from a full profiling pass over it, for a load that stopped early. */
+  public TablePlan widen() {
+    return draft.profiled(used.source(), draft.profileFully(used.source()));
+  }
+
+  /**
+   * True when rows loaded under plan {@code a} are exactly what plan {@code b} loads: the same
+   * table and columns, each with the same type, epoch unit, repair checks, default and generation.
+   */
+  public static boolean sameLoad(TablePlan a, TablePlan b) {
+    if (!a.name().equals(b.name()) || a.columns().size() != b.columns().size()) {
+      return false;
+    }
+    for (int i = 0; i < a.columns().size(); i++) {
+      ColumnPlan x = a.columns().get(i);
+      ColumnPlan y = b.columns().get(i);
+      if (!x.name().equals(y.name())
+          || !sameEncoding(x.choice(), y.choice())
+          || x.notNull() != y.notNull()
+          || x.identity() != y.identity()
+          || !java.util.Objects.equals(x.defaultSql(), y.defaultSql())
+          || !java.util.Objects.equals(x.generatedSql(), y.generatedSql())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameEncoding(TypeChoice a, TypeChoice b) {
+    return a.type().equals(b.type())
+        && a.epoch() == b.epoch()
+        && (a.repairs() > 0) == (b.repairs() > 0);
+  }
+}
