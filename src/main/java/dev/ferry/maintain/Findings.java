@@ -48,14 +48,13 @@ final class Findings {
   record Finding(String kind, String object, String detail, long bytes, String fix) {}
 
   /** Bloat from the statistics read before this run vacuumed; {@code vacuumed}: tables it did. */
-  static List<Finding> bloat(
-      List<TableStats> stats, java.util.Map<String, Long> deleted, Set<String> vacuumed) {
+  static List<Finding> bloat(List<TableStats> stats, Set<String> vacuumed) {
     List<Finding> out = new ArrayList<>();
     for (TableStats s : stats) {
       if (LEFT_OUT.contains(s.schema())) {
         continue;
       }
-      long dead = Math.max(s.dead(), deleted.getOrDefault(s.label(), 0L));
+      long dead = s.dead();
       long all = s.live() + dead;
       if (dead < BLOAT_MIN_DEAD || dead < BLOAT_SHARE * all) {
         continue;

@@ -110,8 +110,10 @@ public final class Maintenance {
         deleted.merge(o.target().label(), o.rows(), Long::sum);
       }
       c.setAutoCommit(true);
-      List<TableStats> stats = TableStats.read(c);
-      List<TableUpkeep.Action> actions = TableUpkeep.plan(stats, deleted, options.vacuum());
+      List<TableStats> read = TableStats.read(c);
+      List<TableStats> after = TableStats.afterDeleting(read, deleted);
+      List<TableStats> stats = options.dryRun() ? read : after; // what is there now
+      List<TableUpkeep.Action> actions = TableUpkeep.plan(after, deleted, options.vacuum());
       if (!options.dryRun() && !actions.isEmpty()) {
         progress.accept("Statistics:");
         actions = TableUpkeep.apply(c, actions, progress);
@@ -122,7 +124,7 @@ public final class Maintenance {
           vacuumed.add(a.label());
         }
       }
-      List<Findings.Finding> findings = new ArrayList<>(Findings.bloat(stats, deleted, vacuumed));
+      List<Findings.Finding> findings = new ArrayList<>(Findings.bloat(stats, vacuumed));
       findings.addAll(Findings.unusedIndexes(c));
       findings.addAll(Findings.missingForeignKeyIndexes(c));
       findings.addAll(Findings.seqScans(stats));

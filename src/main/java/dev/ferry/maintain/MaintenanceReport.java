@@ -96,8 +96,8 @@ public final class MaintenanceReport {
     }
     long batches = rules.stream().mapToLong(RuleOutcome::batches).sum();
     out.printf(
-        "%s: %,d rows %sdeleted in %d batches, %d tables %sanalyzed, %d %svacuumed, %d findings"
-            + " (ferry runs none of their fixes)%s%n",
+        "%s: %,d rows %sdeleted in %d batches, %d tables %sanalyzed, %d %svacuumed, %d"
+            + " finding%s (ferry runs none of their fixes)%s%n",
         dryRun ? "Dry run" : skipped().isEmpty() ? "Done" : "NOT all done",
         rowsDeleted(),
         would,
@@ -107,6 +107,7 @@ public final class MaintenanceReport {
         tables.stream().filter(TableUpkeep.Action::vacuum).count(),
         would,
         findings.size(),
+        findings.size() == 1 ? "" : "s",
         skipped().isEmpty()
             ? ""
             : "; " + skipped().size() + " tables skipped: the role running ferry must own them");

@@ -36,6 +36,36 @@ record TableStats(
     return Math.max(live, Math.max(0, Math.round(reltuples)));
   }
 
+  /**
+   * The statistics as they will be once PostgreSQL counts the {@code deleted} rows (per table
+   * label) that retention deleted: a session's counters reach the shared statistics up to a second
+   * after its transaction, so the deletes of a moment ago may be missing from them.
+   */
+  static List<TableStats> afterDeleting(
+      List<TableStats> stats, java.util.Map<String, Long> deleted) {
+    List<TableStats> out = new ArrayList<>();
+    for (TableStats s : stats) {
+      long gone = deleted.getOrDefault(s.label(), 0L);
+      long missing = Math.max(0, gone - s.dead());
+      out.add(
+          missing == 0
+              ? s
+              : new TableStats(
+                  s.schema,
+                  s.table,
+                  s.reltuples,
+                  Math.max(0, s.live - missing),
+                  s.dead + missing,
+                  s.modifiedSinceAnalyze + missing,
+                  s.neverAnalyzed,
+                  s.bytes,
+                  s.seqScans,
+                  s.seqRowsRead,
+                  s.indexScans));
+    }
+    return out;
+  }
+
   static List<TableStats> read(Connection c) throws SQLException {
     List<TableStats> out = new ArrayList<>();
     try (Statement st = c.createStatement();

@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  * ferry does now what autovacuum would do later:
  *
  * <ul>
- *   <li>ANALYZE a table retention deleted from, a table never analyzed that holds rows, and a table
- *       where more than {@value #ANALYZE_BASE} + {@value #ANALYZE_SCALE} × its rows changed since
- *       the last analyze (autovacuum_analyze_threshold and _scale_factor's defaults);
+ *   <li>ANALYZE a table retention deleted from, a table never analyzed that holds at least {@value
+ *       #ANALYZE_BASE} rows, and a table where more than {@value #ANALYZE_BASE} + {@value
+ *       #ANALYZE_SCALE} × its rows changed since the last analyze (autovacuum_analyze_threshold and
+ *       _scale_factor's defaults);
  *   <li>VACUUM a table with at least {@value #VACUUM_MIN_DEAD} dead rows making up at least {@value
  *       #VACUUM_SCALE} of its live rows (counting the rows retention just deleted), unless {@code
  *       --no-vacuum}. A vacuumed table that needs analyzing gets {@code VACUUM (ANALYZE)}.
@@ -51,7 +52,10 @@ final class TableUpkeep {
     }
   }
 
-  /** The tables that need work, given the rows retention deleted per table label. */
+  /**
+   * The tables that need work. {@code stats} already count the rows retention deleted ({@link
+   * TableStats#afterDeleting}); {@code deleted} says which tables those were.
+   */
   static List<Action> plan(List<TableStats> stats, Map<String, Long> deleted, boolean vacuumOn) {
     List<Action> out = new ArrayList<>();
     for (TableStats s : stats) {
@@ -60,24 +64,26 @@ final class TableUpkeep {
       boolean analyze = false;
       if (gone > 0) {
         analyze = true;
-        why.add(String.format("retention deleted %,d rows", gone));
-      } else if (s.neverAnalyzed() && s.rows() + s.modifiedSinceAnalyze() > 0) {
+        why.add(String.format("%,d rows expired by retention", gone));
+      } else if (s.neverAnalyzed() && s.rows() >= ANALYZE_BASE) {
         analyze = true;
-        why.add(String.format("never analyzed (%,d rows)", s.rows() + s.modifiedSinceAnalyze()));
-      } else if (s.modifiedSinceAnalyze() > ANALYZE_BASE + ANALYZE_SCALE * s.rows()) {
+        why.add(String.format("never analyzed (%,d rows)", s.rows()));
+      } else if (!s.neverAnalyzed()
+          && s.modifiedSinceAnalyze() > ANALYZE_BASE + ANALYZE_SCALE * s.rows()) {
         analyze = true;
         why.add(
             String.format(
                 "%,d rows changed since the last analyze (%s of %,d)",
                 s.modifiedSinceAnalyze(), percent(s.modifiedSinceAnalyze(), s.rows()), s.rows()));
       }
-      long dead = Math.max(s.dead(), gone);
       boolean vacuum =
-          vacuumOn && dead >= VACUUM_MIN_DEAD && dead >= VACUUM_SCALE * Math.max(s.live(), 1);
+          vacuumOn
+              && s.dead() >= VACUUM_MIN_DEAD
+              && s.dead() >= VACUUM_SCALE * Math.max(s.live(), 1);
       if (vacuum) {
         why.add(
             String.format(
-                "%,d dead rows (%s of %,d live)", dead, percent(dead, s.live()), s.live()));
+                "%,d dead rows (%s of %,d live)", s.dead(), percent(s.dead(), s.live()), s.live()));
       }
       if (analyze || vacuum) {
         out.add(new Action(s.schema(), s.table(), analyze, vacuum, List.copyOf(why), null));
