@@ -76,8 +76,10 @@ class ArchitectureTest {
     MAY_USE.put("verify", union(BASE, "source", "plan", "load", "postgres"));
     // loading into the user's own tables: mapping model, target catalog, mapped load and verify
     MAY_USE.put("map", union(BASE, "source", "postgres"));
+    // ferry maintain: retention in audited batches, ANALYZE/VACUUM, the index and bloat report
+    MAY_USE.put("maintain", union(BASE, "postgres", "audit"));
     // ferry.yaml, read into the options of the stages it configures
-    MAY_USE.put("config", union(BASE, "plan", "source.files", "map"));
+    MAY_USE.put("config", union(BASE, "plan", "source.files", "map", "maintain"));
     // orchestration: migrate, verify, inspect, plan, runs, rollback; live sync builds on it
     MAY_USE.put("run", PIPELINE);
     MAY_USE.put("sync", union(PIPELINE, "run"));
@@ -88,7 +90,17 @@ class ArchitectureTest {
     // example data generators
     MAY_USE.put("examples", union(BASE));
     // the commands put everything together: nothing uses them
-    MAY_USE.put("cli", union(PIPELINE, "run", "sync", "serve", "examples", "postgres.embedded"));
+    MAY_USE.put(
+        "cli",
+        union(
+            PIPELINE,
+            "run",
+            "sync",
+            "serve",
+            "examples",
+            "postgres.embedded",
+            "maintain",
+            "audit"));
   }
 
   private static final Pattern PACKAGE =

@@ -22,7 +22,8 @@ import picocli.CommandLine.IVersionProvider;
       ExampleCommand.class,
       SyncCommand.class,
       CutoverCommand.class,
-      FallbackCommand.class
+      FallbackCommand.class,
+      MaintainCommand.class
     })
 final class FerryCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

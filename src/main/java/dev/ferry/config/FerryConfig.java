@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.maintain.RetentionRule;
 import dev.ferry.map.TableMapping;
 import dev.ferry.plan.Cast;
 import dev.ferry.plan.ExtraIndex;
@@ -43,7 +44,8 @@ public record FerryConfig(
     FileRules files,
     List<ExtraIndex> indexes,
     String fulltextLanguage,
-    List<TableMapping> map) {
+    List<TableMapping> map,
+    List<RetentionRule> retention) {
   /** Priority levels, most urgent first; what nothing names is P1. */
   public static final List<String> LEVELS = List.of("P0", "P1", "P2");
 
@@ -78,6 +80,7 @@ public record FerryConfig(
         FileRules.DEFAULT,
         List.of(),
         "simple",
+        List.of(),
         List.of());
   }
 
@@ -134,6 +137,7 @@ public record FerryConfig(
     List<ExtraIndex> indexes = new ArrayList<>();
     String fulltextLanguage = "simple";
     List<TableMapping> map = List.of();
+    List<RetentionRule> retention = List.of();
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
       if (t == null) {
@@ -146,6 +150,7 @@ public record FerryConfig(
             FileRules.DEFAULT,
             List.of(),
             "simple",
+            List.of(),
             List.of());
       }
       if (t != JsonToken.START_OBJECT) {
@@ -164,6 +169,7 @@ public record FerryConfig(
           case "casts" -> readCasts(file, p, casts);
           case "fulltext_language" -> fulltextLanguage = readLanguage(file, p);
           case "map" -> map = MapSection.read(file, p);
+          case "retention" -> retention = RetentionSection.read(file, p);
           default ->
               throw new FerryException(
                   ErrorCode.USAGE,
@@ -173,7 +179,7 @@ public record FerryConfig(
                       + ": unknown key '"
                       + key
                       + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes,"
-                      + " fulltext_language, map");
+                      + " fulltext_language, map, retention");
         }
       }
     } catch (IOException e) {
@@ -191,7 +197,8 @@ public record FerryConfig(
         files,
         List.copyOf(indexes),
         fulltextLanguage,
-        List.copyOf(map));
+        List.copyOf(map),
+        retention);
   }
 
   /** keep: [table, …]: tables that stay in SQLite. */
