@@ -43,7 +43,8 @@ public record FerryConfig(
     FileRules files,
     List<ExtraIndex> indexes,
     String fulltextLanguage,
-    List<TableMapping> map) {
+    List<TableMapping> map,
+    List<SavedQuery> queries) {
   /** Priority levels, most urgent first; what nothing names is P1. */
   public static final List<String> LEVELS = List.of("P0", "P1", "P2");
 
@@ -78,6 +79,7 @@ public record FerryConfig(
         FileRules.DEFAULT,
         List.of(),
         "simple",
+        List.of(),
         List.of());
   }
 
@@ -134,6 +136,7 @@ public record FerryConfig(
     List<ExtraIndex> indexes = new ArrayList<>();
     String fulltextLanguage = "simple";
     List<TableMapping> map = List.of();
+    List<SavedQuery> queries = List.of();
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
       if (t == null) {
@@ -146,6 +149,7 @@ public record FerryConfig(
             FileRules.DEFAULT,
             List.of(),
             "simple",
+            List.of(),
             List.of());
       }
       if (t != JsonToken.START_OBJECT) {
@@ -164,6 +168,7 @@ public record FerryConfig(
           case "casts" -> readCasts(file, p, casts);
           case "fulltext_language" -> fulltextLanguage = readLanguage(file, p);
           case "map" -> map = MapSection.read(file, p);
+          case "queries" -> queries = QuerySection.read(file, p);
           default ->
               throw new FerryException(
                   ErrorCode.USAGE,
@@ -173,7 +178,7 @@ public record FerryConfig(
                       + ": unknown key '"
                       + key
                       + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes,"
-                      + " fulltext_language, map");
+                      + " fulltext_language, map, queries");
         }
       }
     } catch (IOException e) {
@@ -191,7 +196,8 @@ public record FerryConfig(
         files,
         List.copyOf(indexes),
         fulltextLanguage,
-        List.copyOf(map));
+        List.copyOf(map),
+        List.copyOf(queries));
   }
 
   /** keep: [table, …]: tables that stay in SQLite. */
