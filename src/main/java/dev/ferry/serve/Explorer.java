@@ -74,6 +74,7 @@ public final class Explorer {
     QueryHandler queries = new QueryHandler(options.queries(), sql, out);
     OpenApi openApi = new OpenApi(catalog, options.write(), options.queries());
     FacetHandler facets = new FacetHandler(db, catalog, out, Counts.EXACT_UP_TO);
+    HistogramHandler histogram = new HistogramHandler(db, catalog, out, Counts.EXACT_UP_TO);
     return Javalin.create(
         cfg -> {
           cfg.startup.showJavalinBanner = false;
@@ -99,6 +100,7 @@ public final class Explorer {
           r.get("/api/tables/{schema}/{table}/count", count::count);
           r.get("/api/tables/{schema}/{table}/facets", facets::facets);
           r.get("/api/tables/{schema}/{table}/facets/suggested", facets::suggested);
+          r.get("/api/tables/{schema}/{table}/histogram", histogram::histogram);
           r.get("/api/sql", sql::get);
           r.post("/api/sql", sql::post);
           r.get("/api/queries", queries::list);

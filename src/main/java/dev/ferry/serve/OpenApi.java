@@ -60,6 +60,7 @@ final class OpenApi {
     ep.putObject("status").put("type", "integer");
     paths.set("/api/tables/{schema}/{table}/count", count());
     paths.set("/api/tables/{schema}/{table}/facets", facets());
+    paths.set("/api/tables/{schema}/{table}/histogram", histogram());
     paths.set("/api/sql", sql());
     paths.set("/api/queries", queryList());
     for (NamedQuery q : queries) {
@@ -252,6 +253,46 @@ final class OpenApi {
     property(value, "count", "integer", false);
     property(s, "estimated", "boolean", true);
     property(s, "more", "boolean", true);
+    property(s, "sample_percent", "number", false);
+    property(s, "ms", "number", false);
+    return path;
+  }
+
+  /** GET /api/tables/{schema}/{table}/histogram. */
+  static ObjectNode histogram() {
+    ObjectNode path =
+        get(
+            "histogram",
+            "How a numeric, date or time column's values are spread among the rows that pass the"
+                + " filters (any other query parameter COLUMN=OP.VALUE): buckets of a round width,"
+                + " lower <= value < upper, the first and last open-ended; a sample past the count"
+                + " bound (estimated: true)");
+    tablePath(path);
+    param(path, "get", "column", "query", true, "a numeric, date or time column", "string");
+    ObjectNode n =
+        param(
+            path,
+            "get",
+            "buckets",
+            "query",
+            false,
+            "about how many buckets, 1-" + HistogramHandler.MAX_BUCKETS,
+            "integer");
+    n.withObjectProperty("schema")
+        .put("minimum", 1)
+        .put("maximum", HistogramHandler.MAX_BUCKETS)
+        .put("default", HistogramHandler.DEFAULT_BUCKETS);
+    ObjectNode s = ok(path, "get", "{column, type, kind, buckets, nulls, estimated, ms}");
+    property(s, "column", "string", true);
+    property(s, "type", "string", true);
+    property(s, "kind", "string", true).putArray("enum").add("number").add("time");
+    ObjectNode b = property(s, "buckets", "array", true).putObject("items").put("type", "object");
+    b.putArray("required").add("lower").add("upper").add("count");
+    property(b, "lower", null, false).putArray("type").add("number").add("string");
+    property(b, "upper", null, false).putArray("type").add("number").add("string");
+    property(b, "count", "integer", false);
+    property(s, "nulls", "integer", true);
+    property(s, "estimated", "boolean", true);
     property(s, "sample_percent", "number", false);
     property(s, "ms", "number", false);
     return path;
