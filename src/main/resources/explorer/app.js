@@ -98,6 +98,7 @@ async function route() {
     else if (path[0] === "t") await grid(path[1], path[2], params);
     else if (path[0] === "r") await detail(path[1], path[2], params);
     else if (path[0] === "sql") await sqlConsole(params);
+    else if (path[0] === "q") await (path.length > 1 ? queryPage(path[1], params) : queryList());
     else if (path[0] === "runs" && path.length === 1) await runs();
     else if (path[0] === "runs" && path[2] === "fixups") await evidence(path[1], "fixups");
     else if (path[0] === "runs" && path[2] === "rejects") await evidence(path[1], "rejects");

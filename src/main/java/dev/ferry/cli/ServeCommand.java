@@ -1,15 +1,21 @@
 package dev.ferry.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.SavedQuery;
 import dev.ferry.postgres.TargetUrl;
 import dev.ferry.postgres.embedded.EmbeddedServer;
+import dev.ferry.run.RunSetting;
 import dev.ferry.serve.Explorer;
+import dev.ferry.serve.NamedQuery;
 import dev.ferry.serve.ServeOptions;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -25,8 +31,15 @@ import picocli.CommandLine.Spec;
         "Serves a REST API (read-only unless --write) and web explorer over the migrated data, with the"
             + " migration's evidence (runs, verdicts, fixups, set-aside rows), /health and /metrics"
             + " (Prometheus). Runs until stopped (Ctrl-C).")
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer>, Settings.Taker {
   @Spec CommandSpec spec;
+
+  private final Settings settings = new Settings(RunSetting.CONFIG); // its queries: section
+
+  @Override
+  public Settings settings() {
+    return settings;
+  }
 
   @Mixin TargetOption to;
 
@@ -68,12 +81,15 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintStream out = WriterOutputStream.printStream(spec);
+    Path config = (Path) settings.get(RunSetting.CONFIG);
+    List<NamedQuery> queries =
+        config == null ? List.of() : queries(FerryConfig.load(config), config.toString());
     TargetUrl url = TargetUrl.resolve(to.target, System.getenv());
     if (url == null) {
       url = EmbeddedServer.in(Paths.get("").toAbsolutePath()).start();
     }
     String t = token != null ? token : System.getenv("FERRY_TOKEN");
-    ServeOptions options = new ServeOptions(url, port, bind, t, statementTimeout, write);
+    ServeOptions options = new ServeOptions(url, port, bind, t, statementTimeout, write, queries);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HikariDataSource db = Explorer.readOnlyPool(options, metrics);
     Javalin app;
@@ -102,5 +118,25 @@ final class ServeCommand implements Callable<Integer> {
                 }));
     stopped.await();
     return 0;
+  }
+
+  /** ferry.yaml's queries: as the explorer takes them (it checks them before it connects). */
+  private static List<NamedQuery> queries(FerryConfig config, String file) {
+    return config.queries().stream()
+        .map(
+            (SavedQuery q) ->
+                new NamedQuery(
+                    q.name(),
+                    q.title(),
+                    q.description(),
+                    q.sql(),
+                    q.params().stream()
+                        .map(
+                            p ->
+                                new NamedQuery.Param(
+                                    p.name(), p.type(), p.defaultValue(), p.description()))
+                        .toList(),
+                    file + ":" + q.line()))
+        .toList();
   }
 }

@@ -45,7 +45,8 @@ public record FerryConfig(
     List<ExtraIndex> indexes,
     String fulltextLanguage,
     List<TableMapping> map,
-    List<RetentionRule> retention) {
+    List<RetentionRule> retention,
+    List<SavedQuery> queries) {
   /** Priority levels, most urgent first; what nothing names is P1. */
   public static final List<String> LEVELS = List.of("P0", "P1", "P2");
 
@@ -80,6 +81,7 @@ public record FerryConfig(
         FileRules.DEFAULT,
         List.of(),
         "simple",
+        List.of(),
         List.of(),
         List.of());
   }
@@ -138,6 +140,7 @@ public record FerryConfig(
     String fulltextLanguage = "simple";
     List<TableMapping> map = List.of();
     List<RetentionRule> retention = List.of();
+    List<SavedQuery> queries = List.of();
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
       if (t == null) {
@@ -150,6 +153,7 @@ public record FerryConfig(
             FileRules.DEFAULT,
             List.of(),
             "simple",
+            List.of(),
             List.of(),
             List.of());
       }
@@ -170,6 +174,7 @@ public record FerryConfig(
           case "fulltext_language" -> fulltextLanguage = readLanguage(file, p);
           case "map" -> map = MapSection.read(file, p);
           case "retention" -> retention = RetentionSection.read(file, p);
+          case "queries" -> queries = QuerySection.read(file, p);
           default ->
               throw new FerryException(
                   ErrorCode.USAGE,
@@ -179,7 +184,7 @@ public record FerryConfig(
                       + ": unknown key '"
                       + key
                       + "'; ferry.yaml knows: casts, priorities, schemas, keep, files, indexes,"
-                      + " fulltext_language, map, retention");
+                      + " fulltext_language, map, queries, retention");
         }
       }
     } catch (IOException e) {
@@ -198,7 +203,8 @@ public record FerryConfig(
         List.copyOf(indexes),
         fulltextLanguage,
         List.copyOf(map),
-        retention);
+        retention,
+        List.copyOf(queries));
   }
 
   /** keep: [table, …]: tables that stay in SQLite. */

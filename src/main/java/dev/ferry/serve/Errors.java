@@ -32,7 +32,9 @@ final class Errors {
     routes.error(
         404,
         ctx -> {
-          if (!"application/json".equals(ctx.contentType())) { // not already our NOT_FOUND
+          // the response's type (ctx.contentType() is the request's): not already our NOT_FOUND
+          String answered = ctx.res().getContentType();
+          if (answered == null || !answered.startsWith("application/json")) {
             JsonOut.error(
                 ctx,
                 new FerryException(

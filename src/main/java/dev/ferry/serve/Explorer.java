@@ -71,8 +71,10 @@ public final class Explorer {
     WriteRoutes writes = new WriteRoutes(db, catalog, out, sessions, options);
     CountHandler count = new CountHandler(db, catalog, out, Counts.EXACT_UP_TO);
     SqlHandler sql = new SqlHandler(db, out);
-    OpenApi openApi = new OpenApi(catalog, options.write());
+    QueryHandler queries = new QueryHandler(options.queries(), sql, out);
+    OpenApi openApi = new OpenApi(catalog, options.write(), options.queries());
     FacetHandler facets = new FacetHandler(db, catalog, out, Counts.EXACT_UP_TO);
+    HistogramHandler histogram = new HistogramHandler(db, catalog, out, Counts.EXACT_UP_TO);
     return Javalin.create(
         cfg -> {
           cfg.startup.showJavalinBanner = false;
@@ -98,8 +100,12 @@ public final class Explorer {
           r.get("/api/tables/{schema}/{table}/count", count::count);
           r.get("/api/tables/{schema}/{table}/facets", facets::facets);
           r.get("/api/tables/{schema}/{table}/facets/suggested", facets::suggested);
+          r.get("/api/tables/{schema}/{table}/histogram", histogram::histogram);
           r.get("/api/sql", sql::get);
           r.post("/api/sql", sql::post);
+          r.get("/api/queries", queries::list);
+          r.get("/api/queries/{name}", queries::get);
+          r.post("/api/queries/{name}", queries::post);
           r.get("/api/runs", runs::runs);
           r.get("/api/runs/{run}", runs::run);
           r.get("/api/runs/{run}/fixups", runs::fixups);

@@ -18,10 +18,8 @@ import javax.sql.DataSource;
  * {"column", "values": [{"value", "count"}], "estimated", "more"}}. Values are text (null for SQL
  * NULL), so each one reads back as a filter ({@code C=eq.VALUE}, or {@code C=is.null}).
  *
- * <p>Bounded time: when more than {@link Counts#EXACT_UP_TO} rows pass the filters, a table is read
- * through {@code TABLESAMPLE SYSTEM} (about that many rows, the same sample on every request) and a
- * view through its first that-many rows; the counts are then scaled up and the answer says {@code
- * "estimated": true}.
+ * <p>Bounded time: past {@link Counts#EXACT_UP_TO} matching rows the values are counted over a
+ * {@link Sample}, scaled up, and the answer says {@code "estimated": true}.
  */
 final class FacetHandler {
   static final int VALUES = 30;
@@ -54,40 +52,26 @@ final class FacetHandler {
         "facets",
         g -> {
           List<Value> values = new ArrayList<>();
-          boolean estimated;
-          double percent = 100;
+          Sample sample;
           try (Connection c = db.getConnection()) {
             c.setAutoCommit(false); // the count and the values from one snapshot
-            Counts.Count n = Counts.count(c, q, exactUpTo);
-            estimated = !n.exact();
-            String source = t.qualified();
-            String limit = "";
-            double scale = 1;
-            if (estimated && t.kind().equals("table")) {
-              long all = Math.max(1, Counts.estimate(c, "SELECT 1 FROM " + source, List.of()));
-              percent = Math.min(100, Math.max(0.01, 100.0 * exactUpTo / all));
-              source += " TABLESAMPLE SYSTEM (" + percent + ") REPEATABLE (0)";
-              scale = 100 / percent;
-            } else if (estimated) {
-              limit = " LIMIT " + exactUpTo;
-              scale = (double) n.count() / exactUpTo;
-              percent = 100.0 * exactUpTo / n.count();
-            }
+            sample = Sample.of(c, t, Counts.count(c, q, exactUpTo), exactUpTo);
             String sql =
                 "SELECT v, count(*) FROM (SELECT ("
                     + x.sql()
                     + ")::text AS v FROM "
-                    + source
+                    + sample.from()
                     + " WHERE "
                     + q.filters()
-                    + limit
+                    + sample.limit()
                     + ") s GROUP BY v ORDER BY 2 DESC, 1 NULLS FIRST LIMIT "
                     + (VALUES + 1);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
               JsonOut.bind(ps, q.filterParams);
               try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                  values.add(new Value(rs.getString(1), Math.round(rs.getLong(2) * scale)));
+                  values.add(
+                      new Value(rs.getString(1), Math.round(rs.getLong(2) * sample.scale())));
                 }
               }
             }
@@ -103,9 +87,9 @@ final class FacetHandler {
             g.writeEndObject();
           }
           g.writeEndArray();
-          g.writeBooleanField("estimated", estimated);
+          g.writeBooleanField("estimated", sample.estimated());
           g.writeBooleanField("more", values.size() > VALUES);
-          g.writeNumberField("sample_percent", Math.round(percent * 100) / 100.0);
+          g.writeNumberField("sample_percent", sample.roundedPercent());
           g.writeNumberField("ms", Math.round((System.nanoTime() - started) / 1e4) / 100.0);
           g.writeEndObject();
         });

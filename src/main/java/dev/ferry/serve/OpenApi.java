@@ -29,10 +29,12 @@ final class OpenApi {
   private final Catalog catalog;
   private final ObjectNode base;
   private final boolean write;
+  private final java.util.List<NamedQuery> queries;
 
-  OpenApi(Catalog catalog, boolean write) {
+  OpenApi(Catalog catalog, boolean write, java.util.List<NamedQuery> queries) {
     this.catalog = catalog;
     this.write = write;
+    this.queries = queries;
     try (InputStream in = OpenApi.class.getResourceAsStream("/explorer/openapi.json")) {
       this.base = (ObjectNode) JSON.readTree(in);
     } catch (IOException e) {
@@ -58,7 +60,12 @@ final class OpenApi {
     ep.putObject("status").put("type", "integer");
     paths.set("/api/tables/{schema}/{table}/count", count());
     paths.set("/api/tables/{schema}/{table}/facets", facets());
+    paths.set("/api/tables/{schema}/{table}/histogram", histogram());
     paths.set("/api/sql", sql());
+    paths.set("/api/queries", queryList());
+    for (NamedQuery q : queries) {
+      paths.set("/api/queries/" + q.name(), query(q));
+    }
     for (Catalog.Table t : catalog.tables()) {
       String name = schemaName(t);
       schemas.set(name, rowSchema(t));
@@ -251,6 +258,46 @@ final class OpenApi {
     return path;
   }
 
+  /** GET /api/tables/{schema}/{table}/histogram. */
+  static ObjectNode histogram() {
+    ObjectNode path =
+        get(
+            "histogram",
+            "How a numeric, date or time column's values are spread among the rows that pass the"
+                + " filters (any other query parameter COLUMN=OP.VALUE): buckets of a round width,"
+                + " lower <= value < upper, the first and last open-ended; a sample past the count"
+                + " bound (estimated: true)");
+    tablePath(path);
+    param(path, "get", "column", "query", true, "a numeric, date or time column", "string");
+    ObjectNode n =
+        param(
+            path,
+            "get",
+            "buckets",
+            "query",
+            false,
+            "about how many buckets, 1-" + HistogramHandler.MAX_BUCKETS,
+            "integer");
+    n.withObjectProperty("schema")
+        .put("minimum", 1)
+        .put("maximum", HistogramHandler.MAX_BUCKETS)
+        .put("default", HistogramHandler.DEFAULT_BUCKETS);
+    ObjectNode s = ok(path, "get", "{column, type, kind, buckets, nulls, estimated, ms}");
+    property(s, "column", "string", true);
+    property(s, "type", "string", true);
+    property(s, "kind", "string", true).putArray("enum").add("number").add("time");
+    ObjectNode b = property(s, "buckets", "array", true).putObject("items").put("type", "object");
+    b.putArray("required").add("lower").add("upper").add("count");
+    property(b, "lower", null, false).putArray("type").add("number").add("string");
+    property(b, "upper", null, false).putArray("type").add("number").add("string");
+    property(b, "count", "integer", false);
+    property(s, "nulls", "integer", true);
+    property(s, "estimated", "boolean", true);
+    property(s, "sample_percent", "number", false);
+    property(s, "ms", "number", false);
+    return path;
+  }
+
   /** GET and POST /api/sql. */
   static ObjectNode sql() {
     ObjectNode path =
@@ -293,6 +340,96 @@ final class OpenApi {
     property(s, "truncated", "boolean", true);
     property(s, "max_rows", "integer", false);
     property(s, "ms", "number", false);
+  }
+
+  /** GET /api/queries: the named queries of ferry.yaml with their parameters. */
+  static ObjectNode queryList() {
+    ObjectNode path =
+        get("listQueries", "The named queries (ferry.yaml queries:) and their parameters");
+    ObjectNode s = ok(path, "get", "{queries}");
+    ObjectNode q = property(s, "queries", "array", true).putObject("items").put("type", "object");
+    property(q, "name", "string", true);
+    property(q, "title", "string", true);
+    property(q, "description", null, false).putArray("type").add("string").add("null");
+    property(q, "sql", "string", true);
+    ObjectNode p = property(q, "params", "array", true).putObject("items").put("type", "object");
+    property(p, "name", "string", true);
+    property(p, "type", "string", true)
+        .putArray("enum")
+        .addAll(NamedQuery.TYPES.stream().map(JSON.getNodeFactory()::textNode).toList());
+    property(p, "default", null, false).putArray("type").add("string").add("null");
+    property(p, "required", "boolean", true);
+    property(p, "description", null, false).putArray("type").add("string").add("null");
+    return path;
+  }
+
+  /**
+   * GET and POST /api/queries/NAME for one named query: its parameters declared with their types
+   * and defaults, the result as the SQL console's.
+   */
+  static ObjectNode query(NamedQuery q) {
+    String id = operationId("query", q.name());
+    String summary = q.title() + (q.description() == null ? "" : ": " + q.description());
+    ObjectNode path = get(id, summary);
+    ObjectNode post = path.putObject("post");
+    post.put("operationId", id + "Post").put("summary", summary + " (parameters as JSON)");
+    ObjectNode body =
+        post.putObject("requestBody")
+            .put("required", false)
+            .putObject("content")
+            .putObject("application/json")
+            .putObject("schema")
+            .put("type", "object");
+    ObjectNode params = property(body, "params", "object", false);
+    params.put("additionalProperties", false);
+    ObjectNode format = property(body, "format", "string", false);
+    format.putArray("enum").add("json").add("csv").add("ndjson");
+    for (NamedQuery.Param p : q.params()) {
+      ObjectNode schema = paramSchema(p);
+      if (p.required()) {
+        params.withArray("required").add(p.name());
+      }
+      params.withObjectProperty("properties").set(p.name(), schema.deepCopy());
+      ObjectNode declared =
+          param(
+              path,
+              "get",
+              p.name(),
+              "query",
+              p.required(),
+              (p.description() == null ? "" : p.description() + "; ") + p.type(),
+              "string");
+      declared.set("schema", schema);
+    }
+    ObjectNode f =
+        param(path, "get", "format", "query", false, "json (default), csv or ndjson", "string");
+    f.withObjectProperty("schema").putArray("enum").add("json").add("csv").add("ndjson");
+    post.putObject("responses");
+    sqlResult(ok(path, "get", "{columns, rows, truncated, max_rows, ms}"));
+    sqlResult(ok(path, "post", "{columns, rows, truncated, max_rows, ms}"));
+    return path;
+  }
+
+  /** A parameter's JSON Schema: its JSON type (text for times), format and default. */
+  private static ObjectNode paramSchema(NamedQuery.Param p) {
+    ObjectNode s = JSON.createObjectNode();
+    switch (p.type()) {
+      case "integer", "bigint" -> s.put("type", "integer");
+      case "numeric", "double precision" -> s.put("type", "number");
+      case "boolean" -> s.put("type", "boolean");
+      case "date" -> s.put("type", "string").put("format", "date");
+      case "timestamptz" -> s.put("type", "string").put("format", "date-time");
+      default -> s.put("type", "string");
+    }
+    if (p.defaultValue() != null) {
+      Object v = NamedQuery.value(p, p.defaultValue());
+      s.set(
+          "default",
+          v instanceof Number || v instanceof Boolean
+              ? JSON.valueToTree(v)
+              : JSON.getNodeFactory().textNode(p.defaultValue()));
+    }
+    return s;
   }
 
   /** GET /api/tables/S/T/rows for one table: its columns as filters, order and the row type. */

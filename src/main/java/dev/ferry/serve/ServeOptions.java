@@ -5,6 +5,7 @@ import dev.ferry.FerryException;
 import dev.ferry.postgres.TargetUrl;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /**
  * What {@code ferry serve} was asked for, checked once: binding anywhere but loopback needs a
@@ -17,6 +18,8 @@ import java.net.UnknownHostException;
  * @param statementTimeoutMillis longest a request's query may run
  * @param write whether the write endpoints are on ({@code --write}: needs a token, even on
  *     loopback)
+ * @param queries the named queries (ferry.yaml {@code queries:}), checked here so that one the
+ *     console would refuse stops {@code ferry serve} before it connects
  */
 public record ServeOptions(
     TargetUrl target,
@@ -24,14 +27,27 @@ public record ServeOptions(
     String bind,
     String token,
     int statementTimeoutMillis,
-    boolean write) {
+    boolean write,
+    List<NamedQuery> queries) {
   /** Read-only, as {@code ferry serve} without {@code --write}. */
   public ServeOptions(
       TargetUrl target, int port, String bind, String token, int statementTimeoutMillis) {
     this(target, port, bind, token, statementTimeoutMillis, false);
   }
 
+  /** Without named queries. */
+  public ServeOptions(
+      TargetUrl target,
+      int port,
+      String bind,
+      String token,
+      int statementTimeoutMillis,
+      boolean write) {
+    this(target, port, bind, token, statementTimeoutMillis, write, List.of());
+  }
+
   public ServeOptions {
+    queries = NamedQuery.check(queries == null ? List.of() : queries);
     if (write && (token == null || token.length() < 16)) {
       throw new FerryException(
           ErrorCode.USAGE,

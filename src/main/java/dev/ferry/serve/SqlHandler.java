@@ -90,13 +90,27 @@ final class SqlHandler {
       throw new FerryException(ErrorCode.USAGE, "format: json, csv or ndjson");
     }
     SqlGuard.Checked q = SqlGuard.check(sql);
-    List<String> values = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
     for (String name : q.params()) {
       if (!given.containsKey(name)) {
         throw new FerryException(
             ErrorCode.USAGE, "sql: no value for :" + RowQuery.abbreviate(name) + " in params");
       }
       values.add(given.get(name));
+    }
+    execute(ctx, q, values, format, "query");
+  }
+
+  /**
+   * Runs a checked query with its values in placeholder order (a String or null is typed by the
+   * server, as a literal would be; a Long, BigDecimal, Boolean, LocalDate… binds with its own type)
+   * in a read-only transaction that is rolled back; answers in {@code format} (json, or a {@code
+   * filename.csv|ndjson} attachment). Shared by the console and the named queries.
+   */
+  void execute(Context ctx, SqlGuard.Checked q, List<Object> values, String format, String filename)
+      throws IOException, SQLException {
+    if (!List.of("json", "csv", "ndjson").contains(format)) {
+      throw new FerryException(ErrorCode.USAGE, "format: json, csv or ndjson");
     }
     long started = System.nanoTime();
     try (Connection c = db.getConnection()) {
@@ -108,13 +122,18 @@ final class SqlHandler {
         ps.setMaxRows(MAX_ROWS + 1);
         ps.setFetchSize(200);
         for (int i = 0; i < values.size(); i++) {
-          ps.setObject(i + 1, values.get(i), Types.OTHER); // typed by the server, as a literal
+          Object v = values.get(i);
+          if (v == null || v instanceof String) {
+            ps.setObject(i + 1, v, Types.OTHER); // typed by the server, as a literal
+          } else {
+            ps.setObject(i + 1, v);
+          }
         }
         try (ResultSet rs = ps.executeQuery()) {
           if (format.equals("json")) {
             out.respond(ctx, "sql", g -> json(g, rs, started));
           } else {
-            download(ctx, rs, format);
+            download(ctx, rs, format, filename);
           }
         }
       } catch (SQLException e) {
@@ -198,7 +217,7 @@ final class SqlHandler {
   }
 
   /** The result as a CSV or NDJSON attachment (at most {@link #MAX_ROWS} rows). */
-  private static void download(Context ctx, ResultSet rs, String format)
+  private static void download(Context ctx, ResultSet rs, String format, String filename)
       throws IOException, SQLException {
     ResultSetMetaData md = rs.getMetaData();
     List<String> types = types(md);
@@ -233,7 +252,7 @@ final class SqlHandler {
       }
     }
     ctx.contentType(format.equals("csv") ? "text/csv; charset=utf-8" : "application/x-ndjson");
-    ctx.header("Content-Disposition", "attachment; filename=\"query." + format + "\"");
+    ctx.header("Content-Disposition", "attachment; filename=\"" + filename + "." + format + "\"");
     ctx.result(buffer.toByteArray());
   }
 }

@@ -42,10 +42,12 @@ final class WriteRoutes {
 
   /**
    * The only requests with a method other than GET/HEAD/OPTIONS that are not writes: signing in and
-   * out, and the read-only SQL console. Every other such request is a write (default deny: a route
-   * added later, or a path spelled with a trailing slash, is guarded too).
+   * out, the read-only SQL console and the named queries (which run as the console does). Every
+   * other such request is a write (default deny: a route added later, or a path spelled with a
+   * trailing slash, is guarded too).
    */
-  private static final Pattern NOT_A_WRITE = Pattern.compile("/api/(session|sql)/?");
+  private static final Pattern NOT_A_WRITE =
+      Pattern.compile("/api/(session|sql|queries/[A-Za-z0-9_-]+)/?");
 
   private final ServeOptions options;
   private final Sessions sessions;

@@ -21,6 +21,28 @@ import java.nio.file.Path;
  */
 final class ExplorerFixture {
   static final int TWEETS = 600;
+
+  /** The named queries the shared explorer serves (as ferry.yaml queries: would give them). */
+  static final java.util.List<NamedQuery> QUERIES =
+      java.util.List.of(
+          new NamedQuery(
+              "by_lang",
+              "Tweets in a language",
+              "the first tweets of one language, by id",
+              "SELECT id, user_id, text FROM tweets WHERE metadata->>'lang' = :lang ORDER BY id"
+                  + " LIMIT :n",
+              java.util.List.of(
+                  new NamedQuery.Param("lang", "text", "en", "a language code"),
+                  new NamedQuery.Param("n", "integer", "20", "how many")),
+              "test"),
+          new NamedQuery(
+              "user_tweets",
+              null,
+              null,
+              "SELECT count(*) AS n FROM tweets WHERE user_id = :user",
+              java.util.List.of(),
+              "test"));
+
   private static ExplorerFixture shared;
 
   final TargetUrl url;
@@ -43,7 +65,7 @@ final class ExplorerFixture {
       TargetUrl url = TestPostgres.newDatabase();
       Ferry.Result r = Ferry.run("migrate", db, "--target", url.display(), "-q");
       assertThat(r.exitCode()).as(r.all()).isZero();
-      Served e = Served.start(new ServeOptions(url, 0, "127.0.0.1", null, 5_000));
+      Served e = Served.start(new ServeOptions(url, 0, "127.0.0.1", null, 5_000, false, QUERIES));
       Runtime.getRuntime().addShutdownHook(new Thread(e::close));
       shared = new ExplorerFixture(url, e);
     }
