@@ -51,6 +51,7 @@ class ExplorerWriteBrowserTest {
 
   /** Opens {@code hash} of {@code base}, signing in with the token when the page asks for it. */
   static void openSignedIn(WebDriver browser, WebDriverWait wait, String base, String hash) {
+    browser.get("about:blank"); // a page load, not a hash change: nothing of the last page is left
     browser.get(base + "/" + hash);
     wait.until(
         d ->
@@ -195,6 +196,38 @@ class ExplorerWriteBrowserTest {
     assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie"))
         .as("the session cookie is HttpOnly")
         .isEqualTo("");
+  }
+
+  @Test
+  void exportThenDeleteDownloadsTheRowsBeforeDeletingThemAndUndoBringsThemBack() throws Exception {
+    String before = f.snapshot("tweets");
+    String filter = "metadata->>lang=eq.fr";
+    long expected = f.count("SELECT count(*) FROM tweets WHERE metadata->>'lang' = 'fr'");
+    assertThat(expected).as("the fixture has French tweets").isPositive();
+    Path dir = Files.createTempDirectory("ferry-export-delete");
+    openSignedIn(browser, wait, f.base, "#/t/public/tweets?" + filter.replace(">", "%3E"));
+    ((ChromiumDriver) browser)
+        .executeCdpCommand(
+            "Browser.setDownloadBehavior",
+            Map.of("behavior", "allow", "downloadPath", dir.toString()));
+
+    browser.findElement(By.id("bulk-delete")).click();
+    WebElement question =
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("write-question")));
+    assertThat(Long.parseLong(question.getAttribute("data-count"))).isEqualTo(expected);
+    assertThat(question.getText())
+        .isEqualTo("Delete " + expected + " rows of public.tweets where metadata->>lang eq fr?");
+    assertThat(f.snapshot("tweets")).as("a preview deletes nothing").isEqualTo(before);
+    browser.findElement(By.id("export-then-delete")).click();
+    wait.until(d -> text("write-result").contains("Downloaded, then deleted " + expected));
+    wait.until(d -> complete(dir).size() == 1);
+    assertThat(records(Files.readString(complete(dir).get(0))) - 1).isEqualTo(expected);
+    assertThat(f.count("SELECT count(*) FROM tweets WHERE metadata->>'lang' = 'fr'")).isZero();
+    assertThat(browser.findElements(By.cssSelector("#grid tr.row"))).isEmpty();
+
+    browser.findElement(By.id("write-undo")).click();
+    wait.until(d -> text("write-result").contains("Undone"));
+    assertThat(f.snapshot("tweets")).isEqualTo(before);
   }
 
   /** CSV records: line ends outside quotes (a text may hold a line break). */
