@@ -192,6 +192,7 @@ async function grid(schema, table, params) {
     ${page ? gridTable(meta, page, order, schema, table) : ""}`;
   if (page && !params.get("q")) countLine(schema, table, params, filters);
   facetPanel(schema, table, params);
+  if (typeof ferryWrite !== "undefined") ferryWrite.grid(schema, table, meta, params, filters);
 
   const base = () => { const p = new URLSearchParams(params); p.delete("after"); return p; };
   let timer;
@@ -360,6 +361,7 @@ async function detail(schema, table, params) {
     <p><a href="#/t/${encodeURIComponent(schema)}/${encodeURIComponent(table)}">← all rows</a></p>
     <dl class="kv" id="detail">${fields}</dl>
     ${refs ? `<h3>References</h3><ul>${refs}</ul>` : ""}${back ? `<h3>Referenced by</h3><ul>${back}</ul>` : ""}`;
+  if (typeof ferryWrite !== "undefined") ferryWrite.row(schema, table, meta, d.row);
   document.querySelectorAll(".json-key").forEach(k => k.onclick = () => {
     const p = JSON.parse(k.dataset.path);
     if (k.dataset.scalar !== "true" || p.length !== 1) {

@@ -129,6 +129,15 @@ public final class AuditLog {
     return Undo.undo(c, who, id);
   }
 
+  /**
+   * How ferry.audit names the holder of {@code token} in this database: "hmac:" and 16 hex digits
+   * of an HMAC-SHA256 under the database's own secret (ferry.audit_key, made on first use), never
+   * the token nor a plain hash of it. {@code c} must be able to write ferry.audit_key.
+   */
+  public static String fingerprint(Connection c, String token) throws SQLException {
+    return AuditKey.fingerprint(AuditKey.secret(c), token);
+  }
+
   /** The newest entries, up to {@code limit}, older than {@code before} when it is given. */
   public static List<Entry> list(Connection c, int limit, Long before) throws SQLException {
     if (!present(c)) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.audit.AuditLog;
 import dev.ferry.run.MetadataSchema;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -12,8 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -34,7 +36,8 @@ import javax.sql.DataSource;
  *       alone is never enough.
  * </ol>
  *
- * Each write is recorded in ferry.audit as "token" and the token's fingerprint (never the token).
+ * Each write is recorded in ferry.audit as "token" and the token's fingerprint: an HMAC under the
+ * database's own secret ({@link AuditLog#fingerprint}), never the token.
  */
 final class WriteRoutes {
   static final String CSRF_HEADER = "X-Ferry-CSRF";
@@ -61,12 +64,9 @@ final class WriteRoutes {
     this.options = options;
     this.sessions = sessions;
     new SecureRandom().nextBytes(csrfKey);
-    this.fingerprint = options.token() == null ? "none" : fingerprint(options.token());
     this.rows = new WriteHandler(db, catalog, out);
     this.audit = new AuditHandler(db, out);
-    if (options.write()) {
-      prepare(options);
-    }
+    this.fingerprint = options.write() ? prepare(options) : "none";
   }
 
   /** The routes; {@link #guard} must run before {@link Sessions#check}. */
@@ -204,22 +204,12 @@ final class WriteRoutes {
     }
   }
 
-  /** "sha256:" and the first 12 hex digits of the token's SHA-256: names it, never reveals it. */
-  static String fingerprint(String token) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(d).substring(0, 12);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /**
-   * Brings the ferry schema (and its ferry.audit) current through a connection of its own: the
-   * explorer's pool is read-only.
+   * Brings the ferry schema (and its ferry.audit) current through a connection of its own (the
+   * explorer's pool is read-only) and answers the token's fingerprint under this database's audit
+   * secret.
    */
-  private static void prepare(ServeOptions options) {
+  private static String prepare(ServeOptions options) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("explorer-setup");
     config.setJdbcUrl(options.target().jdbcUrl());
@@ -230,8 +220,19 @@ final class WriteRoutes {
     config.setInitializationFailTimeout(1);
     try (HikariDataSource setup = new HikariDataSource(config)) {
       MetadataSchema.ensureCurrent(setup);
+      try (Connection c = setup.getConnection()) {
+        return options.token() == null ? "none" : AuditLog.fingerprint(c, options.token());
+      }
     } catch (FerryException e) {
       throw e;
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot read or make the audit secret (ferry.audit_key) in "
+              + options.target().display()
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new FerryException(

@@ -40,7 +40,7 @@ class ExplorerWriteTest {
     assertThat(entry.get("filters").get("metadata->>lang").get(0).asText()).isEqualTo("eq.en");
     assertThat(entry.get("rows").asLong()).isEqualTo(expected);
     assertThat(entry.get("who").asText())
-        .startsWith("token sha256:")
+        .startsWith("token hmac:")
         .doesNotContain(WriteFixture.TOKEN);
     assertThat(entry.get("changes")).hasSize((int) expected);
     assertThat(entry.get("changes").get(0).get("old").get("url").asText())
