@@ -9,6 +9,10 @@
 # Prints wall time, MB/s of JSON and peak RSS per run, then medians, the ratio and Ferry's highest
 # peak RSS against the goals of issue 12 (ratio <= 1.5, RSS <= 450 MB). The baseline's
 # NDJSON is the tweets Ferry loaded (its doc column), exported once, untimed.
+#
+# A/B: FERRY_AB_JAR=/path/to/other/ferry.jar also times that build in every round, alternating
+# which of the two runs first; both then run as `java -Xmx256m -XX:TieredStopAtLevel=1 -jar JAR`
+# (no class-data archive, so the two start alike), and the medians and their ratio are printed.
 set -euo pipefail
 tweets="${1:-1750000}"
 rounds="${2:-2}"
@@ -38,15 +42,31 @@ timed() { # prints "seconds peak_rss_mb"
   /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || { cat "$work/out.txt"; exit 1; }
   awk '{printf "%s %.0f\n", $1, $2/1024}' "$work/time.txt"
 }
-declare -a F S B R
-for round in $(seq 1 "$rounds"); do
+ab="${FERRY_AB_JAR:-}"
+run_ferry() { # $1: a jar, or "" for bin/ferry; prints "seconds peak_rss_mb staging_seconds"
   fresh bench_json
   rm -rf "$work/staging"
-  read -r t rss < <(timed "$ferry" migrate "$data" --config "$work/kb.yaml" -q \
+  local cmd=("$ferry")
+  [ -n "$1" ] && cmd=(java -Xmx256m -XX:TieredStopAtLevel=1 -jar "$1")
+  read -r t rss < <(timed "${cmd[@]}" migrate "$data" --config "$work/kb.yaml" -q \
     --target "postgresql://postgres@127.0.0.1:$port/bench_json" --staging-dir "$work/staging")
-  staged=$(awk '/^Staged:/ {for (i = 1; i < NF; i++) if ($i == "in") {print $(i+1); exit}}' "$work/out.txt")
+  echo "$t $rss $(awk '/^Staged:/ {for (i = 1; i < NF; i++) if ($i == "in") {print $(i+1); exit}}' "$work/out.txt")"
+}
+declare -a F S B R A
+for round in $(seq 1 "$rounds"); do
+  if [ -n "$ab" ] && [ $((round % 2)) = 0 ]; then
+    read -r t rss staged < <(run_ferry "$ab")
+    A+=("$t")
+    printf "round %d  ferry (A/B jar) %7.2f s  (staging %s s)  peak RSS %s MB\n" "$round" "$t" "$staged" "$rss"
+  fi
+  read -r t rss staged < <(run_ferry "${ab:+$here/target/ferry.jar}")
   F+=("$t"); S+=("$staged"); R+=("$rss")
   printf "round %d  ferry           %7.2f s  %6.1f MB/s  (staging %s s)  peak RSS %s MB\n" "$round" "$t" "$(awk -v m="$mb" -v t="$t" 'BEGIN{print m/t}')" "$staged" "$rss"
+  if [ -n "$ab" ] && [ $((round % 2)) = 1 ]; then
+    read -r ta rssa staged < <(run_ferry "$ab")
+    A+=("$ta")
+    printf "round %d  ferry (A/B jar) %7.2f s  (staging %s s)  peak RSS %s MB\n" "$round" "$ta" "$staged" "$rssa"
+  fi
   [ -f "$ndjson" ] || psql -qX -d bench_json -c "\\copy (SELECT doc FROM tweet_cache) TO '$ndjson'"
   fresh bench_json
   psql -qX -d bench_json -c "CREATE TABLE raw (doc jsonb)"
@@ -58,3 +78,7 @@ median() { printf "%s\n" "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 f=$(median "${F[@]}"); b=$(median "${B[@]}")
 peak=$(printf "%s\n" "${R[@]}" | sort -n | tail -1)
 echo "median: ferry $f s ($(awk -v m="$mb" -v t="$f" 'BEGIN{printf "%.1f", m/t}') MB/s of JSON, staging $(median "${S[@]}") s), raw landing $b s ($(awk -v m="$mb" -v t="$b" 'BEGIN{printf "%.1f", m/t}') MB/s); ferry/raw = $(awk -v a="$f" -v b="$b" 'BEGIN{printf "%.2f", a/b}') (goal <= 1.5); ferry peak RSS $peak MB with -Xmx256m (goal <= 450)"
+if [ -n "$ab" ]; then
+  a=$(median "${A[@]}")
+  echo "A/B: this build $f s, $ab $a s; this/other = $(awk -v x="$f" -v y="$a" 'BEGIN{printf "%.2f", x/y}')"
+fi

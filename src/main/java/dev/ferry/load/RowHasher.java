@@ -7,7 +7,6 @@ import dev.ferry.value.TableChecksum;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -55,11 +54,7 @@ final class RowHasher {
       case TEXT, VARCHAR -> PgHash.bytes(b, p, n, seed);
       case BYTEA -> text(HexFormat.of().formatHex(b, p, p + n), seed);
       case NUMERIC -> text(numericText(b, p), seed);
-      case JSONB -> {
-        byte[] canonical =
-            JsonbText.canonical(Arrays.copyOfRange(b, p + 1, p + n)); // after the version byte
-        yield PgHash.bytes(canonical, 0, canonical.length, seed);
-      }
+      case JSONB -> JsonbText.hash(b, p + 1, n - 1, seed); // after the version byte
     };
   }
 

@@ -1,6 +1,7 @@
 package dev.ferry.value;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.postgres.TargetUrl;
 import dev.ferry.testing.TestPostgres;
@@ -14,112 +15,113 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ferry's canonical jsonb text equals what PostgreSQL prints, for thousands of random documents.
+ * Ferry's canonical jsonb text and its hash equal what PostgreSQL itself prints and hashes ({@code
+ * jsonb::text}, {@code hashtextextended}), for thousands of generated hostile documents; and what
+ * jsonb refuses, the canonicalizer refuses too.
  */
 class JsonbTextTest {
-  private final Random random = new Random(42);
+  private static final List<String> EXAMPLES =
+      List.of(
+          "{\"b\": 1, \"a\": 2, \"aa\": [1, 2.50, -0, 1e2, 1.5E-3, 0.0e5, -0.0]}",
+          "{\"é\": \"ü\\u00e9\\n\\t\\\"\\\\/\\u0001\", \"\": null}",
+          "[true, false, null, {}, [], \"\"]",
+          "12345678901234567890123456789",
+          "\"just a string with \\ud83d\\ude00\"",
+          " { \"z\" :[ -0 , -0.000, 1E+2, 0.10 ] ,\n\t\"y\": \"\\/\" } ",
+          "{\"long key\": 1, \"b\": {\"bb\": 2, \"a\": 3}, \"é\": 4, \"e\": 5}",
+          "{\"a\": 1, \"a\": 2, \"\\u0061\": 3, \"b\": {\"x\": 1, \"x\": [1, {\"y\": 1, \"y\": 2}]}}",
+          "{\"k\": {\"a\": 1, \"a\": {\"b\": 1, \"b\": 2, \"c\": 3}}, \"j\": 0}",
+          "[1e400, -1e400, 1E-400, 1e131071, 9.9e131071, 1e131072, 1e-16383, 1e-16384]",
+          "[0e999999, -0e5, 0.0e-16383, 0.0e-16382, -0.000e1, 1e1073741823, 1e+0000000002]",
+          "-0",
+          "-0.0",
+          "1e400",
+          "\"\\u0000\"",
+          "\"\\ud800\"",
+          "{\"a\":1,}",
+          "01",
+          "",
+          "  ",
+          "[1] x",
+          "{\"unterminated\": \"",
+          "[\"" + "\\u00e9".repeat(5000) + "\", " + "{\"k\": 1}".repeat(1) + "]",
+          "[".repeat(2000) + "]".repeat(2000),
+          "{\"a\": ".repeat(1500) + "null" + "}".repeat(1500),
+          manyKeys());
 
   @Test
-  void canonicalTextEqualsPostgres() throws Exception {
-    List<String> docs =
-        new ArrayList<>(
-            List.of(
-                "{\"b\": 1, \"a\": 2, \"aa\": [1, 2.50, -0, 1e2, 1.5E-3, 0.0e5, -0.0]}",
-                "{\"é\": \"ü\\u00e9\\n\\t\\\"\\\\/\\u0001\", \"\": null}",
-                "[true, false, null, {}, [], \"\"]",
-                "12345678901234567890123456789",
-                "\"just a string with \\ud83d\\ude00\"",
-                " { \"z\" :[ -0 , -0.000, 1E+2, 0.10 ] ,\n\t\"y\": \"\\/\" } ",
-                "{\"long key\": 1, \"b\": {\"bb\": 2, \"a\": 3}, \"é\": 4, \"e\": 5}"));
+  void canonicalTextAndHashEqualPostgresOnHostileDocuments() throws Exception {
+    List<String> docs = new ArrayList<>(EXAMPLES);
+    HostileJson json = new HostileJson(new Random(42), 0.0);
     for (int i = 0; i < 3000; i++) {
-      docs.add(value(3));
+      docs.add(json.document());
     }
+    HostileJson refusing = new HostileJson(new Random(43), 0.04);
+    for (int i = 0; i < 1500; i++) {
+      docs.add(refusing.document());
+    }
+    int accepted = 0;
+    int refused = 0;
     TargetUrl url = TestPostgres.newDatabase();
     try (Connection c = TestPostgres.connect(url);
-        PreparedStatement ps = c.prepareStatement("SELECT ?::jsonb::text")) {
-      for (String doc : docs) {
-        ps.setString(1, doc);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT t, hashtextextended(t, n) FROM unnest(?::text[]) WITH ORDINALITY d(doc, n),"
+                    + " LATERAL (SELECT CASE WHEN pg_input_is_valid(doc, 'jsonb')"
+                    + " THEN doc::jsonb::text END AS t) v ORDER BY n")) {
+      ps.setArray(1, c.createArrayOf("text", docs.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        for (int i = 0; i < docs.size(); i++) {
+          assertThat(rs.next()).isTrue();
+          String doc = docs.get(i);
+          byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
           String expected = rs.getString(1);
-          String actual =
-              new String(
-                  JsonbText.canonical(doc.getBytes(StandardCharsets.UTF_8)),
-                  StandardCharsets.UTF_8);
-          assertThat(actual).as(doc).isEqualTo(expected);
-          assertThat(JsonbText.canonicalByTree(doc.getBytes(StandardCharsets.UTF_8)))
-              .as("one-pass and tree canonicalizers agree on %s", doc)
-              .isEqualTo(
-                  doc.getBytes(StandardCharsets.UTF_8).length == 0
-                      ? null
-                      : actual.getBytes(StandardCharsets.UTF_8));
-        }
-      }
-    }
-  }
-
-  private String value(int depth) {
-    int kind = random.nextInt(depth > 0 ? 8 : 5);
-    return switch (kind) {
-      case 0 -> Integer.toString(random.nextInt(2000) - 1000);
-      case 1 ->
-          String.format(
-              "%s%d.%d%s",
-              random.nextBoolean() ? "-" : "",
-              random.nextInt(100),
-              random.nextInt(1000),
-              random.nextBoolean() ? "e" + (random.nextInt(20) - 10) : "");
-      case 2 -> string();
-      case 3 -> random.nextBoolean() ? "true" : "null";
-      case 4 -> "false";
-      case 5, 6 -> {
-        StringBuilder s = new StringBuilder("{");
-        int n = random.nextInt(5);
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          String k = string();
-          String decoded =
-              decode(k); // "\\/" and "/" are the same key: jsonb documents have none twice
-          if (keys.contains(decoded)) {
+          if (expected == null) {
+            refused++;
+            assertThatThrownBy(() -> JsonbText.canonical(bytes))
+                .as("jsonb refuses %s", shown(doc))
+                .isInstanceOf(IllegalArgumentException.class);
             continue;
           }
-          keys.add(decoded);
-          s.append(keys.size() > 1 ? "," : "")
-              .append(k)
-              .append(random.nextBoolean() ? ":" : " : ")
-              .append(value(depth - 1));
+          accepted++;
+          assertThat(new String(JsonbText.canonical(bytes), StandardCharsets.UTF_8))
+              .as(shown(doc))
+              .isEqualTo(expected);
+          assertThat(JsonbText.hash(padded(bytes, i), i % 7, bytes.length, i + 1))
+              .as("hash of %s", shown(doc))
+              .isEqualTo(rs.getLong(2));
         }
-        yield s.append('}').toString();
       }
-      default -> {
-        StringBuilder s = new StringBuilder("[");
-        int n = random.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          s.append(i > 0 ? ", " : "").append(value(depth - 1));
-        }
-        yield s.append(']').toString();
-      }
-    };
+    }
+    assertThat(accepted).as("documents jsonb accepts").isGreaterThan(3000);
+    assertThat(refused).as("documents jsonb refuses").isGreaterThan(200);
   }
 
-  private static String decode(String jsonString) {
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readValue(jsonString, String.class);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
+  @Test
+  void anyNestingDepthWithoutRecursion() {
+    int depth = 200_000;
+    String doc = "[{\"a\": ".repeat(depth) + "[]" + "}]".repeat(depth);
+    byte[] canonical = JsonbText.canonical(doc.getBytes(StandardCharsets.UTF_8));
+    assertThat(new String(canonical, StandardCharsets.UTF_8)).isEqualTo(doc);
   }
 
-  private String string() {
-    String[] pieces = {
-      "a", "b", "key", "Ünï", "日本", "\\n", "\\\"", "\\\\", "\\u0007", "\\u00e9", " ", "/", "\\/",
-      "😀", "é"
-    };
-    StringBuilder s = new StringBuilder("\"");
-    int n = random.nextInt(4);
-    for (int i = 0; i < n; i++) {
-      s.append(pieces[random.nextInt(pieces.length)]);
+  /** The document inside a bigger buffer, with a '"' and a '[' around it that must not be read. */
+  private static byte[] padded(byte[] doc, int i) {
+    byte[] b = new byte[doc.length + 16];
+    java.util.Arrays.fill(b, (byte) (i % 2 == 0 ? '"' : '['));
+    System.arraycopy(doc, 0, b, i % 7, doc.length);
+    return b;
+  }
+
+  private static String manyKeys() {
+    StringBuilder s = new StringBuilder("{");
+    for (int i = 40; i > 0; i--) {
+      s.append(i < 40 ? ", " : "").append("\"k").append(i % 17).append("\": ").append(i);
     }
-    return s.append('"').toString();
+    return s.append('}').toString();
+  }
+
+  private static String shown(String doc) {
+    return doc.length() > 300 ? doc.substring(0, 300) + "… (" + doc.length() + " chars)" : doc;
   }
 }
