@@ -1,9 +1,16 @@
 package dev.ferry.cli;
 
+import dev.ferry.ErrorCode;
+import dev.ferry.FerryException;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.postgres.TargetUrl;
+import dev.ferry.run.MappingReview;
 import dev.ferry.run.PlanWriter;
 import dev.ferry.run.RunOptions;
+import dev.ferry.source.files.FileStores;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +48,16 @@ final class PlanCommand implements Callable<Integer> {
 
   @Mixin SchemaPerSourceOption schemaPerSource;
 
+  @Option(
+      names = "--into",
+      paramLabel = "SCHEMA[.TABLE]",
+      description =
+          "instead of the plan, write a map: skeleton (to --output) that loads the source's tables"
+              + " into your existing tables in SCHEMA (or into TABLE) of --target: tables and columns"
+              + " matched by name, the rest under drop:, NOT NULL columns nothing fills as TODOs,"
+              + " transforms suggested from the values")
+  String into;
+
   @Override
   public Integer call() {
     FerryConfig config = from.loadConfig();
@@ -60,6 +77,9 @@ final class PlanCommand implements Callable<Integer> {
               : from.schema();
       sources.add(from.reading(source, to.target, schema, config, null, null));
     }
+    if (into != null) {
+      return skeleton(sources, expanded);
+    }
     TargetUrl url = TargetUrl.resolve(to.target, System.getenv());
     return new PlanWriter(
             sources,
@@ -68,5 +88,54 @@ final class PlanCommand implements Callable<Integer> {
             url == null ? null : url.display(),
             WriterOutputStream.printStream(spec))
         .run();
+  }
+
+  /** --into: the map: skeleton of the one source, written to --output. */
+  private int skeleton(List<RunOptions> sources, List<Path> expanded) {
+    if (sources.size() != 1) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          "--into writes the mapping of one source; these are "
+              + sources.size()
+              + ": "
+              + expanded
+              + ". Plan each on its own");
+    }
+    RunOptions o = sources.get(0);
+    java.io.PrintStream console = WriterOutputStream.printStream(spec);
+    String map = MappingReview.skeleton(o, into, System.getenv(), console::println);
+    String origin = FileStores.origin(o.source());
+    String named = origin != null ? origin : o.source().toString();
+    String text =
+        "# Mapping skeleton written by `ferry plan --into "
+            + into
+            + "` for "
+            + named
+            + ".\n# Fill every TODO, check drop: and transform:, look at what it will do with\n"
+            + "#   ferry inspect "
+            + named
+            + " --config "
+            + output.getFileName()
+            + " --target URL\n# then run it:  ferry migrate "
+            + named
+            + " --config "
+            + output.getFileName()
+            + " --target URL\n\n"
+            + map;
+    try {
+      Path abs = output.toAbsolutePath();
+      Files.createDirectories(abs.getParent());
+      Files.writeString(abs, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new FerryException(
+          ErrorCode.USAGE, "cannot write the mapping to " + output + ": " + e.getMessage(), e);
+    }
+    long todos = text.lines().filter(l -> l.contains("# TODO")).count();
+    console.println(
+        "Wrote "
+            + output.toAbsolutePath()
+            + (todos == 0 ? "" : " (" + todos + " TODO" + (todos == 1 ? "" : "s") + " to fill)"));
+    console.println("Then: ferry migrate " + named + " --config " + output + " --target URL");
+    return 0;
   }
 }

@@ -110,6 +110,25 @@ public final class Mappings {
     return MappedRollback.delete(c, run);
   }
 
+  /**
+   * A {@code map:} skeleton for the existing tables of {@code into} ({@code SCHEMA} or {@code
+   * SCHEMA.TABLE}), as ferry.yaml text: see {@link MappingSkeleton}.
+   */
+  public static String skeleton(
+      Source source, SourceSchema schema, DataSource target, String into) {
+    int dot = into.indexOf('.');
+    String intoSchema = dot > 0 ? into.substring(0, dot) : into;
+    String intoTable = dot > 0 ? into.substring(dot + 1) : null;
+    try (Connection c = target.getConnection()) {
+      return MappingSkeleton.write(source, schema, new TargetCatalog(c), intoSchema, intoTable);
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot read the target's catalog for --into " + into + ": " + e.getMessage(),
+          e);
+    }
+  }
+
   /** One {@code map:} entry as a line of ferry.yaml (what plan writes back). */
   public static String yaml(TableMapping m) {
     return MappingYaml.entry(m);

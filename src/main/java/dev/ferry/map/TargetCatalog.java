@@ -83,6 +83,24 @@ final class TargetCatalog {
     return Optional.of(new TargetTable(qualifiedName[0], qualifiedName[1], typed, primaryKey(oid)));
   }
 
+  /** The names of the ordinary and partitioned tables of {@code schema}, sorted. */
+  List<String> tableNames(String schema) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+                + " ORDER BY c.relname")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   private Long oid(String regclass) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -41,6 +41,22 @@ public final class MappingReview {
     }
   }
 
+  /**
+   * A {@code map:} skeleton of the options' source for the existing tables of {@code into} (SCHEMA
+   * or SCHEMA.TABLE) of the target the run would use.
+   */
+  public static String skeleton(
+      RunOptions options, String into, Map<String, String> env, Consumer<String> say) {
+    dev.ferry.source.sqlite.SqliteSource source =
+        dev.ferry.source.sqlite.SqliteSource.open(options.source());
+    SourceSchema schema = source.readSchema();
+    Path workDir = options.workDir() != null ? options.workDir() : Path.of("").toAbsolutePath();
+    TargetUrl url = Targets.resolve(options.target(), workDir, env, say);
+    try (PostgresTarget target = PostgresTarget.connect(url, 1)) {
+      return Mappings.skeleton(source, schema, target.dataSource(), into);
+    }
+  }
+
   /** {@code plan} without the source tables ferry.yaml's {@code map:} takes. */
   static MigrationPlan withoutMapped(MigrationPlan plan, RunOptions options) {
     Set<String> taken = new HashSet<>();

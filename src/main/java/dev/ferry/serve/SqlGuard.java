@@ -59,6 +59,9 @@ final class SqlGuard {
           "dblink_",
           "query_to_xml",
           "cursor_to_xml",
+          "table_to_xml", // and the _and_xmlschema forms: read a table named by a computed regclass
+          "schema_to_xml",
+          "database_to_xml",
           "pg_create_",
           "pg_drop_replication",
           "pg_replication_",
@@ -230,9 +233,17 @@ final class SqlGuard {
     return tag.length() > 2 && Character.isDigit(tag.charAt(1)) ? null : tag;
   }
 
-  /** Refuses a denied function called by {@code name}. */
+  /**
+   * Refuses a denied function called by {@code name}, and the table that holds the audit's secret
+   * (the explorer connects as the role that owns the ferry schema, so a grant cannot hide it).
+   */
   private static void denied(String name) {
     String w = name.toLowerCase(Locale.ROOT);
+    if (w.equals("audit_key")) {
+      throw refuse(
+          "ferry.audit_key holds the secret that names tokens in ferry.audit; it is not readable"
+              + " here");
+    }
     boolean deny = DENIED.contains(w) || DENIED_PREFIXES.stream().anyMatch(w::startsWith);
     if (deny) {
       throw refuse(

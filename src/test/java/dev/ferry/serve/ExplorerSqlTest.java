@@ -127,6 +127,16 @@ class ExplorerSqlTest {
             "SELECT set_config('default_transaction_read_only', 'off', false)", "set_config"
           },
           new String[] {"SELECT query_to_xml('select 1', true, true, '')", "query_to_xml"},
+          new String[] {"SELECT encode(secret, 'hex') FROM ferry.audit_key", "audit_key"},
+          new String[] {"SELECT * FROM ferry.\"audit_key\"", "audit_key"},
+          new String[] {
+            "SELECT table_to_xml(('ferry.audit_' || 'key')::regclass, true, false, '')",
+            "table_to_xml"
+          },
+          new String[] {"SELECT database_to_xml(true, false, '')", "database_to_xml"},
+          new String[] {
+            "SELECT schema_to_xml_and_xmlschema('ferry', true, false, '')", "schema_to_xml"
+          },
           new String[] {"SELECT pg_terminate_backend(pg_backend_pid())", "pg_terminate_backend"},
           new String[] {"SELECT pg_advisory_lock(1)", "pg_advisory_lock"},
           new String[] {"SELECT lo_import('/etc/passwd')", "lo_import"},
