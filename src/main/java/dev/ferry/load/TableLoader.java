@@ -91,22 +91,20 @@ final class TableLoader {
     long start = System.nanoTime();
     while (true) {
       if (sampled != null && (soFar != null || chunks().size() != 1)) {
-        widen(null); // sampled types are checked over a whole table loaded in one transaction
+        // sampled types are checked over a whole table loaded in one transaction
+        widen(null, "it resumes or loads in chunks, so its types come from a full profile");
       }
       try {
         return load(start);
       } catch (Widen w) {
-        widen(w.plan);
+        widen(w.plan, "a value does not fit the types chosen from a sample; loading it again");
       }
     }
   }
 
   /** From now on, loads under the plan of the table's full profile. */
-  private void widen(TablePlan plan) {
-    LOG.info(
-        "table {}: a value does not fit the types chosen from a sample; loading it again with"
-            + " the types of a full profile",
-        table.source().name());
+  private void widen(TablePlan plan, String why) {
+    LOG.info("table {}: {} with the types of a full profile", table.source().name(), why);
     table = plan != null ? plan : sampled.widen();
     sampled = null;
     notes.clear();

@@ -159,7 +159,7 @@ public enum RunSetting {
               s -> {
                 dev.ferry.plan.Sampling sampling = dev.ferry.plan.Sampling.parse(s);
                 if (sampling == null) {
-                  throw usage("--profile '" + s + "': use sample or full");
+                  throw usage("'" + s + "' is not one of sample, full");
                 }
                 return sampling;
               })),

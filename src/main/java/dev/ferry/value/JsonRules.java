@@ -34,7 +34,11 @@ final class JsonRules {
           SourceValues.shown(v)
               + " is JSON that jsonb cannot hold exactly (duplicate keys or \\u0000)");
     }
-    return new String(JsonbText.canonical(b), StandardCharsets.UTF_8);
+    try {
+      return new String(JsonbText.canonical(b), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) { // e.g. a number beyond numeric's range
+      throw new ValueDoesNotFit(SourceValues.shown(v) + " is " + e.getMessage());
+    }
   }
 
   private static String jsonText(Object v) throws ValueDoesNotFit {
