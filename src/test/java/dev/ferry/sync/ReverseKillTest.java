@@ -244,13 +244,22 @@ class ReverseKillTest {
     return out;
   }
 
-  private static String row(
-      long id, String title, JsonNode body, java.time.Instant at, ResultSet rs)
+  private static String row(long id, String title, String body, java.time.Instant at, ResultSet rs)
       throws SQLException {
     return id + "|" + title + "|" + body + "|" + at + "|" + rs.getString(5) + "|" + rs.getLong(6);
   }
 
-  private static JsonNode json(String text) throws Exception {
-    return text == null ? null : new ObjectMapper().readTree(text);
+  /**
+   * The document with its keys sorted: SQLite keeps the text an application wrote, PostgreSQL's
+   * jsonb its own key order, and a row the way back never touched keeps the original order.
+   */
+  private static String json(String text) throws Exception {
+    if (text == null) {
+      return null;
+    }
+    ObjectMapper m =
+        new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    return m.writeValueAsString(m.readValue(text, Object.class));
   }
 }
