@@ -148,4 +148,59 @@ class BackupTest {
           .hasMessageContaining("--if-exists drop");
     }
   }
+
+  /**
+   * A WAL database bigger than one backup step, under an application writing all the time: the copy
+   * finishes (copied a hundred pages per step, SQLite's backup started over at every write of
+   * another connection and never finished a 546 MB file under 500 writes/s) and is consistent.
+   */
+  @Test
+  void aBigWalDatabaseIsCopiedWhileTheApplicationKeepsWriting() throws Exception {
+    Path db =
+        Sqlite.create(tmp.resolve("busy.db"), "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+    try (Connection c = Sqlite.open(db);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode = WAL");
+      st.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
+              + " INSERT INTO t SELECT i, hex(randomblob(500)) FROM n"); // about 20 MB
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong written = new AtomicLong();
+    Thread writer =
+        new Thread(
+            () -> {
+              try (Connection c = Sqlite.open(db);
+                  Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 5000");
+                while (!stop.get()) {
+                  st.execute("INSERT INTO t (v) VALUES ('w')");
+                  written.incrementAndGet();
+                  Thread.sleep(2);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    writer.start();
+    try {
+      while (written.get() < 50) {
+        Thread.sleep(10);
+      }
+      Backup backup =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofMinutes(3),
+              () -> Backup.take(dev.ferry.source.sqlite.SqliteSource.open(db), tmp.resolve("b")));
+      assertThat(written.get()).as("the application went on writing").isGreaterThan(50);
+      try (Connection c = Sqlite.open(backup.copy());
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("ok");
+      }
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+  }
 }
