@@ -50,7 +50,8 @@ final class ReportPrinter {
       r.phases().forEach((k, v) -> p.append(String.format(Locale.ROOT, " %s %.2f s,", k, v)));
       out.println(
           p.substring(0, p.length() - 1)
-              + " (plan profiles every value; keys are foreign keys and views)");
+              + " (plan chooses the types: big tables from a sample, every value checked as it loads;"
+              + " keys are foreign keys and views)");
     }
     List<String> notes = new java.util.ArrayList<>(r.notes());
     r.tables().forEach(t -> notes.addAll(t.notes()));
