@@ -35,9 +35,10 @@ if [ "$(psql -qXAt -d postgres -c "SELECT count(*) FROM pg_database WHERE datnam
 fi
 echo "machine: $(nproc) cores; $(psql -qXAt -d postgres -c 'SHOW server_version'); $(java -version 2>&1 | head -1)"
 echo "data: $(psql -qXAt -d bench_explore -c 'SELECT count(*) FROM tweets') tweets; $clients clients, $seconds s per scenario"
-java -jar "$here/target/ferry.jar" serve --port 18080 \
+token="bench-$(date +%s)-$RANDOM"
+FERRY_TOKEN="$token" java -jar "$here/target/ferry.jar" serve --port 18080 --write \
   --target "postgresql://postgres@127.0.0.1:$port/bench_explore" > "$work/serve.log" 2>&1 &
 serve=$!
 trap 'kill $serve 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fs http://127.0.0.1:18080/health >/dev/null && break; sleep 0.5; done
-java "$here/bench/ExploreLoad.java" http://127.0.0.1:18080 "$seconds" "$clients"
+java "$here/bench/ExploreLoad.java" http://127.0.0.1:18080 "$seconds" "$clients" "$token" "${BULK_ROUNDS:-20}"
