@@ -22,9 +22,14 @@ import java.util.regex.Pattern;
  */
 public class ExploreLoad {
   static final HttpClient HTTP = HttpClient.newHttpClient();
+  static String token; // every request carries it when the server runs with --token
 
   static String get(String url) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException(url + " → " + r.statusCode() + " " + r.body());
     }
@@ -64,6 +69,7 @@ public class ExploreLoad {
     String base = args[0];
     int seconds = Integer.parseInt(args[1]);
     int clients = Integer.parseInt(args[2]);
+    token = args.length > 3 ? args[3] : null;
     String rows = base + "/api/tables/public/tweets/rows";
     // a deep keyset cursor: walk to about row 900,000 in pages of 1,000 (untimed); on the way,
     // the created_at of every 10,000th row bounds the bulk updates' ranges
