@@ -12,14 +12,20 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Loads one mapped source table into its existing target table, in one transaction: the rows are
  * converted to the target's declared types ({@link RowConverter}) and copied into a temporary table
  * of exactly the target's column types (so a value PostgreSQL refuses is refused there, before the
- * target is touched), then inserted into the target; the key of every inserted row goes to
+ * target is touched), the rows whose foreign key references no row are taken out of it ({@link
+ * OrphanCheck}), then the rest is inserted into the target; the key of every inserted row goes to
  * ferry.mapped_rows and the table's counts to ferry.mapped_tables, with the rows set aside in
  * ferry.rejects, in the same transaction. A value that does not fit follows --on-bad-value: fail
  * stops naming table, key and column; fix and set-aside keep the row out of the table and verbatim
@@ -32,61 +38,153 @@ final class MappedLoader {
 
   static MappedLoad load(
       Connection c, Source source, MappedTable t, UUID run, BadValuePolicy policy) {
-    long t0 = System.nanoTime();
+    return load(c, source, List.of(t), run, policy).get(0);
+  }
+
+  /**
+   * Loads {@code group} in one transaction: one table, or the tables of a foreign-key cycle (see
+   * {@link LoadOrder}), whose deferrable constraints are then checked at the commit.
+   */
+  static List<MappedLoad> load(
+      Connection c, Source source, List<MappedTable> group, UUID run, BadValuePolicy policy) {
+    String names =
+        String.join(", ", group.stream().map(t -> t.source().name()).toList())
+            + " into "
+            + String.join(", ", group.stream().map(t -> t.target().display()).toList());
     try {
       c.setAutoCommit(false);
-      stage(c, t);
-      long read = 0;
-      long bytes;
-      List<String[]> rejects = new ArrayList<>();
-      RowConverter rows = new RowConverter(t);
-      try (TextCopy copy = new TextCopy(c, "COPY " + STAGE + " FROM STDIN");
-          RowCursor cursor = source.openRows(t.source(), t.read())) {
-        while (cursor.next()) {
-          read++;
-          if (rows.convert(cursor)) {
-            copy.row(rows.fields());
-            continue;
-          }
-          if (policy == BadValuePolicy.FAIL) {
-            throw new FerryException(
-                ErrorCode.LOAD_FAILED,
-                "table "
-                    + t.source().name()
-                    + " into "
-                    + t.target().display()
-                    + ", row "
-                    + rows.key(cursor)
-                    + ", "
-                    + rows.reason()
-                    + " (--on-bad-value set-aside loads the rest and keeps this row verbatim in"
-                    + " ferry.rejects)");
-          }
-          rejects.add(
-              new String[] {
-                rows.key(cursor),
-                rows.original(cursor),
-                rows.reason()
-                    + " (into "
-                    + t.target().display()
-                    + (policy == BadValuePolicy.FIX ? "; cannot be repaired)" : ")")
-              });
+      if (group.size() > 1) {
+        try (Statement st = c.createStatement()) {
+          st.execute("SET CONSTRAINTS ALL DEFERRED");
         }
-        copy.finish();
-        bytes = copy.bytes();
       }
-      long written = insert(c, t, run, read, rejects.size(), bytes, (System.nanoTime() - t0) / 1e9);
-      rejects(c, t, run, rejects);
+      List<MappedLoad> out = new ArrayList<>();
+      for (int i = 0; i < group.size(); i++) {
+        Set<String> later = new HashSet<>();
+        group
+            .subList(i + 1, group.size())
+            .forEach(l -> later.add(l.target().display().toLowerCase(Locale.ROOT)));
+        out.add(loadOne(c, source, group.get(i), run, policy, later));
+      }
       c.commit();
-      return new MappedLoad(
-          t, read, written, rejects.size(), bytes, (System.nanoTime() - t0) / 1e9);
+      return out;
     } catch (SQLException e) {
       rollbackQuietly(c, e);
-      throw failure(t, e);
+      throw failure(names, e);
     } catch (RuntimeException e) {
       rollbackQuietly(c, e);
       throw e;
     }
+  }
+
+  private static MappedLoad loadOne(
+      Connection c,
+      Source source,
+      MappedTable t,
+      UUID run,
+      BadValuePolicy policy,
+      Set<String> later)
+      throws SQLException {
+    long t0 = System.nanoTime();
+    stage(c, t);
+    try (Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + STAGE + " ADD COLUMN " + OrphanCheck.ROW + " bigint");
+    }
+    long read = 0;
+    long bytes;
+    List<String[]> rejects = new ArrayList<>();
+    RowConverter rows = new RowConverter(t);
+    try (TextCopy copy =
+            new TextCopy(
+                c,
+                "COPY " + STAGE + " (" + t.columnList() + ", " + OrphanCheck.ROW + ") FROM STDIN");
+        RowCursor cursor = source.openRows(t.source(), t.read())) {
+      while (cursor.next()) {
+        read++;
+        if (rows.convert(cursor)) {
+          copy.row(rows.fields(), read);
+          continue;
+        }
+        if (policy == BadValuePolicy.FAIL) {
+          throw badRow(t, rows.key(cursor), rows.reason());
+        }
+        rejects.add(reject(t, rows.key(cursor), rows.original(cursor), rows.reason(), policy));
+      }
+      copy.finish();
+      bytes = copy.bytes();
+    }
+    List<OrphanCheck.Orphan> orphans = OrphanCheck.remove(c, t, later, true);
+    if (!orphans.isEmpty()) {
+      rejects.addAll(orphans(source, t, orphans, policy));
+    }
+    long written = insert(c, t, run, read, rejects.size(), bytes, (System.nanoTime() - t0) / 1e9);
+    rejects(c, t, run, rejects);
+    return new MappedLoad(t, read, written, rejects.size(), bytes, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * The source rows of {@code orphans} (read again: only their numbers were kept) as ferry.rejects
+   * rows; with --on-bad-value fail, the first of them stops the load instead.
+   */
+  private static List<String[]> orphans(
+      Source source, MappedTable t, List<OrphanCheck.Orphan> orphans, BadValuePolicy policy) {
+    Map<Long, String> reasons = new HashMap<>();
+    for (OrphanCheck.Orphan o : orphans) {
+      reasons.putIfAbsent(o.row(), o.reason());
+    }
+    List<String[]> out = new ArrayList<>();
+    RowConverter rows = new RowConverter(t);
+    try (RowCursor cursor = source.openRows(t.source(), t.read())) {
+      long read = 0;
+      while (out.size() < reasons.size() && cursor.next()) {
+        read++;
+        String reason = reasons.get(read);
+        if (reason == null) {
+          continue;
+        }
+        if (policy == BadValuePolicy.FAIL) {
+          throw badRow(t, rows.key(cursor), reason);
+        }
+        out.add(reject(t, rows.key(cursor), rows.original(cursor), reason, policy));
+      }
+    }
+    if (out.size() < reasons.size()) {
+      throw new FerryException(
+          ErrorCode.LOAD_FAILED,
+          "table "
+              + t.source().name()
+              + " changed while it was loaded into "
+              + t.target().display()
+              + ": rows it had are gone");
+    }
+    return out;
+  }
+
+  private static FerryException badRow(MappedTable t, String key, String reason) {
+    return new FerryException(
+        ErrorCode.LOAD_FAILED,
+        "table "
+            + t.source().name()
+            + " into "
+            + t.target().display()
+            + ", row "
+            + key
+            + ", "
+            + reason
+            + " (--on-bad-value set-aside loads the rest and keeps this row verbatim in"
+            + " ferry.rejects)");
+  }
+
+  private static String[] reject(
+      MappedTable t, String key, String original, String reason, BadValuePolicy policy) {
+    return new String[] {
+      key,
+      original,
+      reason
+          + " (into "
+          + t.target().display()
+          + (policy == BadValuePolicy.FIX ? "; cannot be repaired)" : ")")
+    };
   }
 
   /** The temporary table of the target's column types the rows are copied into first. */
@@ -222,9 +320,8 @@ final class MappedLoader {
     }
   }
 
-  private static FerryException failure(MappedTable t, SQLException e) {
-    String what =
-        "table " + t.source().name() + " into " + t.target().display() + ": " + e.getMessage();
+  private static FerryException failure(String names, SQLException e) {
+    String what = "table " + names + ": " + e.getMessage();
     return switch (SqlStates.of(e)) {
       case CONNECTION_LOST ->
           new FerryException(

@@ -33,6 +33,11 @@ public record MappedTable(
     return !target.primaryKey().isEmpty();
   }
 
+  /** True when the mapping writes target column {@code targetColumn}. */
+  boolean writes(String targetColumn) {
+    return columns.stream().anyMatch(c -> c.target().name().equals(targetColumn));
+  }
+
   /** The written target columns, quoted and comma-separated. */
   String columnList() {
     return String.join(

@@ -27,10 +27,12 @@ import javax.sql.DataSource;
  * rollback removes exactly them.
  */
 public final class Mappings {
+  private final List<List<MappedTable>> groups;
   private final List<MappedTable> tables;
 
-  private Mappings(List<MappedTable> tables) {
-    this.tables = List.copyOf(tables);
+  private Mappings(List<List<MappedTable>> groups) {
+    this.groups = groups.stream().map(List::copyOf).toList();
+    this.tables = this.groups.stream().flatMap(List::stream).toList();
   }
 
   /**
@@ -44,6 +46,22 @@ public final class Mappings {
     } catch (SQLException e) {
       throw new FerryException(
           ErrorCode.TARGET_UNREACHABLE, "cannot connect to load " + t.source().name(), e);
+    }
+  }
+
+  /**
+   * Loads one group of {@link #groups()} in one transaction (see {@link LoadOrder}), recording each
+   * table under {@code run}.
+   */
+  public static List<MappedLoad> load(
+      DataSource target, Source source, List<MappedTable> group, UUID run, BadValuePolicy policy) {
+    try (Connection c = target.getConnection()) {
+      return MappedLoader.load(c, source, group, run, policy);
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot connect to load " + group.get(0).source().name(),
+          e);
     }
   }
 
@@ -139,9 +157,20 @@ public final class Mappings {
     return new Mappings(List.of());
   }
 
-  /** The mapped tables, in the order ferry.yaml lists them. */
+  /**
+   * The mapped tables in the order they load: a table after those whose target its foreign keys
+   * reference, else in the order ferry.yaml lists them.
+   */
   public List<MappedTable> tables() {
     return tables;
+  }
+
+  /**
+   * The mapped tables in load groups: one table each, or the tables of a foreign-key cycle, loaded
+   * together in one transaction.
+   */
+  public List<List<MappedTable>> groups() {
+    return groups;
   }
 
   public boolean isEmpty() {
@@ -197,6 +226,7 @@ public final class Mappings {
           "cannot read the target's catalog to check ferry.yaml's map: " + e.getMessage(),
           e);
     }
+    List<List<MappedTable>> groups = LoadOrder.groups(out, check.problems());
     if (!check.problems().isEmpty()) {
       throw new FerryException(
           ErrorCode.USAGE,
@@ -206,6 +236,6 @@ public final class Mappings {
               + ", nothing was changed:\n  - "
               + String.join("\n  - ", check.problems()));
     }
-    return new Mappings(out);
+    return new Mappings(groups);
   }
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
  * Reads an existing target table from PostgreSQL's catalog: pg_attribute for the columns (NOT NULL,
  * defaults, identity, generated), format_type for the declared type, pg_type for what the type is
  * made of (domains down to their base, enum labels from pg_enum, array elements), pg_index for the
- * primary key.
+ * primary key, pg_constraint for the foreign keys.
  */
 final class TargetCatalog {
   private static final Map<String, Kind> BASE_TYPES =
@@ -80,7 +80,43 @@ final class TargetCatalog {
       typed.add(new TargetColumn(col.name(), t, notNull, col.filledByServer(), col.generated()));
     }
     String[] qualifiedName = names(oid);
-    return Optional.of(new TargetTable(qualifiedName[0], qualifiedName[1], typed, primaryKey(oid)));
+    return Optional.of(
+        new TargetTable(
+            qualifiedName[0], qualifiedName[1], typed, primaryKey(oid), foreignKeys(oid)));
+  }
+
+  /** The table's foreign keys, by constraint name. */
+  private List<ForeignKey> foreignKeys(long oid) throws SQLException {
+    List<ForeignKey> out = new ArrayList<>();
+    String columnsOf =
+        "(SELECT array_agg(a.attname::text ORDER BY k.n) FROM unnest(con.%s)"
+            + " WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a"
+            + " ON a.attrelid = con.%s AND a.attnum = k.attnum)";
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT con.conname, "
+                + String.format(columnsOf, "conkey", "conrelid")
+                + ", rn.nspname, rc.relname, "
+                + String.format(columnsOf, "confkey", "confrelid")
+                + ", con.condeferrable FROM pg_constraint con"
+                + " JOIN pg_class rc ON rc.oid = con.confrelid"
+                + " JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+                + " WHERE con.conrelid = ? AND con.contype = 'f' ORDER BY con.conname")) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new ForeignKey(
+                  rs.getString(1),
+                  List.of((String[]) rs.getArray(2).getArray()),
+                  rs.getString(3),
+                  rs.getString(4),
+                  List.of((String[]) rs.getArray(5).getArray()),
+                  rs.getBoolean(6)));
+        }
+      }
+    }
+    return out;
   }
 
   /** The names of the ordinary and partitioned tables of {@code schema}, sorted. */

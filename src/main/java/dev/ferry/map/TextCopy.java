@@ -36,6 +36,17 @@ final class TextCopy implements AutoCloseable {
     }
   }
 
+  /** One row of {@code fields} and then {@code number}, a last column numbering the rows. */
+  void row(String[] fields, long number) throws SQLException {
+    for (String f : fields) {
+      buf.append(SqlText.copyText(f)).append('\t');
+    }
+    buf.append(number).append('\n');
+    if (buf.length() >= SIZE) {
+      flush();
+    }
+  }
+
   /** Ends the COPY; returns the rows the server stored. */
   long finish() throws SQLException {
     flush();

@@ -46,7 +46,10 @@ final class MappedStage {
     return new MigrationPlan(plan.source(), plan.schema(), tables, plan.views(), plan.notes());
   }
 
-  /** Loads every mapped table the run has not loaded yet; returns all of them, in map: order. */
+  /**
+   * Loads every mapped table the run has not loaded yet, parents before children (see {@link
+   * Mappings#tables()}); returns all of them, in that order.
+   */
   static List<MappedLoad> load(
       Mappings mapped,
       DataSource target,
@@ -56,16 +59,20 @@ final class MappedStage {
       Consumer<String> say) {
     Map<String, MappedLoad> done = mapped.loaded(target, run);
     List<MappedLoad> out = new ArrayList<>();
-    for (MappedTable t : mapped.tables()) {
-      MappedLoad l = done.get(t.source().name());
-      if (l == null) {
-        l = Mappings.load(target, source, t, run, policy);
+    for (List<MappedTable> group : mapped.groups()) {
+      MappedLoad l = done.get(group.get(0).source().name()); // a group commits all or nothing
+      if (l != null) {
+        group.forEach(t -> out.add(done.get(t.source().name())));
+        continue;
+      }
+      for (MappedLoad loaded : Mappings.load(target, source, group, run, policy)) {
+        MappedTable t = loaded.table();
         say.accept(
             String.format(
                 "Mapped %s into %s: %,d rows",
-                t.source().name(), t.target().display(), l.rowsWritten()));
+                t.source().name(), t.target().display(), loaded.rowsWritten()));
+        out.add(loaded);
       }
-      out.add(l);
     }
     return out;
   }
