@@ -33,7 +33,44 @@ final class MappingCheck {
   MappedTable resolve(TableMapping m, SourceSchema schema, TargetCatalog catalog)
       throws SQLException {
     int before = problems.size();
-    String at = "map." + m.source() + " (line " + m.line() + ")";
+    String at =
+        m.line() > 0
+            ? "map." + m.source() + " (line " + m.line() + ")"
+            : "--if-exists append of "
+                + m.source()
+                + " into "
+                + m.into()
+                + " (its columns differ from Ferry's plan, so it loads as a map: entry would;"
+                + " write map: "
+                + m.source()
+                + " in ferry.yaml to say what to do)";
+    SourceTable source = source(at, m, schema);
+    TargetTable target = source == null ? null : target(at, m, catalog);
+    if (target == null) {
+      return null;
+    }
+    checkNamedSourceColumns(at, m, source);
+    Resolved r = new Resolved();
+    r.read.addAll(source.columns()); // all of them: ferry.rejects keeps whole rows, keys name rows
+    mapSourceColumns(at, m, source, target, r);
+    for (Map.Entry<String, String> e : m.set().entrySet()) {
+      constant(at, target, e.getKey(), e.getValue(), r);
+    }
+    checkNotNullFilled(at, target, r.filledBy);
+    return problems.size() == before
+        ? new MappedTable(m, source, target, r.read, r.columns, r.dropped)
+        : null;
+  }
+
+  /** What a mapping resolves into, gathered column by column. */
+  private static final class Resolved {
+    final List<SourceColumn> read = new ArrayList<>();
+    final List<MappedColumn> columns = new ArrayList<>();
+    final Map<String, String> filledBy = new LinkedHashMap<>();
+    final List<String> dropped = new ArrayList<>();
+  }
+
+  private SourceTable source(String at, TableMapping m, SourceSchema schema) {
     Optional<SourceTable> found =
         schema.tables().stream().filter(t -> t.name().equalsIgnoreCase(m.source())).findFirst();
     if (found.isEmpty()) {
@@ -46,7 +83,10 @@ final class MappingCheck {
               + ")");
       return null;
     }
-    SourceTable source = found.get();
+    return found.get();
+  }
+
+  private TargetTable target(String at, TableMapping m, TargetCatalog catalog) throws SQLException {
     Optional<TargetTable> into = catalog.table(m.intoSchema(), m.intoTable());
     if (into.isEmpty()) {
       problems.add(
@@ -59,17 +99,16 @@ final class MappingCheck {
                   : "; create it first (your DDL), or check into: schema.table"));
       return null;
     }
-    TargetTable target = into.get();
-    checkNamedSourceColumns(at, m, source);
-    List<SourceColumn> read = new ArrayList<>();
-    List<MappedColumn> columns = new ArrayList<>();
-    Map<String, String> filledBy = new LinkedHashMap<>();
+    return into.get();
+  }
+
+  /** Each source column: dropped, or into the target column of its name or of columns:. */
+  private void mapSourceColumns(
+      String at, TableMapping m, SourceTable source, TargetTable target, Resolved r) {
     List<String> nowhere = new ArrayList<>();
-    List<String> dropped = new ArrayList<>();
-    read.addAll(source.columns()); // all of them: ferry.rejects keeps whole rows, keys name rows
     for (SourceColumn sc : source.columns()) {
       if (m.drops(sc.name())) {
-        dropped.add(sc.name());
+        r.dropped.add(sc.name());
         continue;
       }
       String targetName = m.targetOf(sc.name());
@@ -92,14 +131,14 @@ final class MappingCheck {
         }
         continue;
       }
-      if (!fill(at, filledBy, tc.get(), "source column " + sc.name())) {
+      if (!fill(at, r.filledBy, tc.get(), "source column " + sc.name())) {
         continue;
       }
       Transform transform = transform(m, sc.name());
-      columns.add(
+      r.columns.add(
           new MappedColumn(
-              tc.get(), sc.name(), read.size(), null, transform, Conversion.to(tc.get().type())));
-      read.add(sc);
+              tc.get(), sc.name(), r.read.size(), null, transform, Conversion.to(tc.get().type())));
+      r.read.add(sc);
     }
     if (!nowhere.isEmpty()) {
       problems.add(
@@ -117,57 +156,55 @@ final class MappingCheck {
               + "]); its columns: "
               + names(target));
     }
-    for (Map.Entry<String, String> e : m.set().entrySet()) {
-      Optional<TargetColumn> tc = target.column(e.getKey());
-      if (tc.isEmpty()) {
-        problems.add(
-            at
-                + ": set names "
-                + e.getKey()
-                + ", but "
-                + target.display()
-                + " has no such column (its columns: "
-                + names(target)
-                + ")");
-        continue;
-      }
-      if (!fill(at, filledBy, tc.get(), "set")) {
-        continue;
-      }
-      Conversion conversion = Conversion.to(tc.get().type());
-      if (e.getValue() == null && tc.get().notNull()) {
-        problems.add(
-            at
-                + ": set "
-                + e.getKey()
-                + " has no value, and "
-                + target.display()
-                + "."
-                + e.getKey()
-                + " is NOT NULL: write the constant (a TODO of `ferry plan --into`?)");
-        continue;
-      }
-      try {
-        conversion.copyText(e.getValue());
-      } catch (ValueDoesNotFit bad) {
-        problems.add(
-            at
-                + ": set "
-                + e.getKey()
-                + ": '"
-                + e.getValue()
-                + "' does not fit "
-                + tc.get().type().formatted()
-                + ": "
-                + bad.getMessage());
-        continue;
-      }
-      columns.add(new MappedColumn(tc.get(), null, -1, e.getValue(), null, conversion));
+  }
+
+  /** One constant of set:, checked against its target column's type and NOT NULL. */
+  private void constant(String at, TargetTable target, String column, String value, Resolved r) {
+    Optional<TargetColumn> tc = target.column(column);
+    if (tc.isEmpty()) {
+      problems.add(
+          at
+              + ": set names "
+              + column
+              + ", but "
+              + target.display()
+              + " has no such column (its columns: "
+              + names(target)
+              + ")");
+      return;
     }
-    checkNotNullFilled(at, target, filledBy);
-    return problems.size() == before
-        ? new MappedTable(m, source, target, read, columns, dropped)
-        : null;
+    if (!fill(at, r.filledBy, tc.get(), "set")) {
+      return;
+    }
+    Conversion conversion = Conversion.to(tc.get().type());
+    if (value == null && tc.get().notNull()) {
+      problems.add(
+          at
+              + ": set "
+              + column
+              + " has no value, and "
+              + target.display()
+              + "."
+              + column
+              + " is NOT NULL: write the constant (a TODO of `ferry plan --into`?)");
+      return;
+    }
+    try {
+      conversion.copyText(value);
+    } catch (ValueDoesNotFit bad) {
+      problems.add(
+          at
+              + ": set "
+              + column
+              + ": '"
+              + value
+              + "' does not fit "
+              + tc.get().type().formatted()
+              + ": "
+              + bad.getMessage());
+      return;
+    }
+    r.columns.add(new MappedColumn(tc.get(), null, -1, value, null, conversion));
   }
 
   /** Columns, drop and transform name source columns that exist. */

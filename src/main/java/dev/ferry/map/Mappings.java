@@ -147,6 +147,34 @@ public final class Mappings {
     }
   }
 
+  /**
+   * How the existing table {@code schema.table} differs from the columns Ferry plans for it ({@code
+   * planned}: column → "KIND" or "VARCHAR(n)", PgType's kind names), one line per column; empty
+   * when the table does not exist or matches. With --if-exists append, a table that differs is
+   * loaded through an implicit map into it ({@link #implicit}).
+   */
+  public static List<String> appendDifferences(
+      DataSource target, String schema, String table, Map<String, String> planned) {
+    try (Connection c = target.getConnection()) {
+      return AppendTarget.differences(new TargetCatalog(c), schema, table, planned);
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE,
+          "cannot read the target's catalog for " + schema + "." + table + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * The map: entry that loads source table {@code source} into the existing {@code schema.table}
+   * column by column ({@code columns}: source column → target column), converted to its declared
+   * types like any map: entry; {@code drop}: source columns Ferry does not load (generated ones).
+   */
+  public static TableMapping implicit(
+      String source, String schema, String table, Map<String, String> columns, List<String> drop) {
+    return new TableMapping(source, schema, table, false, columns, drop, Map.of(), Map.of(), 0);
+  }
+
   /** One {@code map:} entry as a line of ferry.yaml (what plan writes back). */
   public static String yaml(TableMapping m) {
     return MappingYaml.entry(m);

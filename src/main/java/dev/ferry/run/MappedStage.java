@@ -1,16 +1,22 @@
 package dev.ferry.run;
 
+import dev.ferry.load.IfExists;
 import dev.ferry.map.MappedLoad;
 import dev.ferry.map.MappedTable;
 import dev.ferry.map.MappedVerdict;
 import dev.ferry.map.Mappings;
+import dev.ferry.map.TableMapping;
+import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.MigrationPlan;
+import dev.ferry.plan.PgType;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.source.Source;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.value.BadValuePolicy;
 import dev.ferry.verify.Verifier;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,9 +34,68 @@ import javax.sql.DataSource;
 final class MappedStage {
   private MappedStage() {}
 
-  /** Checks the mapping against the source and the target; throws USAGE listing every problem. */
-  static Mappings resolve(RunOptions options, SourceSchema schema, DataSource target) {
-    return Mappings.resolve(options.config().map(), schema, target);
+  /**
+   * Checks the mapping against the source and the target; throws USAGE listing every problem. With
+   * --if-exists append, a planned table whose existing target's columns differ from the plan (a
+   * type, a missing or an extra column) joins the mapping as an implicit entry into that table: its
+   * values are converted to the declared types, checked, set aside or stopped on as --on-bad-value
+   * says, and verified, instead of failing inside a binary COPY of the planned types.
+   */
+  static Mappings resolve(
+      RunOptions options,
+      SourceSchema schema,
+      DataSource target,
+      MigrationPlan plan,
+      Consumer<String> say) {
+    List<TableMapping> entries = new ArrayList<>(options.config().map());
+    if (options.ifExists() == IfExists.APPEND) {
+      Set<String> taken = new HashSet<>();
+      entries.forEach(e -> taken.add(e.source().toLowerCase(Locale.ROOT)));
+      for (TablePlan t : plan.tables()) {
+        if (!taken.contains(t.source().name().toLowerCase(Locale.ROOT))) {
+          TableMapping implicit = implicitAppend(t, target, say);
+          if (implicit != null) {
+            entries.add(implicit);
+          }
+        }
+      }
+    }
+    return Mappings.resolve(entries, schema, target);
+  }
+
+  /** The implicit map: entry into {@code t}'s existing table, or null when it matches the plan. */
+  private static TableMapping implicitAppend(TablePlan t, DataSource target, Consumer<String> say) {
+    Map<String, String> planned = new LinkedHashMap<>();
+    Map<String, String> columns = new LinkedHashMap<>();
+    List<String> drop = new ArrayList<>();
+    for (ColumnPlan c : t.columns()) {
+      PgType type = c.type();
+      planned.put(
+          c.name(),
+          type.kind().name()
+              + (type.kind() == PgType.Kind.VARCHAR ? "(" + type.length() + ")" : ""));
+      if (!c.loaded()) {
+        drop.add(c.source().name());
+      } else if (!c.name().equals(c.source().name())) {
+        columns.put(c.source().name(), c.name());
+      }
+    }
+    List<String> differ = Mappings.appendDifferences(target, t.schema(), t.name(), planned);
+    if (differ.isEmpty()) {
+      return null;
+    }
+    say.accept(
+        "Appending "
+            + t.source().name()
+            + " into the existing "
+            + t.schema()
+            + "."
+            + t.name()
+            + " as a map: entry would (its columns differ from Ferry's plan: "
+            + String.join("; ", differ)
+            + "): values are converted to its declared types, checked before the load, set aside"
+            + " or stopped on as --on-bad-value says, and verified");
+    return Mappings.implicit(t.source().name(), t.schema(), t.name(), columns, drop);
   }
 
   /** The plan without the tables the mapping takes. */
@@ -89,7 +154,10 @@ final class MappedStage {
       notes.add(
           "mapped into "
               + t.target().display()
-              + " (ferry.yaml map:); "
+              + (t.mapping().line() > 0
+                  ? " (ferry.yaml map:); "
+                  : " (--if-exists append into a table whose columns differ from Ferry's plan,"
+                      + " as a map: entry would); ")
               + (t.keyed()
                   ? "the keys of its inserted rows are in ferry.mapped_rows"
                   : "no primary key: a rollback cannot remove these rows"));

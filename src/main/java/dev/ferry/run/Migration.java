@@ -144,7 +144,8 @@ public final class Migration {
   private RunReport migrate(RunContext run) {
     PlanDraft draft = draft(run);
     dev.ferry.map.Mappings mapped =
-        MappedStage.resolve(options, sourceSchema, run.target().dataSource());
+        MappedStage.resolve(
+            options, sourceSchema, run.target().dataSource(), draft.plan(), s -> say("%s", s));
     MigrationPlan plan = MappedStage.without(draft.plan(), mapped);
     if (plan.tables().isEmpty() && options.priority() != null) {
       return nothingOfPriority(run, plan);
