@@ -65,6 +65,9 @@ public final class FileStores {
                 .maxNestingDepth(10_000)
                 .build())
         .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(10_000).build())
+        // staged JSON is written as UTF-8 (RecordWriter): a character beyond the BMP as its four
+        // bytes, as the file had it, not as an escaped surrogate pair
+        .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
         .build();
   }
 

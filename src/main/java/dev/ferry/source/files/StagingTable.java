@@ -172,6 +172,23 @@ final class StagingTable {
     current[i] = v;
   }
 
+  /**
+   * Column {@code i} holds this UTF-8 text (the doc, as the JSON writer made it), bound as its
+   * bytes and stored as text: the doc column's placeholder casts it (see {@link #write}).
+   */
+  void setUtf8(int i, byte[] utf8) {
+    current[i] = new Utf8Text(utf8);
+  }
+
+  /** Text already encoded as UTF-8. */
+  private static final class Utf8Text {
+    final byte[] bytes;
+
+    Utf8Text(byte[] bytes) {
+      this.bytes = bytes;
+    }
+  }
+
   /** What to do when the staging table refuses a row (a repeated key): runs on the writer. */
   interface Conflict {
     void handle(Connection c, Object[] row, SQLException e) throws Exception;
@@ -252,7 +269,12 @@ final class StagingTable {
     writer.submit(c -> write(c, rowsToWrite, handlers, names));
   }
 
-  /** On the writer thread: binds and inserts rows (all of one width, see field()). */
+  /**
+   * On the writer thread: binds and inserts rows (all of one width, see field()). The doc column's
+   * placeholder is {@code CAST(? AS TEXT)}: its UTF-8 bytes are bound as a blob and stored as the
+   * text they encode, byte for byte (a text or NULL bound there is unchanged by the cast; the doc
+   * column never holds a number).
+   */
   private void write(
       Connection c, List<Object[]> rowsToWrite, List<Conflict> handlers, List<String> names)
       throws Exception {
@@ -267,7 +289,7 @@ final class StagingTable {
         StringBuilder values = new StringBuilder(") VALUES (");
         for (int i = 0; i < n; i++) {
           sql.append(i == 0 ? "" : ", ").append(SqlText.ident(names.get(i)));
-          values.append(i == 0 ? "?" : ", ?");
+          values.append(i == 0 ? "" : ", ").append(i == docColumn ? "CAST(? AS TEXT)" : "?");
         }
         insert = c.prepareStatement(sql + values.toString() + ")");
         preparedColumns = n;
@@ -280,6 +302,8 @@ final class StagingTable {
           insert.setDouble(i + 1, d);
         } else if (v instanceof String s) {
           insert.setString(i + 1, s);
+        } else if (v instanceof Utf8Text u) {
+          insert.setBytes(i + 1, u.bytes);
         } else {
           insert.setNull(i + 1, java.sql.Types.NULL);
         }
