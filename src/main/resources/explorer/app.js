@@ -136,7 +136,7 @@ async function tables() {
 const OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "ilike", "like", "in", "is", "cs"];
 
 // The view's own state in the URL that is not a filter: the facets shown.
-const VIEW_ONLY = ["_facet"];
+const VIEW_ONLY = ["_facet", "_hist"];
 
 function apiParams(params) {
   const p = new URLSearchParams(params); VIEW_ONLY.forEach(k => p.delete(k)); return p;
@@ -193,6 +193,7 @@ async function grid(schema, table, params) {
   if (page && !params.get("q")) countLine(schema, table, params, filters);
   facetPanel(schema, table, params);
   if (typeof ferryWrite !== "undefined") ferryWrite.grid(schema, table, meta, params, filters);
+  if (typeof ferryPictures !== "undefined") ferryPictures.grid(schema, table, meta, params);
 
   const base = () => { const p = new URLSearchParams(params); p.delete("after"); return p; };
   let timer;
