@@ -1,6 +1,7 @@
 package dev.ferry.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.ferry.testing.TestPostgres;
 import java.net.URLDecoder;
@@ -104,6 +105,67 @@ class ExplorerPicturesBrowserTest {
             "return [...document.querySelectorAll('a.hist-bar')]"
                 + ".reduce((n, a) => n + Number(a.dataset.count), 0);");
     assertThat(((Number) drawn).longValue()).isEqualTo(expected);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theRunPageChartsEachTablesRateAndTimeAsFerryRecordedThem() throws Exception {
+    String run = f.get("/api/runs").json().get("runs").get(0).get("run_id").asText();
+    Map<String, Double> recorded = new java.util.HashMap<>();
+    double wall;
+    try (java.sql.Connection c = TestPostgres.connect(f.url);
+        java.sql.Statement st = c.createStatement()) {
+      try (java.sql.ResultSet rs =
+          st.executeQuery(
+              "SELECT target_table, rows_read / seconds FROM ferry.table_results WHERE run_id = '"
+                  + run
+                  + "' AND seconds > 0")) {
+        while (rs.next()) {
+          recorded.put(rs.getString(1), rs.getDouble(2));
+        }
+      }
+      try (java.sql.ResultSet rs =
+          st.executeQuery(
+              "SELECT extract(epoch FROM finished_at - started_at) FROM ferry.runs WHERE run_id"
+                  + " = '"
+                  + run
+                  + "'")) {
+        rs.next();
+        wall = rs.getDouble(1);
+      }
+    }
+    assertThat(recorded).isNotEmpty();
+    browser.get("about:blank");
+    browser.get(f.base + "/#/runs/" + run);
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#run-rate g.hbar")));
+    List<Map<String, Object>> rates =
+        (List<Map<String, Object>>)
+            script(
+                "return [...document.querySelectorAll('#run-rate g.hbar')].map(g => ({table:"
+                    + " g.dataset.label, value: Number(g.dataset.value), text:"
+                    + " g.querySelector('title').textContent}));");
+    assertThat(rates).hasSize(recorded.size());
+    for (Map<String, Object> bar : rates) {
+      String table = (String) bar.get("table");
+      assertThat(recorded).containsKey(table);
+      assertThat(((Number) bar.get("value")).doubleValue())
+          .as(table)
+          .isCloseTo(recorded.get(table), org.assertj.core.data.Percentage.withPercentage(0.01));
+      assertThat((String) bar.get("text")).startsWith(table + ": ").contains(" rows/s (");
+    }
+    // where the time went: the whole run against each table, and the caption says what is not
+    // recorded rather than drawing it
+    // (tables one after another: a stacked bar that adds up to it; several at a time: a bar each)
+    Object drawnWall =
+        script(
+            "const whole = document.querySelector('#run-time [data-label=\"whole run\"]');"
+                + " if (whole) return Number(whole.dataset.value);"
+                + " return [...document.querySelectorAll('#run-time g.seg')]"
+                + ".reduce((n, g) => n + Number(g.dataset.value), 0);");
+    assertThat(((Number) drawnWall).doubleValue()).isCloseTo(wall, within(0.01));
+    assertThat(browser.findElement(By.id("run-time-chart")).getText()).contains("not recorded");
+    assertThat(browser.findElement(By.id("run-time")).getAttribute("aria-label"))
+        .contains(recorded.keySet().iterator().next() + ": ");
   }
 
   /** What PostgreSQL counts under a bar's filters (C=gte.X, C=lt.Y), read from its link. */
