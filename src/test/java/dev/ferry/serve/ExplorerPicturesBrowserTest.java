@@ -168,6 +168,68 @@ class ExplorerPicturesBrowserTest {
         .contains(recorded.keySet().iterator().next() + ": ");
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void aNamedQuerysFormGivesWhatTheQueryGivesInSqlAndItsCsvDownloadsUnderAToken() throws Exception {
+    browser.get("about:blank");
+    browser.get(f.base + "/#/q/by_lang");
+    wait.until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector(".query-param[data-name='lang']")))
+        .sendKeys("ja");
+    browser.findElement(By.cssSelector(".query-param[data-name='n']")).sendKeys("7");
+    browser.findElement(By.id("query-run")).click();
+    wait.until(d -> d.getCurrentUrl().contains("n=7"));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#query-grid td")));
+    List<List<String>> shownRows =
+        (List<List<String>>)
+            script(
+                "return [...document.querySelectorAll('#query-grid tr')].slice(1)"
+                    + ".map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent));");
+    List<List<String>> expected = new ArrayList<>();
+    try (java.sql.Connection c = TestPostgres.connect(f.url);
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT id, user_id, text FROM tweets WHERE metadata->>'lang' = 'ja' ORDER BY id"
+                    + " LIMIT 7")) {
+      while (rs.next()) {
+        String text = rs.getString(3); // a cell shows 200 characters, its title the rest
+        expected.add(
+            List.of(
+                rs.getString(1), rs.getString(2), text.substring(0, Math.min(200, text.length()))));
+      }
+    }
+    assertThat(expected).isNotEmpty();
+    assertThat(shownRows).isEqualTo(expected);
+    assertThat(browser.getTitle()).startsWith("Tweets in a language (");
+
+    String token = "0123456789abcdef-pictures";
+    try (Served guarded =
+        Served.start(
+            new ServeOptions(
+                f.url, 0, "127.0.0.1", token, 5_000, false, ExplorerFixture.QUERIES))) {
+      Chromium.signIn(browser, wait, guarded.base() + "/#/q/by_lang?lang=ja&n=7", token);
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#query-grid td")));
+      String csv = browser.findElement(By.id("query-csv")).getAttribute("href");
+      Object body =
+          ((JavascriptExecutor) browser)
+              .executeAsyncScript(
+                  "const done = arguments[arguments.length - 1];"
+                      + " fetch(arguments[0]).then(r => r.text()).then(done, e => done('failed'));",
+                  csv);
+      List<String> lines = ((String) body).lines().toList();
+      assertThat(lines.get(0)).isEqualTo("id,user_id,text");
+      assertThat(lines).hasSize(expected.size() + 1);
+      for (int k = 0; k < expected.size(); k++) {
+        assertThat(lines.get(k + 1)).startsWith(expected.get(k).get(0) + ",");
+      }
+      browser.findElement(By.id("logout")).click();
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
+      assertThat(Chromium.statusFromPage(browser, csv)).isEqualTo(401);
+    }
+  }
+
   /** What PostgreSQL counts under a bar's filters (C=gte.X, C=lt.Y), read from its link. */
   private static long sqlCount(String href) {
     List<String> where = new ArrayList<>();
