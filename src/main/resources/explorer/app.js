@@ -136,7 +136,7 @@ async function tables() {
 const OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "ilike", "like", "in", "is", "cs"];
 
 // The view's own state in the URL that is not a filter: the facets shown.
-const VIEW_ONLY = ["_facet"];
+const VIEW_ONLY = ["_facet", "_hist"];
 
 function apiParams(params) {
   const p = new URLSearchParams(params); VIEW_ONLY.forEach(k => p.delete(k)); return p;
@@ -193,6 +193,7 @@ async function grid(schema, table, params) {
   if (page && !params.get("q")) countLine(schema, table, params, filters);
   facetPanel(schema, table, params);
   if (typeof ferryWrite !== "undefined") ferryWrite.grid(schema, table, meta, params, filters);
+  if (typeof ferryPictures !== "undefined") ferryPictures.grid(schema, table, meta, params);
 
   const base = () => { const p = new URLSearchParams(params); p.delete("after"); return p; };
   let timer;
@@ -420,10 +421,11 @@ async function runs() {
 
 async function run(id) {
   title(`Run ${id.slice(0, 8)}`);
-  const {tables} = await api(`/api/runs/${encodeURIComponent(id)}`);
+  const data = await api(`/api/runs/${encodeURIComponent(id)}`), {tables} = data;
   main.innerHTML = `<h2>Run ${esc(id)}</h2><p><a href="#/runs/${esc(id)}/fixups">Fixed values</a> · <a href="#/runs/${esc(id)}/rejects">Set-aside rows</a></p>
     <table id="run-tables"><tr><th>table</th><th>rows read</th><th>written</th><th>in target</th><th>fixed</th><th>set aside</th><th>MB</th><th>seconds</th><th>rows/s</th><th>verdict</th></tr>${tables.map(t =>
     `<tr><td>${esc(t.target_table)}</td><td>${t.rows_read}</td><td>${t.rows_written}</td><td>${t.rows_in_target ?? ""}</td><td>${t.rows_fixed}</td><td>${t.rows_set_aside}</td><td>${(t.bytes / 1e6).toFixed(1)}</td><td>${Number(t.seconds).toFixed(2)}</td><td>${t.seconds > 0 ? Math.round(t.rows_read / t.seconds).toLocaleString() : ""}</td><td>${badge(t.verdict)}</td></tr>`).join("")}</table>`;
+  if (typeof ferryPictures !== "undefined") ferryPictures.run(data);
 }
 
 async function evidence(id, which) {

@@ -1,5 +1,6 @@
 package dev.ferry.serve;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import io.javalin.http.Context;
@@ -16,10 +17,21 @@ import javax.sql.DataSource;
 
 /**
  * The migration's evidence from the {@code ferry} schema: {@code GET /api/runs}, {@code
- * /api/runs/ID} (per-table results), {@code /api/runs/ID/fixups} and {@code /rejects}. A run id
- * that no run has is NOT_FOUND, never an empty list; a database without a ferry schema has no runs.
+ * /api/runs/ID} (the run and its per-table results), {@code /api/runs/ID/fixups} and {@code
+ * /rejects}. A run id that no run has is NOT_FOUND, never an empty list; a database without a ferry
+ * schema has no runs.
  */
 final class RunsHandler {
+  /**
+   * The run itself, for its charts: its wall seconds so far (to now while it runs) and the {@code
+   * --jobs} it loaded with (null when not recorded): tables overlap when jobs > 1.
+   */
+  private static final String RUN =
+      "SELECT run_id, source, target_schema, state, started_at, finished_at, exit_code,"
+          + " extract(epoch FROM coalesce(finished_at, now()) - started_at)::double precision AS"
+          + " seconds, CASE WHEN options->>'jobs' ~ '^[0-9]+$' THEN (options->>'jobs')::int END AS"
+          + " jobs FROM ferry.runs WHERE run_id = ?";
+
   private final DataSource db;
   private final JsonOut out;
 
@@ -32,6 +44,7 @@ final class RunsHandler {
     query(
         ctx,
         null,
+        null,
         "SELECT run_id, source, target_schema, state, started_at, finished_at, exit_code, message"
             + " FROM ferry.runs ORDER BY started_at DESC LIMIT 200",
         List.of(),
@@ -43,6 +56,7 @@ final class RunsHandler {
     query(
         ctx,
         run,
+        RUN,
         "SELECT source_table, target_table, rows_read, rows_written, rows_in_target, rows_fixed,"
             + " rows_set_aside, bytes, seconds, verdict, notes FROM ferry.table_results"
             + " WHERE run_id = ? ORDER BY bytes DESC",
@@ -83,7 +97,7 @@ final class RunsHandler {
       sql += " AND source_table = ?";
       params.add(table);
     }
-    query(ctx, run, sql + " LIMIT " + limit, params, which);
+    query(ctx, run, null, sql + " LIMIT " + limit, params, which);
   }
 
   private static UUID runId(Context ctx) {
@@ -99,7 +113,8 @@ final class RunsHandler {
    * A query over the ferry schema as {name: [rows]}; with a {@code run}, NOT_FOUND unless that run
    * was recorded. Without a ferry schema, there are no runs.
    */
-  private void query(Context ctx, UUID run, String sql, List<Object> params, String name)
+  private void query(
+      Context ctx, UUID run, String head, String sql, List<Object> params, String name)
       throws SQLException, IOException {
     out.respond(
         ctx,
@@ -112,27 +127,49 @@ final class RunsHandler {
                   ErrorCode.NOT_FOUND, "no run " + run + " (GET /api/runs lists them)");
             }
             g.writeStartObject();
-            g.writeArrayFieldStart(name);
-            if (evidence) {
-              try (PreparedStatement ps = c.prepareStatement(sql)) {
-                JsonOut.bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                  ResultSetMetaData md = rs.getMetaData();
-                  while (rs.next()) {
-                    g.writeStartObject();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                      g.writeFieldName(md.getColumnLabel(i));
-                      RowWriter.value(g, rs.getString(i), pgType(md.getColumnTypeName(i)));
-                    }
-                    g.writeEndObject();
-                  }
-                }
-              }
+            if (head != null) {
+              g.writeFieldName("run");
+              rows(c, g, head, List.of(run), true);
             }
-            g.writeEndArray();
+            g.writeFieldName(name);
+            if (evidence) {
+              rows(c, g, sql, params, false);
+            } else {
+              g.writeStartArray();
+              g.writeEndArray();
+            }
             g.writeEndObject();
           }
         });
+  }
+
+  /** The rows of {@code sql} as an array of objects, or its first row alone when {@code one}. */
+  private static void rows(
+      Connection c, JsonGenerator g, String sql, List<Object> params, boolean one)
+      throws SQLException, IOException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      JsonOut.bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        if (!one) {
+          g.writeStartArray();
+        }
+        while (rs.next()) {
+          g.writeStartObject();
+          for (int i = 1; i <= md.getColumnCount(); i++) {
+            g.writeFieldName(md.getColumnLabel(i));
+            RowWriter.value(g, rs.getString(i), pgType(md.getColumnTypeName(i)));
+          }
+          g.writeEndObject();
+          if (one) {
+            return;
+          }
+        }
+        if (!one) {
+          g.writeEndArray();
+        }
+      }
+    }
   }
 
   private static boolean hasEvidence(Connection c) throws SQLException {

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium for the browser tests: required under CI (.ci/run installs it), the
@@ -38,5 +44,32 @@ final class Chromium {
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
     return new ChromeDriver(service, options);
+  }
+
+  /** A wait of 15 s that looks elements up again when the page redrew them meanwhile. */
+  static WebDriverWait waiting(WebDriver browser) {
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
+  /** The HTTP status of a same-origin GET from the page (its cookies, no header). */
+  static long statusFromPage(WebDriver browser, String url) {
+    Object status =
+        ((JavascriptExecutor) browser)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + " fetch(arguments[0]).then(r => done(r.status), e => done(-1));",
+                url);
+    return ((Number) status).longValue();
+  }
+
+  /** Opens {@code url} on an explorer under {@code token} and signs in through the page's form. */
+  static void signIn(WebDriver browser, WebDriverWait wait, String url, String token) {
+    browser.get("about:blank"); // a page load, not a hash change
+    browser.get(url);
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token"))).sendKeys(token);
+    browser.findElement(By.id("sign-in-button")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("token")));
   }
 }
