@@ -79,6 +79,89 @@ class RetentionCheckTest {
         "nothing was written, not even ferry.audit");
   }
 
+  /**
+   * Every way a DELETE on the table reaches rows the audit cannot see is refused at start: a
+   * partitioned table, a parent of inheritance children, an enabled DELETE trigger (row or
+   * statement level), a DELETE rule. A disabled DELETE trigger and an INSERT trigger do not stop a
+   * rule, and a child table is accepted on its own.
+   */
+  @Test
+  void aDeleteThatWouldReachRowsTheAuditCannotSeeIsRefused() throws Exception {
+    TargetUrl url = TestPostgres.newDatabase();
+    try (Connection c = TestPostgres.connect(url);
+        Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE log_rows (id int PRIMARY KEY, at timestamptz);"
+              + " CREATE TABLE measures (id int, at timestamptz, PRIMARY KEY (id, at)) PARTITION BY"
+              + " RANGE (at);"
+              + " CREATE TABLE measures_2025 PARTITION OF measures FOR VALUES FROM ('2025-01-01')"
+              + " TO ('2026-01-01');"
+              + " CREATE TABLE events (id int PRIMARY KEY, at timestamptz);"
+              + " CREATE TABLE events_old (id int PRIMARY KEY, at timestamptz) INHERITS (events);"
+              + " CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO"
+              + " log_rows VALUES (OLD.id, now()); RETURN OLD; END $$;"
+              + " CREATE TABLE triggered (id int PRIMARY KEY, at timestamptz);"
+              + " CREATE TRIGGER copy_out BEFORE DELETE ON triggered FOR EACH ROW EXECUTE FUNCTION"
+              + " keep();"
+              + " CREATE TABLE stated (id int PRIMARY KEY, at timestamptz);"
+              + " CREATE TRIGGER after_all AFTER INSERT OR DELETE ON stated FOR EACH STATEMENT"
+              + " EXECUTE FUNCTION keep();"
+              + " CREATE TABLE ruled (id int PRIMARY KEY, at timestamptz);"
+              + " CREATE RULE soft AS ON DELETE TO ruled DO INSTEAD UPDATE ruled SET at = NULL"
+              + " WHERE id = OLD.id;"
+              + " CREATE TABLE quiet (id int PRIMARY KEY, at timestamptz);"
+              + " CREATE TRIGGER off BEFORE DELETE ON quiet FOR EACH ROW EXECUTE FUNCTION keep();"
+              + " ALTER TABLE quiet DISABLE TRIGGER off;"
+              + " CREATE FUNCTION pass() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW;"
+              + " END $$;"
+              + " CREATE TRIGGER on_insert BEFORE INSERT ON quiet FOR EACH ROW EXECUTE FUNCTION"
+              + " pass();"
+              + " INSERT INTO events_old SELECT g, now() - interval '1 year' FROM"
+              + " generate_series(1, 20) g;"
+              + " INSERT INTO quiet SELECT g, now() - interval '1 year' FROM generate_series(1, 20)"
+              + " g;");
+    }
+    Path config = dir.resolve("ferry.yaml");
+    Files.writeString(
+        config,
+        """
+        retention:
+          quiet: {at: 1 day}
+          events_old: {at: 1 day}
+          measures: {at: 1 day}
+          events: {at: 1 day}
+          triggered: {at: 1 day}
+          stated: {at: 1 day}
+          ruled: {at: 1 day}
+        """);
+    Ferry.Result r = Ferry.run("maintain", "--target", url.display(), "--config", config);
+    assertEquals(1, r.exitCode(), r.all());
+    for (String expected :
+        List.of(
+            "5 retention rules are wrong",
+            "line 4: public.measures is partitioned (partitions: measures_2025)",
+            "one rule per partition",
+            "line 5: public.events has inheritance children (events_old)",
+            "line 6: public.triggered has DELETE triggers (copy_out)",
+            "line 7: public.stated has DELETE triggers (after_all)",
+            "line 8: public.ruled has DELETE rules (soft)",
+            "ferry.audit would not record",
+            "Nothing was deleted")) {
+      assertTrue(r.err().contains(expected), "missing '" + expected + "' in: " + r.err());
+    }
+    for (String accepted : List.of("quiet", "events_old")) {
+      assertTrue(!r.err().contains("public." + accepted + " "), accepted + ": " + r.err());
+    }
+    assertEquals(20, TestPostgres.count(url, "SELECT count(*) FROM events"));
+    assertEquals(20, TestPostgres.count(url, "SELECT count(*) FROM quiet"));
+
+    Files.writeString(config, "retention:\n  quiet: {at: 1 day}\n  events_old: {at: 1 day}\n");
+    Ferry.Result ok = Ferry.run("maintain", "--target", url.display(), "--config", config);
+    assertEquals(0, ok.exitCode(), ok.all());
+    assertEquals(0, TestPostgres.count(url, "SELECT count(*) FROM events"));
+    assertEquals(0, TestPostgres.count(url, "SELECT count(*) FROM log_rows"), "no trigger fired");
+  }
+
   @Test
   void anAgeFerryCannotReadIsRefusedWithItsLine() throws Exception {
     TargetUrl url = TestPostgres.newDatabase();
