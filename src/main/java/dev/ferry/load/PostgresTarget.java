@@ -371,17 +371,15 @@ public final class PostgresTarget implements AutoCloseable {
   }
 
   /**
-   * What a statement's failure means for the run: the target is out of reach (connection lost,
-   * login or privilege refused: exit 2) or it rejected the work (exit 5). Never the password.
+   * What a statement's failure means for the run ({@link SqlStates#errorCode}): the target is out
+   * of reach (connection lost, login refused) or a statement timed out: exit 2; a privilege is
+   * missing: exit 1; it rejected the work: exit 5. Never the password.
    */
   FerryException failure(String what, SQLException e) {
-    ErrorCode code =
-        switch (SqlStates.of(e)) {
-          case CONNECTION_LOST, ACCESS_DENIED -> ErrorCode.TARGET_UNREACHABLE;
-          default -> ErrorCode.LOAD_FAILED;
-        };
     return new FerryException(
-        code, url.display() + ": " + what + ": " + firstLine(e.getMessage()), e);
+        SqlStates.errorCode(e, ErrorCode.LOAD_FAILED),
+        url.display() + ": " + what + ": " + firstLine(e.getMessage()),
+        e);
   }
 
   @Override

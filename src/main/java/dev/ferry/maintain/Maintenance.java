@@ -1,10 +1,10 @@
 package dev.ferry.maintain;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.audit.AuditLog;
+import dev.ferry.postgres.Pool;
 import dev.ferry.postgres.SqlStates;
 import dev.ferry.postgres.TargetUrl;
 import java.sql.Connection;
@@ -73,23 +73,7 @@ public final class Maintenance {
 
   /** A small pool on {@code url} (two connections: the schema setup and the work). */
   public static HikariDataSource connect(TargetUrl url) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("maintain");
-    config.setJdbcUrl(url.jdbcUrl());
-    config.setDataSourceProperties(url.properties());
-    config.setMaximumPoolSize(2);
-    config.setMinimumIdle(0);
-    config.setConnectionTimeout(10_000);
-    config.setInitializationFailTimeout(1);
-    try {
-      return new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new FerryException(
-          ErrorCode.TARGET_UNREACHABLE,
-          "cannot connect to " + url.display() + ": " + cause.getMessage(),
-          cause);
-    }
+    return Pool.on(url, "maintain").size(2, 0).connectTimeout(10_000).open();
   }
 
   /** Every rule checked against the target; USAGE listing every problem when any is wrong. */
@@ -97,7 +81,7 @@ public final class Maintenance {
     try (Connection c = db.getConnection()) {
       return new Checked(RetentionCheck.check(c, rules));
     } catch (SQLException e) {
-      throw unreachable("cannot read the target's catalog", e);
+      throw failed("cannot read the target's catalog", e, ErrorCode.INTERNAL);
     }
   }
 
@@ -130,13 +114,13 @@ public final class Maintenance {
       findings.addAll(Findings.seqScans(stats));
       return new MaintenanceReport(options.dryRun(), outcomes, actions, findings);
     } catch (SQLException e) {
-      throw unreachable("maintenance stopped", e);
+      throw failed("maintenance stopped", e, ErrorCode.INTERNAL);
     }
   }
 
   private List<RuleOutcome> retention(Connection c, List<RetentionTarget> targets)
       throws SQLException {
-    List<String> cutoffs = RetentionSweep.cutoffs(c, targets);
+    List<Cutoff> cutoffs = Cutoff.of(c, targets);
     List<RuleOutcome> out = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       RetentionTarget t = targets.get(i);
@@ -171,19 +155,12 @@ public final class Maintenance {
       }
       return out;
     } catch (SQLException e) {
-      throw unreachable("undo failed, nothing was put back", e);
+      throw failed("undo failed, nothing was put back", e, ErrorCode.CONFLICT);
     }
   }
 
-  private static FerryException unreachable(String what, SQLException e) {
-    ErrorCode code =
-        switch (SqlStates.of(e)) {
-          case CONNECTION_LOST -> ErrorCode.TARGET_UNREACHABLE;
-          case ACCESS_DENIED -> ErrorCode.FORBIDDEN;
-          case CANCELLED -> ErrorCode.TIMEOUT;
-          case CONSTRAINT_VIOLATED -> ErrorCode.CONFLICT;
-          default -> ErrorCode.INTERNAL;
-        };
-    return new FerryException(code, what + ": " + e.getMessage(), e);
+  /** {@code rejected}: what a statement refused means here (see {@link SqlStates#errorCode}). */
+  private static FerryException failed(String what, SQLException e, ErrorCode rejected) {
+    return new FerryException(SqlStates.errorCode(e, rejected), what + ": " + e.getMessage(), e);
   }
 }

@@ -63,7 +63,7 @@ public final class MaintenanceReport {
           "  %s: %s (before %s): %,d rows %sdeleted in %d batch%s%s%n",
           r.target().label(),
           r.target().rule().describe(),
-          r.cutoff(),
+          r.cutoff().shown(),
           r.rows(),
           would,
           r.batches(),
@@ -136,7 +136,8 @@ public final class MaintenanceReport {
       o.put("table", r.target().label());
       o.put("column", r.target().column());
       o.put("age", r.target().rule().age());
-      o.put("cutoff", r.cutoff());
+      o.put("cutoff", r.cutoff().value());
+      o.put("time_zone", r.cutoff().zone());
       o.put("rows", r.rows());
       o.put("batches", r.batches());
       ArrayNode ids = o.putArray("audit_ids");

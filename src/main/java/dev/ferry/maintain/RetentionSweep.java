@@ -28,60 +28,25 @@ final class RetentionSweep {
 
   private RetentionSweep() {}
 
-  /**
-   * The cutoff of each target as UTC text (microseconds), from one {@code now()} of the server so
-   * that every rule of a run uses the same instant.
-   */
-  static List<String> cutoffs(Connection c, List<RetentionTarget> targets) throws SQLException {
-    List<String> out = new ArrayList<>();
-    c.setAutoCommit(false);
-    try {
-      for (RetentionTarget t : targets) {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT to_char((now() - CAST(? AS interval)) AT TIME ZONE 'UTC',"
-                    + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")) {
-          ps.setString(1, t.rule().interval());
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            out.add(rs.getString(1));
-          }
-        }
-      }
-      c.commit();
-    } catch (SQLException e) {
-      c.rollback();
-      if (SqlStates.of(e) == SqlStates.Kind.BAD_VALUE) { // an interval PostgreSQL cannot subtract
-        throw new FerryException(
-            ErrorCode.USAGE, "a retention age does not fit: " + e.getMessage(), e);
-      }
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
-    return out;
-  }
-
   /** The rule's condition over the table's own columns, with the cutoff as its parameter. */
   static String condition(RetentionTarget t, String alias) {
-    String bound =
-        switch (t.type()) {
-          case "timestamptz" -> "CAST(? AS timestamptz)";
-          case "timestamp" -> "(CAST(? AS timestamptz) AT TIME ZONE 'UTC')";
-          default -> "CAST((CAST(? AS timestamptz) AT TIME ZONE 'UTC') AS date)";
-        };
-    return (alias == null ? "" : alias + ".") + SqlText.ident(t.column()) + " < " + bound;
+    // the cutoff is typed like the column: no cast of the column, no session zone involved
+    return (alias == null ? "" : alias + ".")
+        + SqlText.ident(t.column())
+        + " < CAST(? AS "
+        + t.type()
+        + ")";
   }
 
   /** How many rows the rule would delete now. */
-  static long count(Connection c, RetentionTarget t, String cutoff) throws SQLException {
+  static long count(Connection c, RetentionTarget t, Cutoff cutoff) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT count(*) FROM "
                 + SqlText.qualified(t.schema(), t.table())
                 + " x WHERE "
                 + condition(t, "x"))) {
-      ps.setString(1, cutoff);
+      ps.setString(1, cutoff.value());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -91,7 +56,7 @@ final class RetentionSweep {
 
   /** Deletes the expired rows batch by batch; the audit entries of the batches, in order. */
   static RuleOutcome sweep(
-      Connection c, RetentionTarget t, String cutoff, int batchRows, Consumer<String> progress)
+      Connection c, RetentionTarget t, Cutoff cutoff, int batchRows, Consumer<String> progress)
       throws SQLException {
     String keys = String.join(", ", t.key().stream().map(SqlText::ident).toList());
     String where =
@@ -114,10 +79,10 @@ final class RetentionSweep {
       AuditLog.Where w =
           new AuditLog.Where(
               where,
-              List.of(cutoff, cutoff),
+              List.of(cutoff.value(), cutoff.value()),
               Map.of(
                   t.column(),
-                  List.of("lt." + cutoff),
+                  List.of("lt." + cutoff.value()),
                   "retention",
                   List.of(t.rule().describe()),
                   "batch",
@@ -137,7 +102,7 @@ final class RetentionSweep {
                     + ", "
                     + t.rule().describe()
                     + " (before "
-                    + cutoff
+                    + cutoff.shown()
                     + "), batch "
                     + batch);
         if (change.rows() == 0) {
@@ -183,13 +148,8 @@ final class RetentionSweep {
     if (e instanceof FerryException fe) {
       return new FerryException(fe.code(), what + fe.getMessage(), e);
     }
-    ErrorCode code =
-        switch (SqlStates.of(e)) {
-          case CONNECTION_LOST -> ErrorCode.TARGET_UNREACHABLE;
-          case CANCELLED -> ErrorCode.TIMEOUT;
-          case ACCESS_DENIED -> ErrorCode.FORBIDDEN;
-          default -> ErrorCode.CONFLICT; // a constraint or trigger refused the delete
-        };
+    // a constraint or trigger refused the delete
+    ErrorCode code = SqlStates.errorCode(e, ErrorCode.CONFLICT);
     return new FerryException(code, what + e.getMessage(), e);
   }
 

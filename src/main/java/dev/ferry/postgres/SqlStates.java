@@ -1,10 +1,12 @@
 package dev.ferry.postgres;
 
+import dev.ferry.ErrorCode;
 import java.sql.SQLException;
 
 /**
  * The one classification of PostgreSQL's SQL states (Appendix A of its manual) that every package
- * acts on: retry, exit code, HTTP status. Add a state here, never in a caller.
+ * acts on: retry, exit code, HTTP status. Add a state here, never in a caller; map a failure to an
+ * {@link ErrorCode} with {@link #errorCode}, never with a switch of one's own.
  */
 public final class SqlStates {
   /** What a failed statement means for the caller. */
@@ -33,12 +35,8 @@ public final class SqlStates {
 
   /** The kind of the first SQL state found in {@code e} or its causes. */
   public static Kind of(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && s.getSQLState() != null) {
-        return of(s.getSQLState());
-      }
-    }
-    return Kind.REJECTED;
+    String state = state(e);
+    return state == null ? Kind.REJECTED : of(state);
   }
 
   /** The kind of one SQL state. */
@@ -65,6 +63,33 @@ public final class SqlStates {
       case "25006" -> Kind.READ_ONLY;
       default -> Kind.REJECTED;
     };
+  }
+
+  /**
+   * The error code of a failed statement: the connection lost or the login refused (28xxx) is
+   * TARGET_UNREACHABLE, a missing privilege (42501) FORBIDDEN, a statement timeout or cancel
+   * TIMEOUT; anything the statement itself was refused for (a constraint, a trigger, a bad value, a
+   * missing object, an exception without a SQL state) is {@code rejected}, which only the caller
+   * knows the meaning of (a load failed, a conflict, a bug).
+   */
+  public static ErrorCode errorCode(Throwable e, ErrorCode rejected) {
+    return switch (of(e)) {
+      case CONNECTION_LOST -> ErrorCode.TARGET_UNREACHABLE;
+      case ACCESS_DENIED ->
+          "42501".equals(state(e)) ? ErrorCode.FORBIDDEN : ErrorCode.TARGET_UNREACHABLE;
+      case CANCELLED -> ErrorCode.TIMEOUT;
+      default -> rejected;
+    };
+  }
+
+  /** The first SQL state found in {@code e} or its causes, or null. */
+  private static String state(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        return s.getSQLState();
+      }
+    }
+    return null;
   }
 
   /** True when the connection, not the statement, failed. */

@@ -1,9 +1,9 @@
 package dev.ferry.serve;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.postgres.Pool;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,28 +28,13 @@ public final class Explorer {
    * run unbounded; its meters report into {@code metrics}. The caller closes it.
    */
   public static HikariDataSource readOnlyPool(ServeOptions options, MeterRegistry metrics) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("explorer");
-    config.setJdbcUrl(options.target().jdbcUrl());
-    config.setDataSourceProperties(options.target().properties());
-    config.setMaximumPoolSize(10);
-    config.setMinimumIdle(2);
-    config.setReadOnly(true);
-    config.setConnectionTimeout(5_000);
-    config.setInitializationFailTimeout(1);
-    config.setConnectionInitSql(
-        "SET default_transaction_read_only = on; SET statement_timeout = "
-            + options.statementTimeoutMillis());
-    config.setMetricRegistry(metrics);
-    try {
-      return new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new FerryException(
-          ErrorCode.TARGET_UNREACHABLE,
-          "cannot connect to " + options.target().display() + ": " + cause.getMessage(),
-          cause);
-    }
+    return Pool.on(options.target(), "explorer")
+        .size(10, 2)
+        .connectTimeout(5_000)
+        .readOnly()
+        .statementTimeout(options.statementTimeoutMillis())
+        .metrics(metrics)
+        .open();
   }
 
   /**

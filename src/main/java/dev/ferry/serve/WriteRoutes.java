@@ -1,10 +1,10 @@
 package dev.ferry.serve;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.audit.AuditLog;
+import dev.ferry.postgres.Pool;
 import dev.ferry.run.MetadataSchema;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -210,15 +210,8 @@ final class WriteRoutes {
    * secret.
    */
   private static String prepare(ServeOptions options) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("explorer-setup");
-    config.setJdbcUrl(options.target().jdbcUrl());
-    config.setDataSourceProperties(options.target().properties());
-    config.setMaximumPoolSize(1);
-    config.setMinimumIdle(0);
-    config.setConnectionTimeout(5_000);
-    config.setInitializationFailTimeout(1);
-    try (HikariDataSource setup = new HikariDataSource(config)) {
+    try (HikariDataSource setup =
+        Pool.on(options.target(), "explorer-setup").size(1, 0).connectTimeout(5_000).open()) {
       MetadataSchema.ensureCurrent(setup);
       try (Connection c = setup.getConnection()) {
         return options.token() == null ? "none" : AuditLog.fingerprint(c, options.token());
@@ -233,12 +226,6 @@ final class WriteRoutes {
               + ": "
               + e.getMessage(),
           e);
-    } catch (RuntimeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new FerryException(
-          ErrorCode.TARGET_UNREACHABLE,
-          "cannot connect to " + options.target().display() + ": " + cause.getMessage(),
-          cause);
     }
   }
 }
