@@ -52,14 +52,17 @@ public final class RowEncoder {
   /**
    * With {@code strict}, a value that does not fit a column planned to need no repair is not
    * handled by the policy but thrown ({@link ValueEncoder.BadValue}): under types chosen from a
-   * sample, such a value means the plan is wrong, not the value.
+   * sample, such a value means the plan is wrong, not the value. A strict encoder also relies on
+   * the one-pass profile having checked each row before it is encoded (see {@link
+   * ValueEncoder#forColumn(ColumnPlan, boolean)}).
    */
   RowEncoder(TablePlan table, BadValuePolicy policy, boolean strict) {
     this.strict = strict;
     this.table = table;
     this.policy = policy;
     this.columns = table.loadedColumns();
-    this.encoders = columns.stream().map(ValueEncoder::forColumn).toArray(ValueEncoder[]::new);
+    this.encoders =
+        columns.stream().map(c -> ValueEncoder.forColumn(c, strict)).toArray(ValueEncoder[]::new);
     this.jsonb = new boolean[columns.size()];
     for (int i = 0; i < jsonb.length; i++) {
       jsonb[i] = columns.get(i).type().kind() == PgType.Kind.JSONB;

@@ -41,6 +41,22 @@ interface ValueEncoder {
   }
 
   static ValueEncoder forColumn(ColumnPlan column) {
+    return forColumn(column, false);
+  }
+
+  /**
+   * With {@code profiled}, every row reaches this encoder only after a one-pass load's profile
+   * ({@code plan.SampledTable}) accepted it under the column's type: a text column planned to need
+   * no repair then skips its UTF-8 check, which that profile has just made on the same bytes (a
+   * value failing it changes the column's type and stops the load before it is encoded; the server
+   * checks UTF-8 again on input).
+   */
+  static ValueEncoder forColumn(ColumnPlan column, boolean profiled) {
+    if (profiled
+        && column.type().kind() == dev.ferry.plan.PgType.Kind.TEXT
+        && column.choice().repairs() == 0) {
+      return ValueEncoder::profiledText;
+    }
     return switch (column.type().kind()) {
       case BOOLEAN -> ValueEncoder::bool;
       case SMALLINT -> (r, i, o) -> integer(r, i, o, 2);
@@ -158,6 +174,15 @@ interface ValueEncoder {
         o.field(b);
       }
       default -> throw bad(r, i, "a blob in a text column");
+    }
+  }
+
+  /** {@link #text} for values already found to be valid UTF-8 without NUL. */
+  private static void profiledText(RowCursor r, int i, FieldBuffer o) {
+    if (r.type(i) == RowCursor.TEXT) {
+      o.field(r.bytes(i));
+    } else {
+      text(r, i, o);
     }
   }
 

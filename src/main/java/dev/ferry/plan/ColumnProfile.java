@@ -43,6 +43,19 @@ public final class ColumnProfile {
   String firstText;
   String firstBadText;
 
+  /**
+   * Set for a column a one-pass load converts as a timestamp while it profiles it: the load's
+   * encoder parses every text as a timestamp and stops the load at the first that is not one, so
+   * the profile need not parse it a second time ({@link #textTimestamp} holds for every value the
+   * load keeps).
+   */
+  private boolean timestampsParsedByLoad;
+
+  /** See {@link #timestampsParsedByLoad}. */
+  void timestampsParsedByLoad() {
+    timestampsParsedByLoad = true;
+  }
+
   /** Adds what {@code o} saw (another part of the same column) to this profile. */
   void merge(ColumnProfile o) {
     nulls += o.nulls;
@@ -70,18 +83,31 @@ public final class ColumnProfile {
     firstBadText = firstBadText != null ? firstBadText : o.firstBadText;
   }
 
-  /** Accounts for column {@code i} of the cursor's current row. */
-  void add(RowCursor row, int i) {
-    switch (row.type(i)) {
+  /**
+   * Accounts for column {@code i} of the cursor's current row. True when the value may have moved
+   * the column's {@link #shape} (a storage class seen for the first time, an integer outside the
+   * range so far, a longer text, a candidate ruled out, a repair): false means the shape is the
+   * same as before, so a one-pass load need not compute it for every value.
+   */
+  boolean add(RowCursor row, int i) {
+    return switch (row.type(i)) {
       case RowCursor.INTEGER -> addInteger(row.longValue(i));
       case RowCursor.REAL -> addReal(row.doubleValue(i));
       case RowCursor.TEXT -> addText(row.bytes(i));
-      case RowCursor.BLOB -> blobs++;
-      default -> nulls++;
-    }
+      case RowCursor.BLOB -> blobs++ == 0;
+      default -> {
+        nulls++;
+        yield false; // NULLs are not part of the shape
+      }
+    };
   }
 
-  private void addInteger(long v) {
+  /**
+   * Every integer fact of the shape (bits, double-exact, the ranges) can only change with a value
+   * outside [min, max] so far: while all values were 0 or 1, or within 2^53, so were min and max.
+   */
+  private boolean addInteger(long v) {
+    boolean moved = integers == 0 || v < minInteger || v > maxInteger;
     integers++;
     minInteger = Math.min(minInteger, v);
     maxInteger = Math.max(maxInteger, v);
@@ -91,20 +117,24 @@ public final class ColumnProfile {
     if (v > DOUBLE_EXACT || v < -DOUBLE_EXACT) {
       integersFitDouble = false;
     }
+    return moved;
   }
 
-  private void addReal(double v) {
-    reals++;
+  private boolean addReal(double v) {
+    boolean moved = reals++ == 0;
     if (Double.isInfinite(v) || Double.isNaN(v)) {
+      moved |= realsFinite;
       realsFinite = false;
     }
     if (v != Math.rint(v)) {
       realsIntegral = false;
     }
+    return moved;
   }
 
-  private void addText(byte[] b) {
-    texts++;
+  private boolean addText(byte[] b) {
+    // once a text was repaired, the repairs' share (part of the shape) moves with every text
+    boolean moved = texts++ == 0 || textRepairs > 0;
     int chars = Utf8.pgTextLength(b);
     if (chars < 0) { // judged as it will be loaded: repaired (see value.Repairs)
       if (textValidUtf8) {
@@ -112,10 +142,14 @@ public final class ColumnProfile {
       }
       textValidUtf8 = false;
       textRepairs++;
+      moved = true;
       b = Repairs.text(b);
       chars = Utf8.pgTextLength(b);
     }
-    maxChars = Math.max(maxChars, chars);
+    if (chars > maxChars) {
+      maxChars = chars;
+      moved = true;
+    }
     if (firstText == null) {
       firstText = example(b);
     }
@@ -123,30 +157,44 @@ public final class ColumnProfile {
       int json = JsonText.classify(b);
       if ((json & JsonText.REPAIRABLE) != 0) {
         jsonRepairs++;
+        moved = true;
         json &= ~JsonText.REPAIRABLE;
       }
       if (json == JsonText.INVALID) {
         textJson = false;
         textJsonContainer = false;
+        moved = true;
         noteBad(b);
       } else if (json != JsonText.CONTAINER) {
+        moved |= textJsonContainer;
         textJsonContainer = false;
       }
     }
+    return addTextCandidates(b) || moved;
+  }
+
+  /** The timestamp, date, number and boolean candidates; true when one was ruled out. */
+  private boolean addTextCandidates(byte[] b) {
+    boolean moved = false;
     if (textTimestamp) {
-      if (Timestamps.micros(b) == Timestamps.INVALID) {
+      if (!timestampsParsedByLoad && Timestamps.micros(b) == Timestamps.INVALID) {
         textTimestamp = false;
         textDateOnly = false;
+        moved = true;
       } else if (textDateOnly && !Timestamps.isDate(b)) {
         textDateOnly = false;
+        moved = true;
       }
     }
     if (textNumeric && !decimalLiteral(b)) {
       textNumeric = false;
+      moved = true;
     }
     if (textBoolean && Booleans.parse(b) == Booleans.INVALID) {
       textBoolean = false;
+      moved = true;
     }
+    return moved;
   }
 
   /** A JSON number: -?digits(.digits)?([eE][+-]?digits)?. */

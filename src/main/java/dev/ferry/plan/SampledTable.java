@@ -41,6 +41,13 @@ public final class SampledTable {
     rows = 0;
     for (int i = 0; i < width; i++) {
       seen[i] = new ColumnProfile();
+      TypeChoice planned = used.columns().get(i).choice();
+      if (planned.type().kind() == PgType.Kind.TIMESTAMPTZ
+          && planned.repairs() == 0
+          && used.loadedColumns().size() == width) { // the load encodes the column it profiles
+        seen[i].timestampsParsedByLoad(); // the load's encoder parses each one (and stops at a bad
+        // one)
+      }
       shapes[i] = seen[i].shape();
     }
   }
@@ -54,7 +61,9 @@ public final class SampledTable {
     boolean fits = true;
     for (int i = 0; i < seen.length; i++) {
       ColumnProfile p = seen[i];
-      p.add(row, i);
+      if (!p.add(row, i)) {
+        continue; // the shape is as it was: nothing the choice depends on moved
+      }
       long shape = p.shape();
       if (shape != shapes[i]) {
         shapes[i] = shape;
