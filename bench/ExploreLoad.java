@@ -90,6 +90,8 @@ public class ExploreLoad {
     String deep = after;
     Map<String, java.util.function.Supplier<String>> scenarios = new LinkedHashMap<>();
     scenarios.put("health (floor)", () -> base + "/health");
+    // the stack without the database: the catalog answers it from memory (/health is a round trip)
+    scenarios.put("tables (no db)", () -> base + "/api/tables");
     scenarios.put("page", () -> rows + "?limit=50");
     scenarios.put("deep keyset page", () -> rows + "?limit=50&order=created_at&after=" + deep);
     scenarios.put("filtered page", () -> rows + "?limit=50&is_reply=is.true&order=created_at.desc");

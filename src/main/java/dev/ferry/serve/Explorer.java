@@ -58,7 +58,8 @@ public final class Explorer {
     SqlHandler sql = new SqlHandler(db, out);
     QueryHandler queries = new QueryHandler(options.queries(), sql, out);
     OpenApi openApi = new OpenApi(catalog, options.write(), options.queries());
-    FacetHandler facets = new FacetHandler(db, catalog, out, Counts.EXACT_UP_TO);
+    Facets facetCounts = new Facets(db, Facets.SAMPLE_ROWS);
+    FacetHandler facets = new FacetHandler(db, catalog, out, facetCounts);
     HistogramHandler histogram = new HistogramHandler(db, catalog, out, Counts.EXACT_UP_TO);
     return Javalin.create(
         cfg -> {
@@ -70,6 +71,7 @@ public final class Explorer {
           r.before(writes::guard); // before sessions::check: a write's own rule
           r.before(sessions::check);
           r.after(telemetry::after);
+          r.after(facetCounts::afterRequest); // a write makes the shared samples stale
           Errors.install(r, options.statementTimeoutMillis());
           r.get("/health", health::health);
           r.get("/metrics", telemetry::scrape);

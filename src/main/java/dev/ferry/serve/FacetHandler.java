@@ -18,24 +18,23 @@ import javax.sql.DataSource;
  * {"column", "values": [{"value", "count"}], "estimated", "more"}}. Values are text (null for SQL
  * NULL), so each one reads back as a filter ({@code C=eq.VALUE}, or {@code C=is.null}).
  *
- * <p>Bounded time: past {@link Counts#EXACT_UP_TO} matching rows the values are counted over a
- * {@link Sample}, scaled up, and the answer says {@code "estimated": true}.
+ * <p>Bounded time whatever the filters (see {@link Facets}): on a big table the values are counted
+ * over one shared sample, scaled up, and the answer says {@code "estimated": true} with the
+ * sample's share and rows ({@code sample_percent}, {@code sample_rows}).
  */
 final class FacetHandler {
-  static final int VALUES = 30;
+  static final int VALUES = Facets.VALUES;
   private final DataSource db;
   private final Catalog catalog;
   private final JsonOut out;
-  private final long exactUpTo;
+  private final Facets facets;
 
-  FacetHandler(DataSource db, Catalog catalog, JsonOut out, long exactUpTo) {
+  FacetHandler(DataSource db, Catalog catalog, JsonOut out, Facets facets) {
     this.db = db;
     this.catalog = catalog;
     this.out = out;
-    this.exactUpTo = exactUpTo;
+    this.facets = facets;
   }
-
-  private record Value(String value, long count) {}
 
   void facets(Context ctx) throws IOException, SQLException {
     Catalog.Table t = catalog.table(ctx.pathParam("schema"), ctx.pathParam("table"));
@@ -51,45 +50,24 @@ final class FacetHandler {
         ctx,
         "facets",
         g -> {
-          List<Value> values = new ArrayList<>();
-          Sample sample;
-          try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false); // the count and the values from one snapshot
-            sample = Sample.of(c, t, Counts.count(c, q, exactUpTo), exactUpTo);
-            String sql =
-                "SELECT v, count(*) FROM (SELECT ("
-                    + x.sql()
-                    + ")::text AS v FROM "
-                    + sample.from()
-                    + " WHERE "
-                    + q.filters()
-                    + sample.limit()
-                    + ") s GROUP BY v ORDER BY 2 DESC, 1 NULLS FIRST LIMIT "
-                    + (VALUES + 1);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-              JsonOut.bind(ps, q.filterParams);
-              try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  values.add(
-                      new Value(rs.getString(1), Math.round(rs.getLong(2) * sample.scale())));
-                }
-              }
-            }
-            c.rollback();
-          }
+          Facets.Answer a = facets.of(q, x);
+          List<Facets.Value> values = a.values();
           g.writeStartObject();
           g.writeStringField("column", column);
           g.writeArrayFieldStart("values");
-          for (Value v : values.subList(0, Math.min(VALUES, values.size()))) {
+          for (Facets.Value v : values.subList(0, Math.min(VALUES, values.size()))) {
             g.writeStartObject();
             g.writeStringField("value", v.value());
             g.writeNumberField("count", v.count());
             g.writeEndObject();
           }
           g.writeEndArray();
-          g.writeBooleanField("estimated", sample.estimated());
+          g.writeBooleanField("estimated", a.estimated());
           g.writeBooleanField("more", values.size() > VALUES);
-          g.writeNumberField("sample_percent", sample.roundedPercent());
+          g.writeNumberField("sample_percent", Math.round(a.percent() * 100) / 100.0);
+          if (a.estimated()) {
+            g.writeNumberField("sample_rows", a.sampleRows());
+          }
           g.writeNumberField("ms", Math.round((System.nanoTime() - started) / 1e4) / 100.0);
           g.writeEndObject();
         });

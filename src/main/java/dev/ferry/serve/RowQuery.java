@@ -479,6 +479,7 @@ final class RowQuery {
       match = "(" + String.join(" OR ", m) + ")";
       rank = "0";
     }
+    this.searchCondition = filters + " AND " + match;
     // The candidates are the first matches in the requested order (by key when none): the same
     // rows on every request, and a sort that holds across pages. Unsorted, they are ranked.
     String tiebreak = key.isEmpty() ? "1" : keyList();
@@ -512,6 +513,12 @@ final class RowQuery {
   }
 
   private int rankParams;
+
+  /**
+   * A search's whole condition (filters AND match), whose parameters are {@link #params}; null
+   * without a search. {@link SearchBound} counts it up to a bound.
+   */
+  String searchCondition;
 
   /** The parameters in the order the SQL uses them. */
   private List<Object> bindOrder() {

@@ -33,43 +33,61 @@ final class RowsHandler {
         ctx,
         q.search != null ? "search" : "page",
         g -> {
-          try (Connection c = db.getConnection();
-              PreparedStatement ps = c.prepareStatement(q.sql)) {
-            JsonOut.bind(ps, q.bind);
-            try (ResultSet rs = ps.executeQuery()) {
-              g.writeStartObject();
-              g.writeStringField("table", t.schema() + "." + t.name());
-              g.writeArrayFieldStart("rows");
-              int n = 0;
-              String lastOrder = null;
-              List<String> lastKey = new ArrayList<>();
-              boolean more = false;
-              while (rs.next()) {
-                if (n == q.limit) {
-                  more = true;
-                  break;
-                }
-                RowWriter.row(g, rs, t.columns());
-                n++;
-                lastKey.clear();
-                for (String k : q.key) {
-                  lastKey.add(rs.getString(k.equals("ctid") ? "__ferry_ctid" : k));
-                }
-                lastOrder = q.orderColumn == null ? null : rs.getString(q.orderColumn.name());
-              }
-              g.writeEndArray();
-              long offset = (q.after != null && q.after.isOffset() ? q.after.offset() : 0) + n;
-              g.writeStringField("next", more ? q.next(lastOrder, lastKey, offset).encode() : null);
-              g.writeNumberField("limit", q.limit);
-              g.writeStringField("order", q.order);
-              g.writeStringField("paging", q.offsetPaging() ? "offset" : "keyset");
-              if (q.search != null) {
-                g.writeNumberField("search_candidates_max", RowQuery.SEARCH_CANDIDATES);
-              }
-              g.writeNumberField("ms", Math.round((System.nanoTime() - started) / 1e4) / 100.0);
-              g.writeEndObject();
+          try (Connection c = db.getConnection()) {
+            SearchBound.Matches matches = SearchBound.prepare(c, q); // bounded search (issue 15)
+            page(g, c, q, t, matches, started);
+            if (!c.getAutoCommit()) {
+              c.rollback();
             }
           }
         });
+  }
+
+  private static void page(
+      com.fasterxml.jackson.core.JsonGenerator g,
+      Connection c,
+      RowQuery q,
+      Catalog.Table t,
+      SearchBound.Matches matches,
+      long started)
+      throws IOException, SQLException {
+    try (PreparedStatement ps = c.prepareStatement(q.sql)) {
+      JsonOut.bind(ps, q.bind);
+      try (ResultSet rs = ps.executeQuery()) {
+        g.writeStartObject();
+        g.writeStringField("table", t.schema() + "." + t.name());
+        g.writeArrayFieldStart("rows");
+        int n = 0;
+        String lastOrder = null;
+        List<String> lastKey = new ArrayList<>();
+        boolean more = false;
+        while (rs.next()) {
+          if (n == q.limit) {
+            more = true;
+            break;
+          }
+          RowWriter.row(g, rs, t.columns());
+          n++;
+          lastKey.clear();
+          for (String k : q.key) {
+            lastKey.add(rs.getString(k.equals("ctid") ? "__ferry_ctid" : k));
+          }
+          lastOrder = q.orderColumn == null ? null : rs.getString(q.orderColumn.name());
+        }
+        g.writeEndArray();
+        long offset = (q.after != null && q.after.isOffset() ? q.after.offset() : 0) + n;
+        g.writeStringField("next", more ? q.next(lastOrder, lastKey, offset).encode() : null);
+        g.writeNumberField("limit", q.limit);
+        g.writeStringField("order", q.order);
+        g.writeStringField("paging", q.offsetPaging() ? "offset" : "keyset");
+        if (q.search != null) {
+          g.writeNumberField("search_candidates_max", RowQuery.SEARCH_CANDIDATES);
+          g.writeNumberField("search_matches", matches.count());
+          g.writeBooleanField("search_matches_exact", matches.exact());
+        }
+        g.writeNumberField("ms", Math.round((System.nanoTime() - started) / 1e4) / 100.0);
+        g.writeEndObject();
+      }
+    }
   }
 }

@@ -5,11 +5,11 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * What a facet or histogram reads, in bounded time: every row that passes the filters while there
- * are at most {@link Counts#EXACT_UP_TO} of them; beyond that, a table through {@code TABLESAMPLE
- * SYSTEM} (about that many rows, the same sample on every request: {@code REPEATABLE (0)}) and a
- * view through its first that-many rows. Counts over the sample are multiplied by {@link #scale}
- * and the answer says {@code "estimated": true}.
+ * What a histogram (and a facet of a view; tables' facets: {@link Facets}) reads, in bounded time:
+ * every row that passes the filters while there are at most {@link Counts#EXACT_UP_TO} of them;
+ * beyond that, a table through {@code TABLESAMPLE SYSTEM} (about that many rows, the same sample on
+ * every request: {@code REPEATABLE (0)}) and a view through its first that-many rows. Counts over
+ * the sample are multiplied by {@link #scale} and the answer says {@code "estimated": true}.
  *
  * @param from the relation to read, sampled or not
  * @param limit {@code ""}, or a LIMIT clause after the filters (views)
