@@ -172,7 +172,8 @@ final class IncrementalVerify {
         keys += rs.getLong(1);
       }
     }
-    return countMs + wholeMs + Math.round(keys * msPerKey);
+    // at least 1 ms: a freeze is never free (a budget of 1 ms freezes nothing)
+    return Math.max(1, countMs + wholeMs + (long) Math.ceil(keys * msPerKey));
   }
 
   /** Keys pending now: the recheck set and the changelog's keys in (mark, upTo]. */
