@@ -97,6 +97,8 @@ final class Cutover {
                     + " application writes less)",
                 List.of());
           }
+          // the backlog the follower has left now is applied outside the freeze, not in it
+          drain(lite, target, applier, Capture.maxSeq(lite));
           int code = frozen(lite, lock, target, applier, tables, url, budget, check);
           held = code != 0; // switched: the mark went with the switch's transaction
           return code;
