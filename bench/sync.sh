@@ -14,7 +14,8 @@
 #                         copy: `sync status` lag under 1 s). Goal: p99 < 1 s.
 #   stall at cutover      the latency of each application write that overlaps the `ferry cutover`
 #                         command (max and p99: the slowest is the write that waited for the
-#                         freeze), and cutover's own freeze_ms and phases. Goal: max < 2 s.
+#                         freeze), and cutover's own freeze_ms and phases, and its verification
+#                         (the pass before the freeze, the keys re-read in it). Goal: max < 2 s.
 #   triggers' cost        µs per write of the same writer and mix, unthrottled, on two copies of
 #                         the example: one plain, one with the capture objects `sync start`
 #                         installed (its _ferry_* tables and triggers, taken from the live file);
@@ -191,6 +192,7 @@ java -cp "$jar" "$here/bench/SyncLoad.java" report "$run" "$follow_from" "$follo
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" cutover.json; }
 freeze=$(field freeze_ms)
 phases=$(sed -n 's/.*"phases_ms":\({[^}]*}\).*/\1/p' cutover.json)
+verifying=$(sed -n 's/.*"verify":\({[^}]*}\).*/\1/p' cutover.json)
 read -r _ _ p50 _ p99 _ lagmax < <(grep '^LAG_MS' report.log)
 read -r _ _ cutn _ cutp99 _ cutmax < <(grep '^WRITE_MS_CUTOVER' report.log)
 verdict() { awk -v v="$1" -v g="$2" 'BEGIN { print (v >= 0 && v < g) ? "met" : "NOT met" }'; }
@@ -201,6 +203,7 @@ echo "lag while following (commit in SQLite -> visible in PostgreSQL): p50 $p50 
 grep '^WRITE_MS_FOLLOWING' report.log | sed 's/^WRITE_MS_FOLLOWING/app write latency while following (ms):/'
 [ "$switched" = 1 ] || echo "cutover did NOT switch (figures below are of the attempt): $(cat cutover.json)"
 echo "stall at cutover: slowest app write $cutmax ms (p99 $cutp99 ms of $cutn writes overlapping cutover); freeze_ms $freeze, phases $phases   goal < 2000 ms: $(verdict "$cutmax" 2000)"
+echo "cutover's verification (before the freeze: the pass over every row and the catch-up re-reads; in it: the keys re-read): $verifying"
 echo "cutover command wall time: $(( cut_to - cut_from )) ms (JVM start, plan and a timed verification pass before the freeze included)"
 grep '^COST' cost.log | sed 's/^COST/triggers'"'"' cost per write:/'
 awk -v c="$copy_ms" -v m="$migrate_ms" 'BEGIN { printf "initial copy (sync start until following, app writing): %d ms; plain ferry migrate: %d ms; ratio %.2f\n", c, m, c / m }'

@@ -396,14 +396,74 @@ final class Capture {
     }
   }
 
-  /** Deletes applied changes (never the last row: seq must not go back), in one small write. */
+  /**
+   * Deletes applied changes (never the last row: seq must not go back), in one small write. Changes
+   * after a cutover's verification mark ({@link #holdPruning}) stay while the mark holds.
+   */
   static void prune(Connection c, long appliedSeq) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "DELETE FROM _ferry_changes WHERE seq <= ? AND seq < (SELECT max(seq) FROM"
-                + " _ferry_changes)")) {
+                + " _ferry_changes) AND seq <= coalesce((SELECT CAST(v AS INTEGER) FROM"
+                + " _ferry_sync WHERE k = 'verify_from' AND (SELECT CAST(v AS INTEGER) FROM"
+                + " _ferry_sync WHERE k = 'verify_until') > "
+                + NOW_MS
+                + "), ?)")) {
       ps.setLong(1, appliedSeq);
+      ps.setLong(2, appliedSeq);
       ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Records the verification mark of a cutover: the changelog's last seq, returned; the changes
+   * after it are not pruned until {@link #releasePruning} or {@code ttlMs} from now (a cutover
+   * killed meanwhile must not make the changelog grow for ever). One short write transaction, so no
+   * change can fall between the seq read and the mark.
+   */
+  static long holdPruning(Connection c, long ttlMs) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      try {
+        long mark = maxSeq(c);
+        put(c, "verify_from", Long.toString(mark));
+        put(c, "verify_until", Long.toString(System.currentTimeMillis() + ttlMs));
+        st.execute("COMMIT");
+        return mark;
+      } catch (SQLException | RuntimeException e) {
+        st.execute("ROLLBACK");
+        throw e;
+      }
+    }
+  }
+
+  /** Moves the mark forward: the changes up to {@code mark} are verified and may be pruned. */
+  static void moveMark(Connection c, long mark) throws SQLException {
+    put(c, "verify_from", Long.toString(mark));
+  }
+
+  /** Removes the verification mark (inside the caller's transaction, if any). */
+  static void releasePruning(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("DELETE FROM _ferry_sync WHERE k IN ('verify_from', 'verify_until')");
+    }
+  }
+
+  /**
+   * True when every change after {@code mark} up to the last is still in the changelog: seq is
+   * dense (one writer; pruning is the only delete and never takes the last row), so a gap means
+   * pruning went past the mark (it expired).
+   */
+  static boolean keptSince(Connection c, long mark) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*), coalesce(max(seq), ?) FROM _ferry_changes WHERE seq > ?")) {
+      ps.setLong(1, mark);
+      ps.setLong(2, mark);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) == rs.getLong(2) - mark;
+      }
     }
   }
 }

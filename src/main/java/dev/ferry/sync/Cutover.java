@@ -36,7 +36,12 @@ final class Cutover {
   private final SyncOptions o;
   private final PrintStream out;
   private final Map<String, String> env;
+  // the changelog after the verification mark is kept at most this long (a killed cutover)
+  private static final long HOLD_MS = 6 * 3600_000L;
+  private static final int ROUNDS = 3;
+  private static final long SETTLED = 1000;
   private final Map<String, Long> phases = new LinkedHashMap<>();
+  private final Map<String, Long> verify = new LinkedHashMap<>();
   private long frozenAt;
 
   Cutover(SyncOptions o, PrintStream out, Map<String, String> env) {
@@ -68,23 +73,63 @@ final class Cutover {
       try (Applier applier =
           new Applier(target, lite, delta, tables, o.badValues(), o.key(), o.schema(), false)) {
         drain(lite, target, applier, Capture.maxSeq(lite));
-        long t = System.nanoTime();
-        List<String> before = verify(o, target, tables);
-        long verifyMs = (System.nanoTime() - t) / 1_000_000;
-        if (verifyMs >= budget) {
-          return report(
-              false,
-              false,
-              "verifying takes "
-                  + verifyMs
-                  + " ms, more than --max-freeze "
-                  + budget
-                  + " ms: nothing was frozen (raise --max-freeze)",
-              before);
+        IncrementalVerify check =
+            new IncrementalVerify(lite, target, o.source(), tables, o.badValues());
+        boolean held = false;
+        try {
+          long mark = Capture.holdPruning(lite, HOLD_MS);
+          held = true;
+          drain(lite, target, applier, mark);
+          before("pass", () -> check.pass(mark));
+          before("catch_up", () -> catchUp(lite, target, applier, check));
+          long estimate = check.estimateMs();
+          if (estimate >= budget) {
+            return report(
+                false,
+                false,
+                "verifying in the freeze would take about "
+                    + estimate
+                    + " ms ("
+                    + check.pendingKeys()
+                    + " keys to re-read, counts and whole-table checks), more than --max-freeze "
+                    + budget
+                    + " ms: nothing was frozen (raise --max-freeze, or run cutover when the"
+                    + " application writes less)",
+                List.of());
+          }
+          // the backlog the follower has left now is applied outside the freeze, not in it
+          drain(lite, target, applier, Capture.maxSeq(lite));
+          int code = frozen(lite, lock, target, applier, tables, url, budget, check);
+          held = code != 0; // switched: the mark went with the switch's transaction
+          return code;
+        } finally {
+          if (held) {
+            Capture.releasePruning(lite);
+          }
         }
-        return frozen(lite, lock, target, applier, tables, url, budget);
       }
     }
+  }
+
+  /**
+   * Re-reads the keys changed since the pass (and those it found different) until few are left, at
+   * most {@link #ROUNDS} times, moving the mark each time: the freeze re-reads only the rest.
+   */
+  private void catchUp(
+      Connection lite, PostgresTarget target, Applier applier, IncrementalVerify check)
+      throws SQLException {
+    for (int round = 0; round < ROUNDS && check.pendingKeys() > SETTLED; round++) {
+      long upTo = Capture.maxSeq(lite);
+      drain(lite, target, applier, upTo);
+      verify.merge("catch_up_keys", (long) check.catchUp(upTo), Long::sum);
+      Capture.moveMark(lite, upTo);
+    }
+  }
+
+  private void before(String name, Step step) throws SQLException {
+    long t = System.nanoTime();
+    step.run();
+    verify.put(name + "_ms", (System.nanoTime() - t) / 1_000_000);
   }
 
   private int frozen(
@@ -94,7 +139,8 @@ final class Cutover {
       Applier applier,
       List<TablePlan> tables,
       TargetUrl url,
-      long budget)
+      long budget,
+      IncrementalVerify check)
       throws SQLException {
     try (Statement st = lock.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
@@ -103,7 +149,10 @@ final class Cutover {
       try {
         phase("drain", () -> drain(lite, target, applier, Long.MAX_VALUE));
         List<String> differ = new ArrayList<>();
-        phase("verify", () -> differ.addAll(verify(o, target, tables)));
+        int[] rechecked = new int[1];
+        phase("verify", () -> differ.addAll(check.inFreeze(rechecked)));
+        verify.put("rows_compared", check.compared());
+        verify.put("rechecked_keys", (long) rechecked[0]);
         if (!differ.isEmpty()) {
           return report(false, false, "verification failed: " + String.join("; ", differ), differ);
         }
@@ -142,6 +191,7 @@ final class Cutover {
                       + java.time.Instant.now()
                       + "; write there, this SQLite file no longer takes writes");
               Capture.put(lock, "state", "switched");
+              Capture.releasePruning(lock);
             });
         // SQLite's commit is the switch: only then does PostgreSQL record it, so a failure before
         // it leaves both sides as they were (SQLite rolls back and keeps taking writes)
@@ -286,9 +336,12 @@ final class Cutover {
   private int report(boolean verified, boolean switched, String reason, List<String> differ) {
     long freeze = frozenAt == 0 ? 0 : elapsed();
     if (o.json()) {
-      SwitchReport.json(out, freeze, verified, switched, phases, reason);
+      SwitchReport.json(out, freeze, verified, switched, phases, verify, reason);
     } else {
       String b = SwitchReport.phases(phases);
+      if (!verify.isEmpty()) {
+        out.printf("Verification: %s.%n", SwitchReport.verify(verify));
+      }
       out.printf("Writes frozen %d ms (%s).%n", freeze, b);
       out.println(
           switched

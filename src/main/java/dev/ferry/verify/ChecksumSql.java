@@ -43,6 +43,11 @@ final class ChecksumSql {
 
   /** The table with the send() output of each variable-length column as s_<i>. */
   static String sends(TablePlan t) {
+    return sends(t, null);
+  }
+
+  /** {@link #sends(TablePlan)} over the rows matching {@code where} (SQL text, or null: all). */
+  static String sends(TablePlan t, String where) {
     List<ColumnPlan> columns = t.loadedColumns();
     StringBuilder b = new StringBuilder("(SELECT *");
     for (int i = 0; i < columns.size(); i++) {
@@ -55,7 +60,11 @@ final class ChecksumSql {
             .append(i);
       }
     }
-    return b.append(" FROM ").append(t.qualified()).append(") AS r").toString();
+    b.append(" FROM ").append(t.qualified());
+    if (where != null) {
+      b.append(" WHERE ").append(where);
+    }
+    return b.append(") AS r").toString();
   }
 
   /**

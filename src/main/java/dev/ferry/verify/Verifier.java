@@ -87,6 +87,25 @@ public final class Verifier {
     }
   }
 
+  /**
+   * The query of (key hash, row hash) of the target rows matching {@code where} (SQL text over the
+   * target's column names): the same two values {@link RowEncoder#keyHash} and {@link
+   * RowEncoder#hash} give for a source row, so a caller can compare chosen rows by key (live sync's
+   * incremental verification). The table must have its primary key among its loaded columns.
+   */
+  public static String keyedHashesSql(TablePlan table, String where) {
+    int[] key = new RowEncoder(table, BadValuePolicy.FAIL).keyPositions();
+    if (key.length == 0) {
+      throw new IllegalArgumentException(table.qualified() + " has no loaded primary key");
+    }
+    return "SELECT md5("
+        + ChecksumSql.fieldBytes(table.loadedColumns(), key)
+        + "), "
+        + ChecksumSql.rowHash(table.loadedColumns())
+        + " FROM "
+        + ChecksumSql.sends(table, where);
+  }
+
   static List<SourceColumn> sourceColumns(TablePlan table) {
     return table.loadedColumns().stream().map(ColumnPlan::source).toList();
   }
