@@ -210,8 +210,10 @@ final class WriteRoutes {
    * secret.
    */
   private static String prepare(ServeOptions options) {
+    // Flyway holds its lock on one connection while it migrates on another: on a database ferry
+    // migrate never touched, a pool of one waited out its timeout and write mode never started
     try (HikariDataSource setup =
-        Pool.on(options.target(), "explorer-setup").size(1, 0).connectTimeout(5_000).open()) {
+        Pool.on(options.target(), "explorer-setup").size(3, 0).connectTimeout(5_000).open()) {
       MetadataSchema.ensureCurrent(setup);
       try (Connection c = setup.getConnection()) {
         return options.token() == null ? "none" : AuditLog.fingerprint(c, options.token());

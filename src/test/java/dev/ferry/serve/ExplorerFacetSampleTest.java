@@ -56,16 +56,7 @@ class ExplorerFacetSampleTest {
       st.execute("ALTER TABLE skewed ADD PRIMARY KEY (id)");
       st.execute("ANALYZE skewed");
     }
-    // the ferry schema (ferry.audit) first: write mode's own setup pool of one connection cannot
-    // create it (Flyway takes a second connection for its lock), and ferry migrate never ran here
-    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
-    config.setJdbcUrl(url.jdbcUrl());
-    config.setDataSourceProperties(url.properties());
-    config.setMaximumPoolSize(3);
-    try (com.zaxxer.hikari.HikariDataSource setup =
-        new com.zaxxer.hikari.HikariDataSource(config)) {
-      dev.ferry.run.MetadataSchema.ensureCurrent(setup);
-    }
+    // ferry migrate never ran here: write mode must create the ferry schema (ferry.audit) itself
     served = Served.start(new ServeOptions(url, 0, "127.0.0.1", TOKEN, 5_000, true));
   }
 
