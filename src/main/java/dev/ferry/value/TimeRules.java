@@ -5,14 +5,19 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
  * Texts and transform outputs into date, timestamp, timestamptz and time. Text follows {@link
- * Timestamps} (ISO 8601; no zone = UTC). timestamp (without time zone) keeps a wall time: a text
- * with a non-zero offset is refused, since PostgreSQL would drop the offset and shift the instant;
- * an Instant becomes its UTC wall time.
+ * Timestamps} (ISO 8601; no zone = UTC). One rule for offsets, whichever route a time takes (ISO
+ * text, or a {@code {date:}} pattern with an offset): date and timestamp (without time zone) keep a
+ * wall time, so a time with a non-zero UTC offset is refused there (it follows --on-bad-value, kept
+ * verbatim in ferry.rejects): keeping its own wall time would shift the instant, converting to UTC
+ * would change the wall time the text shows; timestamptz keeps both. A time with offset zero (Z,
+ * +00:00, GMT) and an instant with no offset at all (epoch_seconds, epoch_ms) become their UTC wall
+ * time.
  */
 final class TimeRules {
   private static final Pattern TIME_TEXT = Pattern.compile("\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?");
@@ -47,6 +52,14 @@ final class TimeRules {
    * text's own date and wall time and drop the offset, so the instant would shift.
    */
   private static void noShift(Object v, String name) throws ValueDoesNotFit {
+    if (v instanceof OffsetDateTime o && o.getOffset().getTotalSeconds() != 0) {
+      throw new ValueDoesNotFit(
+          "the date/time "
+              + o
+              + " has a UTC offset, which "
+              + name
+              + " would drop; use timestamptz");
+    }
     if (v instanceof String || v instanceof byte[]) {
       byte[] b = SourceValues.text(v).getBytes(StandardCharsets.UTF_8);
       long micros = Timestamps.micros(b);
@@ -94,6 +107,9 @@ final class TimeRules {
   private static long instantMicros(Object v, String what) throws ValueDoesNotFit {
     if (v instanceof Instant i) {
       return TimeText.micros(i);
+    }
+    if (v instanceof OffsetDateTime o) {
+      return TimeText.micros(o.toInstant());
     }
     if (v instanceof LocalDateTime t) {
       return TimeText.micros(t);
