@@ -1,9 +1,9 @@
 package dev.ferry.value;
 
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.ResolverStyle;
@@ -16,8 +16,7 @@ import java.util.Locale;
 /**
  * {@code {date: pattern}} / {@code {date: [patterns]}}: texts read with java.time patterns, tried
  * in order, strictly (no Feb 30, the day name must match the date), English month and day names in
- * any letter case. A pattern with a zone or offset gives an instant (an OffsetDateTime when the
- * offset is not zero, which timestamp without time zone refuses); one without gives a wall time
+ * any letter case. A pattern with a zone or offset gives an instant; one without gives a wall time
  * (LocalDateTime, which timestamptz reads as UTC) or a date. {@code rfc1123} is {@link
  * DateTimeFormatter#RFC_1123_DATE_TIME} ("Tue, 3 Jun 2008 11:05:30 GMT", RSS feeds). A text that
  * matches no pattern passes on unchanged when it is already ISO 8601 (see {@link Timestamps}), and
@@ -109,10 +108,7 @@ final class DatePatterns implements Transform {
       TemporalAccessor t = f.parse(s);
       if (t.isSupported(ChronoField.OFFSET_SECONDS)
           || t.query(java.time.temporal.TemporalQueries.zone()) != null) {
-        // a non-zero offset is kept, so that timestamp (without time zone) refuses it as it refuses
-        // the same text in ISO form (TimeRules); timestamptz and text take the instant
-        OffsetDateTime at = java.time.ZonedDateTime.from(t).toOffsetDateTime();
-        return at.getOffset().getTotalSeconds() == 0 ? at.toInstant() : at;
+        return Instant.from(t);
       }
       if (t.isSupported(ChronoField.HOUR_OF_DAY)) {
         return LocalDateTime.from(t);

@@ -52,9 +52,6 @@ final class SourceValues {
     if (v instanceof Instant i) {
       return TimeText.timestamp(TimeText.micros(i)) + "+00";
     }
-    if (v instanceof java.time.OffsetDateTime o) { // {date:} with a non-zero offset: the instant
-      return TimeText.timestamp(TimeText.micros(o.toInstant())) + "+00";
-    }
     if (v instanceof LocalDateTime t) {
       return TimeText.timestamp(TimeText.micros(t));
     }
@@ -153,10 +150,7 @@ final class SourceValues {
     if (v instanceof Boolean b) {
       return "a boolean (" + b + ")";
     }
-    if (v instanceof Instant
-        || v instanceof java.time.OffsetDateTime
-        || v instanceof LocalDateTime
-        || v instanceof LocalDate) {
+    if (v instanceof Instant || v instanceof LocalDateTime || v instanceof LocalDate) {
       return "a date/time (" + v + ")";
     }
     return "the text " + shown(v);

@@ -132,10 +132,7 @@ class TransformsTest {
         .isInstanceOf(ValueDoesNotFit.class);
     Transform pattern =
         Transforms.parse("articles", "pub_date", Map.of("date", "EEE, dd MMM yyyy HH:mm:ss Z"));
-    // a non-zero offset is kept (timestamp without time zone refuses it, see TimeRules)
     assertThat(pattern.apply("Mon, 06 Sep 2021 10:00:00 +0200"))
-        .isEqualTo(java.time.OffsetDateTime.parse("2021-09-06T10:00:00+02:00"));
-    assertThat(pattern.apply("Mon, 06 Sep 2021 08:00:00 +0000"))
         .isEqualTo(Instant.parse("2021-09-06T08:00:00Z"));
     assertThat(pattern.apply("2021-09-06 08:00:00Z")).isEqualTo("2021-09-06 08:00:00Z");
     assertThatThrownBy(() -> pattern.apply("Tue, 06 Sep 2021 10:00:00 +0200"))
