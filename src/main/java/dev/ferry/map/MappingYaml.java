@@ -13,6 +13,11 @@ final class MappingYaml {
 
   /** One {@code map:} entry on one line, {@code source: {into: …, columns: {…}, …}} (JSON flow). */
   static String entry(TableMapping m) {
+    return key(m.source()) + ": " + json(spec(m));
+  }
+
+  /** What one {@code map:} entry says (into, create, columns, drop, set, transform), as written. */
+  static Map<String, Object> spec(TableMapping m) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("into", m.into());
     if (m.create()) {
@@ -30,7 +35,7 @@ final class MappingYaml {
     if (!m.transform().isEmpty()) {
       e.put("transform", m.transform());
     }
-    return key(m.source()) + ": " + json(e);
+    return e;
   }
 
   /** A YAML key or plain value: bare when it is a plain word, else a double-quoted string. */

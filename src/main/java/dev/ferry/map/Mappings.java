@@ -79,6 +79,32 @@ public final class Mappings {
     }
   }
 
+  /**
+   * What {@code run} did to {@code t}'s values on the way in, for the report: columns, transforms,
+   * conversions, constants, dropped columns, and the rows set aside per source column (read back
+   * from ferry.rejects, whose reason names the column).
+   */
+  public static AppliedMapping applied(DataSource target, MappedTable t, UUID run) {
+    Map<String, Long> setAside = new HashMap<>();
+    try (Connection c = target.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT substring(reason from '^column (.+?): '), count(*) FROM ferry.rejects"
+                    + " WHERE run_id = ? AND source_table = ? GROUP BY 1")) {
+      ps.setObject(1, run);
+      ps.setString(2, t.source().name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          setAside.put(rs.getString(1) == null ? "(row)" : rs.getString(1), rs.getLong(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new FerryException(
+          ErrorCode.TARGET_UNREACHABLE, "cannot read ferry.rejects: " + e.getMessage(), e);
+    }
+    return AppliedMapping.of(t, setAside);
+  }
+
   /** The mapped tables {@code run} finished loading (a resumed run skips them), by source table. */
   public Map<String, MappedLoad> loaded(DataSource target, UUID run) {
     Map<String, MappedLoad> out = new HashMap<>();
@@ -178,6 +204,14 @@ public final class Mappings {
   /** One {@code map:} entry as a line of ferry.yaml (what plan writes back). */
   public static String yaml(TableMapping m) {
     return MappingYaml.entry(m);
+  }
+
+  /**
+   * What one {@code map:} entry says, as a JSON-ready map: a run records it (ferry.runs.options) so
+   * that {@code ferry verify} can tell whether ferry.yaml still says what the run loaded with.
+   */
+  public static Map<String, Object> spec(TableMapping m) {
+    return MappingYaml.spec(m);
   }
 
   /** No mapping: every table is Ferry's own. */

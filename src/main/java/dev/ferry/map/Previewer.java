@@ -57,13 +57,7 @@ final class Previewer {
       written.add(c.target().name());
       String type = c.target().type().formatted();
       if (c.source() == null) {
-        constants.add(
-            c.target().name()
-                + " = "
-                + (c.constant() == null ? "NULL" : "'" + c.constant() + "'")
-                + " ("
-                + type
-                + ")");
+        constants.add(constant(c));
         continue;
       }
       String via = c.transform() != null ? "via " + c.transform().describe() + "; then " : "";
@@ -102,6 +96,16 @@ final class Previewer {
   }
 
   /** The conversion to {@code t} in words: what fits, and that nothing is cut or rounded. */
+  /** A constant of {@code set:} as plan and the report show it: {@code column = 'value' (type)}. */
+  static String constant(MappedColumn c) {
+    return c.target().name()
+        + " = "
+        + (c.constant() == null ? "NULL" : "'" + c.constant() + "'")
+        + " ("
+        + c.target().type().formatted()
+        + ")";
+  }
+
   static String words(CatalogType t) {
     return switch (t.kind()) {
       case TEXT -> "as is";

@@ -185,7 +185,8 @@ final class MappedStage {
               l.bytes(),
               l.seconds(),
               verdict,
-              notes));
+              notes,
+              Mappings.applied(target, t, run)));
     }
     return out;
   }

@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * {@code ferry verify}: re-checks an existing migration without loading anything. The source is
  * planned again (same options, same choices) and read again; each target table's checksum, or with
- * full every row, is compared. Exit 0 when every table matches, 4 otherwise.
+ * full every row, is compared; tables ferry.yaml's map: loads into the user's own tables are
+ * compared with the source read, transformed and converted again ({@link MappedRecheck}). Exit 0
+ * when every table matches, 4 otherwise.
  */
 public final class Recheck {
   private final RunOptions options;
@@ -33,26 +35,10 @@ public final class Recheck {
   public RunReport run() {
     long started = System.nanoTime();
     SqliteSource source = SqliteSource.open(options.source());
-    MigrationPlan planned = Planner.plan(source, source.readSchema(), options.planOptions());
-    // tables loaded through map: into the user's own tables are verified by the migration (rows it
-    // recorded); this re-check covers Ferry's own tables only and says which it left out
-    // (named in map: order, so that the same command always prints the same line)
-    List<String> notRechecked = new ArrayList<>();
-    for (var m : options.config().map()) {
-      planned.tables().stream()
-          .map(t -> t.source().name())
-          .filter(n -> n.equalsIgnoreCase(m.source()) && !notRechecked.contains(n))
-          .forEach(notRechecked::add);
-    }
+    dev.ferry.source.SourceSchema schema = source.readSchema();
+    // tables ferry.yaml's map: loads into the user's own tables are checked by MappedRecheck
     MigrationPlan plan =
-        new MigrationPlan(
-            planned.source(),
-            planned.schema(),
-            planned.tables().stream()
-                .filter(t -> !notRechecked.contains(t.source().name()))
-                .toList(),
-            planned.views(),
-            planned.notes());
+        MappingReview.withoutMapped(Planner.plan(source, schema, options.planOptions()), options);
     TargetUrl url = Targets.resolve(options.target(), options.workDir(), env);
     List<TableResult> results = new ArrayList<>();
     boolean allOk = true;
@@ -79,21 +65,33 @@ public final class Recheck {
                 v.verdict(),
                 v.notes()));
       }
+      List<TableResult> mapped =
+          MappedRecheck.results(options, source, schema, target, plan.schema());
+      for (TableResult m : mapped) {
+        allOk &= m.verdict().startsWith("VERIFIED");
+        results.add(m);
+      }
       int exit = allOk ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
       String how =
           options.verify() == Verifier.Mode.FULL
               ? "every row compared by key"
               : "row counts and checksums";
       String message =
-          allOk && notRechecked.isEmpty()
-              ? String.format("OK: %d tables match their source (%s).", results.size(), how)
-              : allOk
-                  ? String.format(
-                      "PARTLY CHECKED: %d tables match their source (%s); not re-checked: %s"
-                          + " (loaded through map: into your own tables, which ferry verify does"
-                          + " not re-check yet; the migration that loaded them verified them).",
-                      results.size(), how, String.join(", ", notRechecked))
-                  : "VERIFICATION FAILED: the target differs from the source (see MISMATCH above).";
+          allOk
+              ? String.format(
+                  "OK: %d tables match their source (%s%s).",
+                  results.size(),
+                  how,
+                  mapped.isEmpty()
+                      ? ""
+                      : String.format(
+                          "; %d mapped into your own tables: %s",
+                          mapped.size(),
+                          options.verify() == Verifier.Mode.COUNT
+                              ? "the count of the rows their run inserted"
+                              : "every source row after its transforms, by row"))
+              : "VERIFICATION FAILED: the target differs from the source (see MISMATCH, MISSING"
+                  + " or NOT CHECKED above).";
       Map<String, Double> phases = new LinkedHashMap<>();
       RunReport report =
           new RunReport(

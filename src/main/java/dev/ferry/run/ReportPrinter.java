@@ -53,6 +53,7 @@ final class ReportPrinter {
               + " (plan chooses the types: big tables from a sample, every value checked as it loads;"
               + " keys are foreign keys and views)");
     }
+    mappings(r, out);
     List<String> notes = new java.util.ArrayList<>(r.notes());
     r.tables().forEach(t -> notes.addAll(t.notes()));
     if (!notes.isEmpty()) {
@@ -62,6 +63,20 @@ final class ReportPrinter {
     }
     out.println();
     out.println(r.message());
+  }
+
+  /** What each mapped table's values went through: columns, transforms, constants, dropped. */
+  private static void mappings(RunReport r, PrintStream out) {
+    List<TableResult> mapped = r.tables().stream().filter(t -> t.mapping() != null).toList();
+    if (mapped.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("Mapped into your tables (ferry.yaml map:):");
+    for (TableResult t : mapped) {
+      out.println("  " + t.source() + " → " + t.mapping().into());
+      t.mapping().lines().forEach(l -> out.println("    " + l));
+    }
   }
 
   static String bytes(long b) {

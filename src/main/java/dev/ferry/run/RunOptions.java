@@ -162,6 +162,11 @@ public final class RunOptions {
         m.put(s.recordKey(), RunSetting.recorded(get(s)));
       }
     }
+    if (!config.map().isEmpty()) { // what ferry verify checks ferry.yaml's map: against
+      Map<String, Object> map = new LinkedHashMap<>();
+      config.map().forEach(e -> map.put(e.source(), dev.ferry.map.Mappings.spec(e)));
+      m.put("map", map);
+    }
     return m;
   }
 

@@ -10,9 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * Texts and transform outputs into date, timestamp, timestamptz and time. Text follows {@link
- * Timestamps} (ISO 8601; no zone = UTC). timestamp (without time zone) keeps a wall time: a text
- * with a non-zero offset is refused, since PostgreSQL would drop the offset and shift the instant;
- * an Instant becomes its UTC wall time.
+ * Timestamps} (ISO 8601; no zone = UTC). One rule for offsets, whichever route a time takes (ISO
+ * text, a {@code {date:}} pattern with an offset, an epoch transform): the instant is kept, and
+ * date and timestamp (without time zone) hold its UTC date and wall time, as Ferry reads those
+ * types everywhere (no zone = UTC): {@code 2024-01-02T03:04:05+02:00} becomes {@code 2024-01-02
+ * 01:04:05}, never PostgreSQL's own cast, which would drop the offset and shift the instant. A date
+ * is refused when the UTC time is not midnight.
  */
 final class TimeRules {
   private static final Pattern TIME_TEXT = Pattern.compile("\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?");
@@ -24,7 +27,6 @@ final class TimeRules {
       TimeText.micros(d.atStartOfDay());
       return TimeText.date(d);
     }
-    noShift(v, "date");
     long micros = instantMicros(v, "a date");
     if (Math.floorMod(micros, Timestamps.MICROS_PER_DAY) != 0) {
       throw new ValueDoesNotFit(
@@ -38,39 +40,7 @@ final class TimeRules {
   }
 
   static String timestamp(Object v) throws ValueDoesNotFit {
-    noShift(v, "timestamp without time zone");
     return TimeText.timestamp(instantMicros(v, "a timestamp"));
-  }
-
-  /**
-   * Refuses a text whose UTC offset is not zero: date and timestamp (without time zone) keep the
-   * text's own date and wall time and drop the offset, so the instant would shift.
-   */
-  private static void noShift(Object v, String name) throws ValueDoesNotFit {
-    if (v instanceof String || v instanceof byte[]) {
-      byte[] b = SourceValues.text(v).getBytes(StandardCharsets.UTF_8);
-      long micros = Timestamps.micros(b);
-      if (micros != Timestamps.INVALID && b.length > 16) {
-        long wall = Timestamps.micros(withoutZone(b));
-        if (wall != micros) {
-          throw new ValueDoesNotFit(
-              SourceValues.shown(v)
-                  + " has a UTC offset, which "
-                  + name
-                  + " would drop; use timestamptz");
-        }
-      }
-    }
-  }
-
-  /** The text cut before its zone (Z or ±hh[:mm]), when it has one after the time. */
-  private static byte[] withoutZone(byte[] b) {
-    for (int i = 16; i < b.length; i++) {
-      if (b[i] == 'Z' || b[i] == 'z' || b[i] == '+' || b[i] == '-') {
-        return java.util.Arrays.copyOf(b, i);
-      }
-    }
-    return b;
   }
 
   static String time(Object v) throws ValueDoesNotFit {
