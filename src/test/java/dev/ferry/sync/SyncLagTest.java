@@ -46,6 +46,15 @@ class SyncLagTest {
     assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String wrote = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(wrote).contains("WRITES ");
+    // and a few writes of its own: under heavy load the writer's JVM may spend its seconds starting
+    try (Connection lite = dev.ferry.testing.Sqlite.open(db);
+        Statement st = lite.createStatement()) {
+      st.execute("PRAGMA busy_timeout = 10000");
+      for (int k = 0; k < 20; k++) {
+        st.execute("INSERT INTO event (item_id, what) VALUES (" + (k + 1) + ", 'lag test')");
+        Thread.sleep(50);
+      }
+    }
     sync.caughtUp(30_000);
     Thread.sleep(1_200); // one more tick records the caught-up state
     long seconds = (System.currentTimeMillis() - since + 999) / 1000;
