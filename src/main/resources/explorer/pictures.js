@@ -151,7 +151,7 @@ const ferryPictures = (() => {
 
   // Lag over time, one chart per live sync (GET /api/sync: ferry.sync_state and the follower's
   // ferry.sync_lag series), above the runs table. Each point is a circle with its <title>; the
-  // caption is the text equivalent: state, direction, lag now, p50 and max over the window.
+  // caption is the text equivalent: state, direction, the last point, p50 and max over the window.
   async function syncs() {
     const anchor = document.getElementById("runs");
     if (!anchor) return;
@@ -172,8 +172,8 @@ const ferryPictures = (() => {
 
   function lagChart(s, k) {
     const pts = s.series, ms = v => fmt(v) + " ms", last = pts[pts.length - 1];
-    const now = last ? `lag now ${ms(last.lag_ms)}, backlog ${fmt(last.backlog)}, ${fmt(s.applied)} changes applied` : "no lag recorded yet";
-    const over = pts.length ? `; over the last ${fmt(s.points_recorded)} points (one a second, since ${clock(pts[0].at)}): lag p50 ${ms(s.lag_p50_ms)}, max ${ms(s.lag_max_ms)}` : "";
+    const now = last ? `at the last point (${clock(last.at)}) lag ${ms(last.lag_ms)}, backlog ${fmt(last.backlog)}, ${fmt(s.applied)} changes applied` : "no lag recorded yet";
+    const over = pts.length ? `; over ${fmt(s.points_recorded)} points (one a second since ${clock(pts[0].at)}): lag p50 ${ms(s.lag_p50_ms)}, max ${ms(s.lag_max_ms)}` : "";
     const sampled = s.downsampled ? `; drawn as ${fmt(pts.length)} points, each the largest lag of its span` : "";
     const caption = `<figcaption id="sync-caption-${k}">${esc(s.source)} → ${esc(s.target_schema)}: ${esc(s.state)}, ${esc(DIRECTION[s.direction] || s.direction)}; ${esc(now + over + sampled)}.</figcaption>`;
     const head = `<figure class="chart lag-chart" id="sync-lag-${k}" data-source="${esc(s.source)}"><h4>Lag over time</h4>`;

@@ -269,7 +269,7 @@ class ExplorerPicturesBrowserTest {
         .contains("SQLite → PostgreSQL")
         .contains("lag p50 ")
         .contains("max ")
-        .contains("lag now ");
+        .contains("at the last point (");
     assertThat(browser.findElement(By.id("sync-lag-svg-0")).getAttribute("aria-label"))
         .startsWith("Lag over time for ");
     assertThat(
