@@ -417,6 +417,7 @@ async function runs() {
   const {runs} = await api("/api/runs");
   main.innerHTML = `<h2>Runs</h2><table id="runs"><tr><th>run</th><th>source</th><th>schema</th><th>state</th><th>started</th><th>exit</th></tr>${runs.map(r =>
     `<tr><td><a href="#/runs/${esc(r.run_id)}">${esc(r.run_id.slice(0, 8))}</a></td><td>${esc(r.source)}</td><td>${esc(r.target_schema)}</td><td>${badge(r.state === "succeeded" ? "VERIFIED" : r.state.toUpperCase())}</td><td>${esc(r.started_at)}</td><td>${r.exit_code ?? ""}</td></tr>`).join("")}</table>`;
+  if (typeof ferryPictures !== "undefined") await ferryPictures.syncs();
 }
 
 async function run(id) {

@@ -1,5 +1,6 @@
 // Pictures where people would rather look than read: a histogram of a numeric or time column in
-// the table page (each bar a link to the filter it stands for), and the runs dashboard as charts.
+// the table page (each bar a link to the filter it stands for), the runs dashboard as charts, and
+// a live sync's lag over time.
 // Inline SVG drawn from the API's numbers; no library, no inline style or script (CSP-clean: the
 // sizes are SVG attributes, the colours classes in app.css). Every chart has a text equivalent:
 // a <title> per mark, an aria-label per link, a caption saying what was measured and what was not.
@@ -148,5 +149,45 @@ const ferryPictures = (() => {
         <figcaption class="muted">Rows read over each table's whole load time (its start to its finish): an average per table, not a series over the run, which is not recorded.</figcaption></figure></div>`);
   }
 
-  return {grid, run, chartable, histogramSvg};
+  // Lag over time, one chart per live sync (GET /api/sync: ferry.sync_state and the follower's
+  // ferry.sync_lag series), above the runs table. Each point is a circle with its <title>; the
+  // caption is the text equivalent: state, direction, the last point, p50 and max over the window.
+  async function syncs() {
+    const anchor = document.getElementById("runs");
+    if (!anchor) return;
+    let data;
+    try {
+      data = await api("/api/sync");
+    } catch (e) {
+      if (e instanceof SignInNeeded) throw e;
+      anchor.insertAdjacentHTML("beforebegin", `<p class="error" id="sync-error">${esc(e.message)}</p>`);
+      return;
+    }
+    if (!data.syncs.length) return;
+    anchor.insertAdjacentHTML("beforebegin", `<div class="charts" id="sync-charts">${data.syncs.map(lagChart).join("")}</div>`);
+  }
+
+  const DIRECTION = {to_postgres: "SQLite → PostgreSQL", to_sqlite: "PostgreSQL → SQLite (after cutover)"};
+  const clock = t => new Date(t).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+
+  function lagChart(s, k) {
+    const pts = s.series, ms = v => fmt(v) + " ms", last = pts[pts.length - 1];
+    const now = last ? `at the last point (${clock(last.at)}) lag ${ms(last.lag_ms)}, backlog ${fmt(last.backlog)}, ${fmt(s.applied)} changes applied` : "no lag recorded yet";
+    const over = pts.length ? `; over ${fmt(s.points_recorded)} points (one a second since ${clock(pts[0].at)}): lag p50 ${ms(s.lag_p50_ms)}, max ${ms(s.lag_max_ms)}` : "";
+    const sampled = s.downsampled ? `; drawn as ${fmt(pts.length)} points, each the largest lag of its span` : "";
+    const caption = `<figcaption id="sync-caption-${k}">${esc(s.source)} → ${esc(s.target_schema)}: ${esc(s.state)}, ${esc(DIRECTION[s.direction] || s.direction)}; ${esc(now + over + sampled)}.</figcaption>`;
+    const head = `<figure class="chart lag-chart" id="sync-lag-${k}" data-source="${esc(s.source)}"><h4>Lag over time</h4>`;
+    if (!pts.length) return `${head}${caption}</figure>`;
+    const t0 = Date.parse(pts[0].at), t1 = Math.max(t0 + 1, Date.parse(last.at));
+    const top = Math.max(1, ...pts.map(p => p.lag_ms));
+    const x = p => (W * (Date.parse(p.at) - t0) / (t1 - t0)).toFixed(1);
+    const y = p => (H - (H - 4) * p.lag_ms / top).toFixed(1);
+    const line = `<polyline class="lag-line" points="${pts.map(p => x(p) + "," + y(p)).join(" ")}"></polyline>`;
+    const marks = pts.map(p => `<circle class="lag-point ${esc(p.direction)}" cx="${x(p)}" cy="${y(p)}" r="2" data-lag="${p.lag_ms}" data-at="${esc(p.at)}"><title>${esc(`${clock(p.at)}: lag ${ms(p.lag_ms)}, backlog ${fmt(p.backlog)}, applied ${fmt(p.applied)}`)}</title></circle>`).join("");
+    const axis = `<line class="lag-axis" x1="0" y1="${H}" x2="${W}" y2="${H}"></line><text class="axis" x="0" y="${H + 14}">${esc(clock(pts[0].at))}</text><text class="axis" x="${W}" y="${H + 14}" text-anchor="end">${esc(clock(last.at))}</text>` +
+      `<text class="axis" x="${W + 4}" y="10">${ms(top)}</text><text class="axis" x="${W + 4}" y="${H}">0 ms</text>`;
+    return `${head}${caption}<svg id="sync-lag-svg-${k}" role="img" aria-label="${esc(`Lag over time for ${s.source}: ${now}${over}`)}" viewBox="0 0 ${W + 70} ${H + 20}" width="${W + 70}" height="${H + 20}">${line}${marks}${axis}</svg></figure>`;
+  }
+
+  return {grid, run, syncs, chartable, histogramSvg};
 })();

@@ -53,6 +53,7 @@ public final class Explorer {
     RowHandler row = new RowHandler(db, catalog, out);
     ExportHandler export = new ExportHandler(db, catalog);
     RunsHandler runs = new RunsHandler(db, out);
+    SyncHandler syncs = new SyncHandler(db, out);
     WriteRoutes writes = new WriteRoutes(db, catalog, out, sessions, options);
     CountHandler count = new CountHandler(db, catalog, out, Counts.EXACT_UP_TO);
     SqlHandler sql = new SqlHandler(db, out);
@@ -97,6 +98,7 @@ public final class Explorer {
           r.get("/api/runs/{run}", runs::run);
           r.get("/api/runs/{run}/fixups", runs::fixups);
           r.get("/api/runs/{run}/rejects", runs::rejects);
+          r.get("/api/sync", syncs::syncs);
           writes.install(r);
         });
   }

@@ -30,6 +30,7 @@ final class Follower {
   private long schemaVersion = -1;
   private long lastLine;
   private long appliedSinceLine;
+  private long lastRecorded;
 
   @SuppressWarnings("SystemConsoleNull") // release 17: console() is null when not a terminal
   Follower(Link link, Applier applier, ReverseApplier reverse, PrintStream out, SyncMetrics metrics)
@@ -66,6 +67,7 @@ final class Follower {
       long[] backlog = Capture.backlog(link.lite(), state.appliedSeq());
       long lag = backlog[0] == 0 ? 0 : Math.max(0, System.currentTimeMillis() - backlog[1]);
       metrics.observe(lag, backlog[0], state.applied());
+      record(state.direction(), lag, backlog[0], state.applied());
       if (changes.isEmpty()) {
         line(state.state(), 0, 0, false);
         Thread.sleep(POLL_MS);
@@ -117,6 +119,7 @@ final class Follower {
     }
     long lag = backlog[0] == 0 ? 0 : Math.max(0, System.currentTimeMillis() - backlog[1]);
     metrics.observe(lag, backlog[0], state.applied());
+    record(state.direction(), lag, backlog[0], state.applied());
     if (n > 0) {
       appliedSinceLine += n;
       metrics.applied(n);
@@ -124,6 +127,24 @@ final class Follower {
       Thread.sleep(POLL_MS);
     }
     line(state.state(), lag, backlog[0], false);
+  }
+
+  /**
+   * A point of the lag series at most every {@link SyncLag#EVERY_MS}: one small insert on the
+   * status tick, never one per change. A point that cannot be written is a gap in the chart, not a
+   * reason to stop following (the apply path reports a lost connection).
+   */
+  private void record(String direction, long lag, long backlog, long applied) {
+    long now = System.currentTimeMillis();
+    if (now - lastRecorded < SyncLag.EVERY_MS) {
+      return;
+    }
+    lastRecorded = now;
+    try {
+      link.record(direction, lag, backlog, applied);
+    } catch (SQLException e) {
+      metrics.error();
+    }
   }
 
   private void prune(long seq) {
@@ -188,5 +209,8 @@ final class Follower {
     java.nio.file.Path file();
 
     SyncState state() throws SQLException;
+
+    /** Adds a point to the lag series ({@link SyncLag}). */
+    void record(String direction, long lagMs, long backlog, long applied) throws SQLException;
   }
 }

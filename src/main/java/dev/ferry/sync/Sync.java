@@ -75,6 +75,9 @@ public final class Sync {
           }
           state = read(target, o);
         }
+        try (Connection c = target.dataSource().getConnection()) {
+          SyncLag.create(c); // also for a sync started before the series was recorded
+        }
         MigrationPlan plan = InitialCopy.plan(o, state.run());
         List<TablePlan> followed = followed(plan);
         Path delta = scratchFile(o);
@@ -352,6 +355,14 @@ public final class Sync {
       @Override
       public SyncState state() throws SQLException {
         return read(target, o);
+      }
+
+      @Override
+      public void record(String direction, long lagMs, long backlog, long applied)
+          throws SQLException {
+        try (Connection c = target.dataSource().getConnection()) {
+          SyncLag.record(c, o.key(), o.schema(), direction, lagMs, backlog, applied);
+        }
       }
     };
   }

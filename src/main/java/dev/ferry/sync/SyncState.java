@@ -137,5 +137,6 @@ record SyncState(
       ps.setString(2, Applier.STAGING);
       ps.executeUpdate();
     }
+    SyncLag.delete(c, source, schema); // the lag series goes with the state
   }
 }

@@ -128,8 +128,13 @@ class ExplorerOpenApiTest {
    * A small JSON Schema checker: $ref, type (one or several), required, properties, items, enum.
    */
   private static void check(JsonNode schema, JsonNode v, String at, List<String> problems) {
+    check(doc, schema, v, at, problems);
+  }
+
+  /** The same checker over any OpenAPI document {@code root} (its $refs resolve there). */
+  static void check(JsonNode root, JsonNode schema, JsonNode v, String at, List<String> problems) {
     if (schema.has("$ref")) {
-      check(doc.at(schema.get("$ref").asText().substring(1)), v, at, problems);
+      check(root, root.at(schema.get("$ref").asText().substring(1)), v, at, problems);
       return;
     }
     if (schema.has("type")) {
@@ -161,14 +166,14 @@ class ExplorerOpenApiTest {
       }
       for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
         if (v.has(p.getKey())) {
-          check(p.getValue(), v.get(p.getKey()), at + "." + p.getKey(), problems);
+          check(root, p.getValue(), v.get(p.getKey()), at + "." + p.getKey(), problems);
         }
       }
     }
     if (v.isArray() && schema.has("items")) {
       int i = 0;
       for (JsonNode x : v) {
-        check(schema.get("items"), x, at + "[" + i++ + "]", problems);
+        check(root, schema.get("items"), x, at + "[" + i++ + "]", problems);
       }
     }
   }

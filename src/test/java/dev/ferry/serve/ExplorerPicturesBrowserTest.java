@@ -3,6 +3,7 @@ package dev.ferry.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.testing.TestPostgres;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -228,6 +229,55 @@ class ExplorerPicturesBrowserTest {
       wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
       assertThat(Chromium.statusFromPage(browser, csv)).isEqualTo(401);
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theRunsPageChartsASyncsLagOverTimeWithEveryPointTheApiGives() throws Exception {
+    LagFixture lag = LagFixture.get();
+    JsonNode sync = ExplorerFixture.fetch(lag.base + "/api/sync").json().get("syncs").get(0);
+    List<Long> expected = new ArrayList<>();
+    sync.get("series").forEach(p -> expected.add(p.get("lag_ms").asLong()));
+    assertThat(expected).isNotEmpty();
+    browser.get("about:blank");
+    browser.get(lag.base + "/#/runs");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("circle.lag-point")));
+    List<Number> drawn =
+        (List<Number>)
+            script(
+                "return [...document.querySelectorAll('#sync-lag-0 circle.lag-point')]"
+                    + ".map(c => Number(c.dataset.lag));");
+    assertThat(drawn.stream().map(Number::longValue).toList()).isEqualTo(expected);
+    // the line goes through every point; each point says what it is
+    Object vertices =
+        script(
+            "return document.querySelector('#sync-lag-0 polyline.lag-line')"
+                + ".getAttribute('points').trim().split(/\\s+/).length;");
+    assertThat(((Number) vertices).intValue()).isEqualTo(expected.size());
+    assertThat(
+            (String)
+                script(
+                    "return document.querySelector('#sync-lag-0 circle.lag-point title')"
+                        + ".textContent;"))
+        .contains("lag ")
+        .contains("backlog ")
+        .contains("applied ");
+    // the caption is the chart's text equivalent
+    assertThat(browser.findElement(By.id("sync-caption-0")).getText())
+        .contains(sync.get("source").asText())
+        .contains("following")
+        .contains("SQLite → PostgreSQL")
+        .contains("lag p50 ")
+        .contains("max ")
+        .contains("at the last point (");
+    assertThat(browser.findElement(By.id("sync-lag-svg-0")).getAttribute("aria-label"))
+        .startsWith("Lag over time for ");
+    assertThat(
+            script(
+                "return document.querySelectorAll('#sync-charts [style], #sync-charts script').length"))
+        .isEqualTo(0L);
+    // the runs table is still there, below the chart
+    assertThat(browser.findElements(By.cssSelector("table#runs tr"))).isNotEmpty();
   }
 
   /** What PostgreSQL counts under a bar's filters (C=gte.X, C=lt.Y), read from its link. */

@@ -69,7 +69,7 @@ class LiveMigrationTest {
     assertThat(SyncHarness.schema(db)).isEqualTo(before);
   }
 
-  private static Process writer(Path db, int rate, int seconds) throws Exception {
+  static Process writer(Path db, int rate, int seconds) throws Exception {
     return new ProcessBuilder(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
