@@ -50,6 +50,7 @@ public final class PostgresTarget implements AutoCloseable {
     config.setMinimumIdle(1);
     config.setConnectionTimeout(15_000);
     config.setInitializationFailTimeout(1);
+    config.setConnectionInitSql(SqlText.SESSION_SETUP);
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
