@@ -43,6 +43,9 @@ public final class DdlRehearsal {
       return List.of();
     }
     try (Connection c = java.sql.DriverManager.getConnection(url.jdbcUrl(), url.properties())) {
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute(dev.ferry.sql.SqlText.SESSION_SETUP);
+      }
       c.setAutoCommit(false);
       DdlRehearsal r = new DdlRehearsal();
       try {

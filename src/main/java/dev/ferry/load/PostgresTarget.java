@@ -50,6 +50,7 @@ public final class PostgresTarget implements AutoCloseable {
     config.setMinimumIdle(1);
     config.setConnectionTimeout(15_000);
     config.setInitializationFailTimeout(1);
+    config.setConnectionInitSql(SqlText.SESSION_SETUP);
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
@@ -372,14 +373,20 @@ public final class PostgresTarget implements AutoCloseable {
 
   /**
    * What a statement's failure means for the run ({@link SqlStates#errorCode}): the target is out
-   * of reach (connection lost, login refused) or a statement timed out: exit 2; a privilege is
-   * missing: exit 1; it rejected the work: exit 5. Never the password.
+   * of reach (connection lost, login refused) or a privilege is missing: exit 2, as before the
+   * shared table; it rejected the work or timed out: exit 5. Never the password.
    */
   FerryException failure(String what, SQLException e) {
+    ErrorCode code =
+        // a load may have changed things already: never exit 1 ("nothing was changed") for a
+        // privilege refused midway, and a statement timeout is a failed load; both as before
+        switch (SqlStates.errorCode(e, ErrorCode.LOAD_FAILED)) {
+          case FORBIDDEN -> ErrorCode.TARGET_UNREACHABLE;
+          case TIMEOUT -> ErrorCode.LOAD_FAILED;
+          default -> SqlStates.errorCode(e, ErrorCode.LOAD_FAILED);
+        };
     return new FerryException(
-        SqlStates.errorCode(e, ErrorCode.LOAD_FAILED),
-        url.display() + ": " + what + ": " + firstLine(e.getMessage()),
-        e);
+        code, url.display() + ": " + what + ": " + firstLine(e.getMessage()), e);
   }
 
   @Override

@@ -118,6 +118,9 @@ public final class RowEncoder {
         }
         row.truncate(fieldStart[i]);
         if (!handle(cursor, i, e)) {
+          if (strict) {
+            checkRest(cursor, i + 1); // the one-pass profile left these checks to this encoder
+          }
           return false;
         }
       }
@@ -125,6 +128,29 @@ public final class RowEncoder {
     failed = -1;
     fieldStart[encoders.length] = row.size();
     return true;
+  }
+
+  /**
+   * In a one-pass load, a row set aside by an earlier column still has its later columns checked
+   * (and the encoding thrown away): the profile skipped checks the encoder makes (timestamps, text
+   * UTF-8), so a value that does not fit its sampled type must stop the load here too, or the table
+   * would keep a type the full profile would not choose.
+   */
+  private void checkRest(RowCursor cursor, int from) {
+    int mark = row.size();
+    int setAside = failed;
+    for (int j = from; j < encoders.length; j++) {
+      if (columns.get(j).choice().repairs() != 0) {
+        continue;
+      }
+      failed = j;
+      try {
+        encoders[j].write(cursor, j, row);
+      } finally {
+        row.truncate(mark);
+      }
+    }
+    failed = setAside; // the column the row was set aside for, as messages name it
   }
 
   private boolean handle(RowCursor cursor, int i, ValueEncoder.BadValue e) {

@@ -21,9 +21,10 @@ import java.util.List;
  * column serves the comparison.
  *
  * <p>The zone is the database's and role's TimeZone setting ({@code ALTER DATABASE|ROLE … SET
- * TimeZone}) when there is one. Without one it is the zone the connection was opened with: the
- * PostgreSQL JDBC driver sends the JVM's (TZ, or {@code -Duser.timezone}), overriding the server's
- * configured default and the URL's {@code options=-c TimeZone=…}.
+ * TimeZone}) when there is one. Without one it is UTC, as Ferry's migrations write a timestamp
+ * without time zone, and never the zone the connection was opened with: the PostgreSQL JDBC driver
+ * sends the JVM's (TZ, or {@code -Duser.timezone}), so a cron job under another TZ would move the
+ * cutoff by hours.
  *
  * @param value the bound as PostgreSQL text of the column's type
  * @param zone the session TimeZone the bound was computed in
@@ -88,21 +89,23 @@ record Cutoff(String value, String zone) {
 
   /**
    * Sets this transaction's TimeZone to the database's and role's setting, if any (the most
-   * specific wins, as at login: database and role, role, database, all), and returns the zone in
-   * force.
+   * specific wins, as at login: database and role, role, database, all), else to UTC, and returns
+   * the zone in force. Not the connection's own: the JDBC driver sends the JVM's zone, so a cron
+   * job under another TZ would move the cutoff by hours; UTC is what Ferry's migrations write into
+   * a timestamp without time zone.
    */
   private static String databaseZone(Connection c) throws SQLException {
     try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT set_config('TimeZone', z, true) FROM (SELECT substr(s.cfg, strpos(s.cfg,"
-                    + " '=') + 1) AS z FROM pg_db_role_setting d CROSS JOIN LATERAL"
-                    + " unnest(d.setconfig) s(cfg) WHERE d.setdatabase IN (0, (SELECT oid FROM"
-                    + " pg_database WHERE datname = current_database())) AND d.setrole IN (0, (SELECT"
-                    + " oid FROM pg_roles WHERE rolname = session_user)) AND lower(s.cfg) LIKE"
-                    + " 'timezone=%' ORDER BY d.setdatabase <> 0 AND d.setrole <> 0 DESC, d.setrole <>"
-                    + " 0 DESC, d.setdatabase <> 0 DESC LIMIT 1) zone");
+                "SELECT set_config('TimeZone', coalesce((SELECT substr(s.cfg, strpos(s.cfg, '=') +"
+                    + " 1) FROM pg_db_role_setting d CROSS JOIN LATERAL unnest(d.setconfig) s(cfg)"
+                    + " WHERE d.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname ="
+                    + " current_database())) AND d.setrole IN (0, (SELECT oid FROM pg_roles WHERE"
+                    + " rolname = session_user)) AND lower(s.cfg) LIKE 'timezone=%' ORDER BY"
+                    + " d.setdatabase <> 0 AND d.setrole <> 0 DESC, d.setrole <> 0 DESC,"
+                    + " d.setdatabase <> 0 DESC LIMIT 1), 'UTC'), true)");
         ResultSet rs = ps.executeQuery()) {
-      rs.next(); // no row: the connection's zone stays
+      rs.next();
     }
     try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('TimeZone')");
         ResultSet rs = ps.executeQuery()) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
+import dev.ferry.sql.SqlText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -86,15 +87,14 @@ public final class Pool {
     config.setInitializationFailTimeout(1);
     config.setReadOnly(readOnly);
     List<String> init = new ArrayList<>();
+    init.add(SqlText.SESSION_SETUP);
     if (readOnly) {
       init.add("SET default_transaction_read_only = on");
     }
     if (statementTimeoutMillis != null) {
       init.add("SET statement_timeout = " + statementTimeoutMillis);
     }
-    if (!init.isEmpty()) {
-      config.setConnectionInitSql(String.join("; ", init));
-    }
+    config.setConnectionInitSql(String.join("; ", init));
     if (metrics != null) {
       config.setMetricRegistry(metrics);
     }

@@ -75,7 +75,8 @@ final class MappedRecheck {
         continue;
       }
       into = t.target().display();
-      Loaded last = lastLoad(ds, t, ferrySchema);
+      Loaded last =
+          lastLoad(ds, t, ferrySchema, options.source().toAbsolutePath().normalize().toString());
       if (last == null || last.rolledBack()) {
         out.add(
             line(
@@ -182,7 +183,8 @@ final class MappedRecheck {
   /** The last run that loaded {@code t}. */
   private record Loaded(UUID run, long written, boolean rolledBack, String recorded) {}
 
-  private static Loaded lastLoad(DataSource ds, MappedTable t, String ferrySchema) {
+  private static Loaded lastLoad(
+      DataSource ds, MappedTable t, String ferrySchema, String sourceName) {
     try (Connection c = ds.getConnection()) {
       try (PreparedStatement has =
               c.prepareStatement("SELECT to_regclass('ferry.mapped_tables') IS NOT NULL");
@@ -197,10 +199,13 @@ final class MappedRecheck {
               "SELECT m.run_id, m.rows_written, m.rolled_back, r.options->'map'->>m.source_table"
                   + " FROM ferry.mapped_tables m JOIN ferry.runs r USING (run_id)"
                   + " WHERE m.source_table = ? AND m.target_table = ? AND r.target_schema = ?"
-                  + " ORDER BY r.started_at DESC LIMIT 1")) {
+                  // a run of this very file first: two sources with a table of the same name may
+                  // map into one target table, each accounted for by its own run
+                  + " ORDER BY r.source = ? DESC, r.started_at DESC LIMIT 1")) {
         ps.setString(1, t.source().name());
         ps.setString(2, t.target().display());
         ps.setString(3, ferrySchema);
+        ps.setString(4, sourceName);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next()
               ? new Loaded(

@@ -57,8 +57,10 @@ final class SampleCache<K, V> {
         V v = loader.load();
         mine.value().complete(v);
         return v;
-      } catch (SQLException | RuntimeException ex) {
-        entries.remove(key, mine); // a failure is not remembered: the next request tries again
+      } catch (SQLException | RuntimeException | Error ex) {
+        // a failure is not remembered: the next request tries again; and the requests waiting for
+        // this read get the failure instead of waiting forever (even for an Error)
+        entries.remove(key, mine);
         mine.value().completeExceptionally(ex);
         throw ex;
       }

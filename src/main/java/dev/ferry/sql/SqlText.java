@@ -19,9 +19,17 @@ public final class SqlText {
   }
 
   /**
+   * What every PostgreSQL session of Ferry's runs first, so that {@link #literal} means the same
+   * text on any server: a database or role with {@code standard_conforming_strings = off} would
+   * otherwise read a backslash in a literal as an escape (and a value ending in one could end the
+   * literal early).
+   */
+  public static final String SESSION_SETUP = "SET standard_conforming_strings = on";
+
+  /**
    * {@code value} as a standard string literal: {@code 'it''s'}. PostgreSQL keeps backslashes
-   * literal (standard_conforming_strings is on since 9.1), SQLite always does. A NUL cannot appear
-   * in either's text and is refused.
+   * literal (standard_conforming_strings is on since 9.1, and {@link #SESSION_SETUP} makes sure of
+   * it), SQLite always does. A NUL cannot appear in either's text and is refused.
    */
   public static String literal(String value) {
     if (value.indexOf('\0') >= 0) {

@@ -24,13 +24,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ferry cutover}. Before the freeze: plan, drain, and one timed verification pass (if that
- * pass alone exceeds the budget, nothing is frozen). The freeze is SQLite's write lock (BEGIN
- * IMMEDIATE on a connection of Ferry's), so the application's writes wait within their busy
- * timeout: drain what is left, verify every table (count and checksum on both sides), set identity
- * sequences past both sides' values, run --exec, record the switch in ferry.sync_state, add the
- * triggers that refuse writes naming PostgreSQL, commit (which releases the lock). Any failure, or
- * the budget running out, rolls the SQLite transaction back (nothing switched) and exits non-zero.
+ * {@code ferry cutover}. Before the freeze: plan, drain, and {@link IncrementalVerify}'s pass over
+ * every row by key (if what would be left for the freeze is estimated over the budget, nothing is
+ * frozen). The freeze is SQLite's write lock (BEGIN IMMEDIATE on a connection of Ferry's), so the
+ * application's writes wait within their busy timeout: drain what is left, re-read only the keys
+ * changed since the pass (and those that differed) plus every table's count, set identity sequences
+ * past both sides' values, run --exec, record the switch in ferry.sync_state, add the triggers that
+ * refuse writes naming PostgreSQL, commit (which releases the lock). Any failure, or the budget
+ * running out, rolls the SQLite transaction back (nothing switched) and exits non-zero.
  */
 final class Cutover {
   private final SyncOptions o;

@@ -68,10 +68,19 @@ final class HeldRows implements RowCursor {
   private static HeldRows read(Connection lite, TablePlan t, String tail) throws SQLException {
     List<SourceColumn> columns = t.loadedColumns().stream().map(ColumnPlan::source).toList();
     StringBuilder sql = new StringBuilder("SELECT ");
-    sql.append(
-        t.source().primaryKey().stream()
-            .map(c -> "quote(" + ident(c.name()) + ")")
-            .collect(Collectors.joining(" || ',' || ")));
+    // a NULL in the key gives no key at all (quote(NULL) is the text NULL, which would look the
+    // row up as matching nothing and page past rows after it): the table is then checked whole
+    sql.append("CASE WHEN ")
+        .append(
+            t.source().primaryKey().stream()
+                .map(c -> ident(c.name()) + " IS NULL")
+                .collect(Collectors.joining(" OR ")))
+        .append(" THEN NULL ELSE ")
+        .append(
+            t.source().primaryKey().stream()
+                .map(c -> "quote(" + ident(c.name()) + ")")
+                .collect(Collectors.joining(" || ',' || ")))
+        .append(" END");
     for (SourceColumn c : columns) {
       String col = ident(c.name());
       sql.append(", typeof(")

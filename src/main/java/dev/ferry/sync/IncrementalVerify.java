@@ -223,12 +223,20 @@ final class IncrementalVerify {
       ps.setLong(2, upTo);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if (!byKey.containsKey(rs.getString(1))) {
+          String table = rs.getString(1);
+          if (!byKey.containsKey(table)) {
             continue; // kept in SQLite, or checked whole
           }
-          Set<String> k = keys.computeIfAbsent(rs.getString(1), x -> new LinkedHashSet<>());
+          Set<String> k = keys.computeIfAbsent(table, x -> new LinkedHashSet<>());
           for (String key : new String[] {rs.getString(2), rs.getString(3)}) {
-            if (key != null) {
+            if (key != null && hasNull(key)) {
+              // a NULL in a key matches nothing by key on either side: the row could never be
+              // compared, only counted, so the table is checked whole
+              whole.add(byKey.remove(table));
+              recheck.remove(table);
+              keys.remove(table);
+              break;
+            } else if (key != null) {
               k.add(key);
             }
           }
@@ -355,6 +363,17 @@ final class IncrementalVerify {
 
   private static java.util.stream.Collector<CharSequence, ?, String> joinComma() {
     return Collectors.joining(", ");
+  }
+
+  /** Whether a capture-form key holds a NULL literal. */
+  static boolean hasNull(String key) {
+    Matcher m = LITERAL.matcher(Applier.checked(key));
+    while (m.find()) {
+      if (m.group().equals("NULL")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -95,6 +95,12 @@ class ConversionAgainstPostgresTest {
       return null;
     }
     if (v instanceof String s) {
+      if ((k == CatalogType.Kind.TIMESTAMP || k == CatalogType.Kind.DATE)
+          && WITH_OFFSET.matcher(s).find()) {
+        // the server drops an offset given to a timestamp without time zone (or a date); Ferry
+        // keeps the instant as a UTC wall time, which Meaning.same checks
+        return null;
+      }
       return s.indexOf('\0') >= 0 || hasLoneSurrogate(s) ? null : s;
     }
     if (v instanceof Long l) {
@@ -105,6 +111,10 @@ class ConversionAgainstPostgresTest {
     }
     return null;
   }
+
+  private static final java.util.regex.Pattern WITH_OFFSET =
+      java.util.regex.Pattern.compile(
+          "\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*([+-]\\d\\d(:?\\d\\d)?|Z)$");
 
   static CatalogType base(CatalogType t) {
     return t.kind() == CatalogType.Kind.DOMAIN ? base(t.base()) : t;

@@ -17,9 +17,8 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * One rule for a time with a UTC offset, whichever route it takes into a date/time column: ISO text
  * as the source stores it, or another form read by a {@code {date:}} pattern. timestamp (without
- * time zone) and date keep a wall time, so both routes refuse a non-zero offset there (the instant
- * or the wall time would change); offset zero gives the UTC wall time; timestamptz takes the
- * instant from both.
+ * time zone) and date get the UTC wall time (and the UTC date) from both, as Ferry writes a
+ * timestamp without time zone everywhere; timestamptz takes the instant from both.
  */
 class OffsetsIntoWallTimesTest {
   private static final Transform RFC822 =
