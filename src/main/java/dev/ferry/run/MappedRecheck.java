@@ -39,8 +39,31 @@ final class MappedRecheck {
 
   private MappedRecheck() {}
 
-  /** One report line per {@code map:} entry, in ferry.yaml's order. */
+  /**
+   * Of {@code candidates} (implicit entries), those a run recorded loading (not rolled back): a
+   * table that merely differs from today's plan, never loaded as a map, stays Ferry's own.
+   */
+  static List<TableMapping> loadedAsMaps(
+      List<TableMapping> candidates, SourceSchema schema, DataSource ds, String ferrySchema) {
+    List<TableMapping> out = new ArrayList<>();
+    for (TableMapping m : candidates) {
+      MappedTable t;
+      try {
+        t = Mappings.resolve(List.of(m), schema, ds).tables().get(0);
+      } catch (FerryException e) {
+        continue; // does not check as a map: verified as Ferry's own table, which says what differs
+      }
+      Loaded last = lastLoad(ds, t, ferrySchema, "");
+      if (last != null && !last.rolledBack()) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** One report line per {@code map:} entry (ferry.yaml's, then the implicit ones), in order. */
   static List<TableResult> results(
+      List<TableMapping> entries,
       RunOptions options,
       Source source,
       SourceSchema schema,
@@ -48,7 +71,7 @@ final class MappedRecheck {
       String ferrySchema) {
     List<TableResult> out = new ArrayList<>();
     DataSource ds = target.dataSource();
-    for (TableMapping m : options.config().map()) {
+    for (TableMapping m : entries) {
       long t0 = System.nanoTime();
       String into = m.into();
       MappedTable t;
@@ -101,13 +124,19 @@ final class MappedRecheck {
         out.add(line(m.source(), into, "NOT CHECKED", List.of(changed), t0));
         continue;
       }
-      out.add(verified(t, last, options.verify(), ds, source, t0));
+      out.add(verified(t, last, options.verify(), ds, source, t0, m.line() == 0));
     }
     return out;
   }
 
   private static TableResult verified(
-      MappedTable t, Loaded last, Verifier.Mode mode, DataSource ds, Source source, long t0) {
+      MappedTable t,
+      Loaded last,
+      Verifier.Mode mode,
+      DataSource ds,
+      Source source,
+      long t0,
+      boolean implicit) {
     boolean rows = mode != Verifier.Mode.COUNT;
     MappedVerdict v = Mappings.verify(ds, source, t, last.run(), last.written(), rows);
     List<String> notes = new ArrayList<>();
@@ -121,7 +150,11 @@ final class MappedRecheck {
                 ? "every source row, after its transforms and conversion, compared with the rows"
                     + " it inserted"
                 : "the number of rows it inserted still there compared"));
-    if (last.recorded() == null) {
+    if (implicit) {
+      notes.add(
+          "loaded by --if-exists append as an implicit map: entry (the existing table's columns"
+              + " differ from Ferry's plan)");
+    } else if (last.recorded() == null) {
       notes.add(
           "run "
               + last.run()

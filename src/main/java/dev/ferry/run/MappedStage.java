@@ -63,6 +63,22 @@ final class MappedStage {
     return Mappings.resolve(entries, schema, target);
   }
 
+  /**
+   * The implicit entries a run with --if-exists append would have made for {@code plan}'s tables
+   * (their existing target tables differ from the plan), for {@code ferry verify} to check them as
+   * the mapped tables they were loaded as.
+   */
+  static List<TableMapping> implicitEntries(MigrationPlan plan, DataSource target) {
+    List<TableMapping> out = new ArrayList<>();
+    for (TablePlan t : plan.tables()) {
+      TableMapping m = implicitAppend(t, target, said -> {});
+      if (m != null) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   /** The implicit map: entry into {@code t}'s existing table, or null when it matches the plan. */
   private static TableMapping implicitAppend(TablePlan t, DataSource target, Consumer<String> say) {
     Map<String, String> planned = new LinkedHashMap<>();

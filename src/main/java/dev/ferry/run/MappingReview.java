@@ -3,6 +3,7 @@ package dev.ferry.run;
 import dev.ferry.load.PostgresTarget;
 import dev.ferry.map.MappingPreview;
 import dev.ferry.map.Mappings;
+import dev.ferry.map.TableMapping;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.postgres.TargetUrl;
@@ -59,8 +60,13 @@ public final class MappingReview {
 
   /** {@code plan} without the source tables ferry.yaml's {@code map:} takes. */
   static MigrationPlan withoutMapped(MigrationPlan plan, RunOptions options) {
+    return without(plan, options.config().map());
+  }
+
+  /** The plan without the source tables {@code entries} map. */
+  static MigrationPlan without(MigrationPlan plan, List<TableMapping> entries) {
     Set<String> taken = new HashSet<>();
-    options.config().map().forEach(m -> taken.add(m.source().toLowerCase(Locale.ROOT)));
+    entries.forEach(m -> taken.add(m.source().toLowerCase(Locale.ROOT)));
     if (taken.isEmpty()) {
       return plan;
     }

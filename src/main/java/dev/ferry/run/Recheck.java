@@ -2,6 +2,7 @@ package dev.ferry.run;
 
 import dev.ferry.ErrorCode;
 import dev.ferry.load.PostgresTarget;
+import dev.ferry.map.TableMapping;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.Planner;
 import dev.ferry.plan.TablePlan;
@@ -43,6 +44,17 @@ public final class Recheck {
     List<TableResult> results = new ArrayList<>();
     boolean allOk = true;
     try (PostgresTarget target = PostgresTarget.connect(url, 2)) {
+      // tables an --if-exists append loaded as implicit map: entries (their existing tables differ
+      // from the plan) are checked as the mapped tables they were loaded as, not as Ferry's own
+      List<TableMapping> entries = new ArrayList<>(options.config().map());
+      List<TableMapping> implicit =
+          MappedRecheck.loadedAsMaps(
+              MappedStage.implicitEntries(plan, target.dataSource()),
+              schema,
+              target.dataSource(),
+              plan.schema());
+      entries.addAll(implicit);
+      plan = MappingReview.without(plan, implicit);
       List<String> names = plan.tables().stream().map(TablePlan::name).toList();
       List<String> present = target.existing(plan.schema(), names);
       TableVerification verification =
@@ -66,7 +78,7 @@ public final class Recheck {
                 v.notes()));
       }
       List<TableResult> mapped =
-          MappedRecheck.results(options, source, schema, target, plan.schema());
+          MappedRecheck.results(entries, options, source, schema, target, plan.schema());
       for (TableResult m : mapped) {
         allOk &= m.verdict().startsWith("VERIFIED");
         results.add(m);

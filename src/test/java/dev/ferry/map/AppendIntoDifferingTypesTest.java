@@ -103,6 +103,10 @@ class AppendIntoDifferingTypesTest {
       assertThat(count(implicit, "SELECT count(*) FROM ferry.mapped_rows"))
           .as("its rows are recorded by key: a rollback removes exactly them")
           .isEqualTo(count(implicit, "SELECT count(*) FROM app.notes"));
+      // ferry verify afterwards checks it as the map it was loaded as, not as Ferry's own table
+      Ferry.Result v = Ferry.run("verify", db, "--target", implicit.display(), "--schema", "app");
+      assertThat(v.exitCode()).as(v.all()).isZero();
+      assertThat(v.all()).contains("VERIFIED (rows)").contains("implicit map: entry");
     }
   }
 
