@@ -306,15 +306,15 @@ final class TableLoader {
                 ? source.openRows(table.source(), sourceColumns, range[0], range[1])
                 : source.openRows(table.source(), sourceColumns);
         IssueLog issues = new IssueLog(options.run(), table, encoder);
-        HashPipeline hashes = options.checksum() ? new HashPipeline(encoder.hasher()) : null) {
+        HashPipeline hashes = options.checksum() ? new HashPipeline(hasher(encoder)) : null) {
       CopyStream out = new CopyStream(copy, BUFFER_BYTES);
       long read = stream(rows, encoder, issues, hashes, out, readBefore);
+      long bytes = out.bytes();
+      long written = out.finish();
+      TableChecksum sum = hashes != null ? checksum(hashes) : null;
       if (sampled != null) {
         adopt(sampled.finish());
       }
-      long bytes = out.bytes();
-      long written = out.finish();
-      TableChecksum sum = hashes != null ? hashes.finish() : null;
       issues.copyInto(c);
       LoadResult part =
           new LoadResult(
@@ -330,7 +330,6 @@ final class TableLoader {
       checkpoint(c, chunk, ranged ? range[1] : null, last, part);
       return part;
     } catch (ValueEncoder.BadValue e) {
-      cancel(copy);
       if (sampled != null) {
         throw new Widen(null);
       }
@@ -343,15 +342,46 @@ final class TableLoader {
               + ", "
               + e.getMessage()
               + "; the source changed since it was profiled?");
-    } catch (SQLException | RuntimeException e) {
-      cancel(copy);
-      throw e;
     } catch (java.io.IOException e) {
       throw new FerryException(
           ErrorCode.LOAD_FAILED,
           "cannot record fixups or rejects of " + table.source().name() + ": " + e.getMessage(),
           e);
+    } finally {
+      cancel(copy); // a COPY still open here failed: end it, as pgjdbc's CopyManager does
     }
+  }
+
+  /**
+   * The row hasher; in a one-pass load it also makes the JSON check the sampled profile leaves to
+   * it (jsonb columns planned without repairs), so each document is scanned once on this side.
+   */
+  private RowHasher hasher(RowEncoder encoder) {
+    RowHasher hasher = encoder.hasher();
+    return sampled != null ? hasher.checkingJson(sampled.leaveJsonCheckToLoad()) : hasher;
+  }
+
+  /**
+   * The checksum of the rows hashed; a one-pass load whose hashing failed or found a document the
+   * profile's JSON check would have stopped at is loaded again under a full profile (as a value
+   * that does not fit the sample is), so it ends as the two-pass load would.
+   */
+  private TableChecksum checksum(HashPipeline hashes) {
+    TableChecksum sum = hashes.finish();
+    if (sampled != null && (hashes.failure() != null || !hashes.jsonHeld())) {
+      throw new Widen(null);
+    }
+    Throwable failure = hashes.failure();
+    if (failure != null) {
+      throw new FerryException(
+          ErrorCode.LOAD_FAILED,
+          "table "
+              + table.source().name()
+              + ": cannot compute the checksum of a loaded row: "
+              + failure.getMessage(),
+          failure);
+    }
+    return sum;
   }
 
   /**
@@ -400,10 +430,13 @@ final class TableLoader {
       if (++read % PROGRESS_EVERY == 0) {
         progress.accept(readBefore + read);
       }
-      if (sampled != null && !sampled.add(rows)) {
+      if (sampled != null && (!sampled.add(rows) || (hashes != null && hashes.troubled()))) {
         throw new Widen(null);
       }
       if (!encoder.encode(rows)) {
+        if (sampled != null && hashes != null && !sampled.jsonHolds(rows)) {
+          throw new Widen(null); // the hashing thread checks only the rows it hashes
+        }
         issues.reject(rows, encoder.rejectReason());
         continue;
       }

@@ -281,7 +281,57 @@ class OnePassPropertiesTest {
   Arbitrary<List<Column>> tables() {
     return Arbitraries.integers()
         .between(12, 60)
-        .flatMap(rows -> column(rows).list().ofMinSize(1).ofMaxSize(4));
+        .flatMap(
+            rows ->
+                Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(3, column(rows)),
+                        net.jqwik.api.Tuple.of(1, jsonColumn(rows)))
+                    .list()
+                    .ofMinSize(1)
+                    .ofMaxSize(4));
+  }
+
+  /**
+   * A column of plain JSON containers (declared JSON or not) with hostile documents after the
+   * sample, where only the load's check (on the hashing thread, in a checksummed load) sees them.
+   */
+  private Arbitrary<Column> jsonColumn(int rows) {
+    Arbitrary<Object> plain =
+        Arbitraries.of("{\"a\": 1}", "[1, 2]", "{\"b\": [true, null], \"a\": \"\u00e9\"}", "[]")
+            .map(x -> x);
+    Arbitrary<List<Object>> late = hostileJson().list().ofMinSize(0).ofMaxSize(2);
+    Arbitrary<List<Integer>> where = Arbitraries.integers().between(3, rows - 1).list().ofSize(2);
+    return Combinators.combine(
+            Arbitraries.of("JSON", "TEXT", ""), plain.list().ofSize(rows), late, where)
+        .as(
+            (declared, values, extra, at) -> {
+              List<Object> column = new ArrayList<>(values);
+              for (int k = 0; k < extra.size(); k++) {
+                column.set(at.get(k), extra.get(k));
+              }
+              return new Column(declared, column);
+            });
+  }
+
+  /**
+   * Documents jsonb repairs or refuses, or that lie past the fast scan's limits: repeated keys (one
+   * spelled with an escape), invalid JSON, {@code \u0000}, a lone surrogate, numbers too long for
+   * the scan or beyond numeric, nesting deeper than the scan's and than the reference parser's.
+   */
+  private static Arbitrary<Object> hostileJson() {
+    return Arbitraries.of(
+            "{\"a\": 1, \"a\": 2}",
+            "{\"a\": 1, \"\\u0061\": 2}",
+            "{\"a\": 1,}",
+            "{\"a\": \"\\u0000\"}",
+            "[\"\\ud800\"]",
+            "[" + "9".repeat(250) + "]",
+            "[1e999999]",
+            "[".repeat(300) + "]".repeat(300),
+            "[".repeat(1100) + "]".repeat(1100),
+            "\"a scalar\"",
+            "{\"k\": " + "[".repeat(5) + "1" + "]".repeat(5) + ", \"k\": null}")
+        .map(x -> x);
   }
 
   /** Most rows of one kind, a few strays of another anywhere, some NULLs. */
