@@ -27,7 +27,8 @@ import org.postgresql.copy.CopyIn;
  * Loads one table in one transaction: create (or drop, truncate, keep), then a binary COPY streamed
  * from the source through a fixed buffer. A table created or truncated in the same transaction is
  * copied with FREEZE, and on a server with wal_level=minimal skips the WAL. Keys, checks and
- * indexes are built after the data.
+ * indexes are built after the data. (A little over 500 lines: the one-pass load's stops, which must
+ * see the COPY, the encoder and the hashing thread together, live here.)
  */
 final class TableLoader {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableLoader.class);
@@ -308,9 +309,16 @@ final class TableLoader {
         IssueLog issues = new IssueLog(options.run(), table, encoder);
         HashPipeline hashes = options.checksum() ? new HashPipeline(hasher(encoder)) : null) {
       CopyStream out = new CopyStream(copy, BUFFER_BYTES);
-      long read = stream(rows, encoder, issues, hashes, out, readBefore);
-      long bytes = out.bytes();
-      long written = out.finish();
+      long read;
+      long bytes;
+      long written;
+      try {
+        read = stream(rows, encoder, issues, hashes, out, readBefore);
+        bytes = out.bytes();
+        written = out.finish();
+      } catch (SQLException e) {
+        throw strayOrFailure(hashes, e);
+      }
       TableChecksum sum = hashes != null ? checksum(hashes) : null;
       if (sampled != null) {
         adopt(sampled.finish());
@@ -353,33 +361,38 @@ final class TableLoader {
   }
 
   /**
-   * The row hasher; in a one-pass load it also makes the JSON check the sampled profile leaves to
-   * it (jsonb columns planned without repairs), so each document is scanned once on this side.
+   * A COPY the server refused: in a one-pass load whose hashing thread checks JSON, the refusal may
+   * be a document that check stops at (the server can read it first), and the table loads again.
    */
+  private SQLException strayOrFailure(HashPipeline hashes, SQLException e) {
+    if (sampled != null && hashes != null) {
+      hashes.finish(); // every row sent has been hashed
+      if (hashes.troubled()) {
+        throw new Widen(null);
+      }
+    }
+    return e;
+  }
+
+  /** The row hasher; in a one-pass load it makes the JSON check the profile leaves to it. */
   private RowHasher hasher(RowEncoder encoder) {
     RowHasher hasher = encoder.hasher();
     return sampled != null ? hasher.checkingJson(sampled.leaveJsonCheckToLoad()) : hasher;
   }
 
   /**
-   * The checksum of the rows hashed; a one-pass load whose hashing failed or found a document the
-   * profile's JSON check would have stopped at is loaded again under a full profile (as a value
-   * that does not fit the sample is), so it ends as the two-pass load would.
+   * The rows' checksum; a one-pass load whose hashing failed or found a document the profile's JSON
+   * check would have stopped at loads again under a full profile, as for a value that does not fit.
    */
   private TableChecksum checksum(HashPipeline hashes) {
     TableChecksum sum = hashes.finish();
     if (sampled != null && (hashes.failure() != null || !hashes.jsonHeld())) {
       throw new Widen(null);
     }
-    Throwable failure = hashes.failure();
-    if (failure != null) {
+    if (hashes.failure() != null) {
+      String what = "table " + table.source().name() + ": cannot compute a loaded row's checksum: ";
       throw new FerryException(
-          ErrorCode.LOAD_FAILED,
-          "table "
-              + table.source().name()
-              + ": cannot compute the checksum of a loaded row: "
-              + failure.getMessage(),
-          failure);
+          ErrorCode.LOAD_FAILED, what + hashes.failure().getMessage(), hashes.failure());
     }
     return sum;
   }
