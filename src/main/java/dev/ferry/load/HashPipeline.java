@@ -12,6 +12,10 @@ import java.util.concurrent.Future;
  * Hashes rows on a thread of its own while the loading thread keeps reading and sending: rows are
  * handed over in batches of about 1 MiB, at most {@link #BATCHES} of them alive, so memory stays
  * bounded and a slow hasher slows the load rather than growing a queue.
+ *
+ * <p>Never blocks the loader on a failure: a batch always goes back to the free list, even when
+ * hashing it threw; the first failure is kept ({@link #failure}) and later batches are not hashed.
+ * The loader polls {@link #troubled} and reads the failure after {@link #finish}.
  */
 final class HashPipeline implements AutoCloseable {
   private static final int BATCH_BYTES = 1 << 20;
@@ -29,6 +33,8 @@ final class HashPipeline implements AutoCloseable {
           });
   private Batch current;
   private Future<?> last;
+  private volatile Throwable failure;
+  private volatile boolean jsonHeld = true;
 
   private static final class Batch {
     byte[] bytes = new byte[BATCH_BYTES];
@@ -68,16 +74,46 @@ final class HashPipeline implements AutoCloseable {
     last =
         worker.submit(
             () -> {
-              int start = 0;
-              for (int i = 0; i < b.rows; i++) {
-                sums.add(hasher.hash(b.bytes, start, b.ends[i] - start));
-                start = b.ends[i];
+              try {
+                if (failure == null) {
+                  hashAll(b);
+                }
+              } catch (RuntimeException | Error e) {
+                failure = e;
+              } finally {
+                b.rows = 0;
+                b.size = 0;
+                free.add(b);
               }
-              b.rows = 0;
-              b.size = 0;
-              free.add(b);
             });
     current = take();
+  }
+
+  private void hashAll(Batch b) {
+    int start = 0;
+    for (int i = 0; i < b.rows; i++) {
+      sums.add(hasher.hash(b.bytes, start, b.ends[i] - start));
+      start = b.ends[i];
+    }
+    jsonHeld = hasher.jsonHeld();
+  }
+
+  /**
+   * True once hashing failed or a checked jsonb document was not plain JSON ({@link
+   * RowHasher#jsonHeld}): a one-pass load can stop at once. A cheap read, for every row.
+   */
+  boolean troubled() {
+    return failure != null || !jsonHeld;
+  }
+
+  /** The first exception a batch's hashing threw, or null; complete after {@link #finish}. */
+  Throwable failure() {
+    return failure;
+  }
+
+  /** See {@link RowHasher#jsonHeld}; complete after {@link #finish}. */
+  boolean jsonHeld() {
+    return jsonHeld;
   }
 
   private Batch take() {
@@ -89,7 +125,10 @@ final class HashPipeline implements AutoCloseable {
     }
   }
 
-  /** Hashes what is left and returns the table's checksum. */
+  /**
+   * Hashes what is left and returns the table's checksum: the checksum of every row only when
+   * {@link #failure} is null.
+   */
   TableChecksum finish() {
     if (current.rows > 0) {
       submit();

@@ -1,6 +1,7 @@
 package dev.ferry.load;
 
 import dev.ferry.plan.PgType;
+import dev.ferry.value.JsonText;
 import dev.ferry.value.JsonbText;
 import dev.ferry.value.PgHash;
 import dev.ferry.value.TableChecksum;
@@ -14,17 +15,41 @@ import java.util.HexFormat;
  * field's seeded PostgreSQL hash (seed = position + 1), NULL as a constant per position. jsonb is
  * hashed as its canonical text, numeric as its text, bytea as hex, as verify.ChecksumSql asks the
  * server to. Works on the bytes alone, so it can run on another thread than the reader.
+ *
+ * <p>For the jsonb columns a one-pass load asks it to ({@link #checkingJson}), it also makes the
+ * profile's JSON check while it canonicalizes each document: {@link #jsonHeld} turns false at the
+ * first document the profile's {@link JsonText#classify} would not call plain JSON (a repeated key,
+ * anything jsonb repairs or refuses), and a document jsonb refuses throws.
  */
 final class RowHasher {
   private final PgType.Kind[] kinds;
   private final long[] nulls;
+  private boolean[] checkJson;
+  private boolean jsonHeld = true;
 
   RowHasher(PgType.Kind[] kinds) {
     this.kinds = kinds.clone();
     this.nulls = new long[kinds.length];
+    this.checkJson = new boolean[kinds.length];
     for (int i = 0; i < kinds.length; i++) {
       nulls[i] = TableChecksum.nullHash(i);
     }
+  }
+
+  /**
+   * Makes the profile's JSON check of the jsonb columns flagged in {@code columns} (by position).
+   */
+  RowHasher checkingJson(boolean[] columns) {
+    checkJson = columns.clone();
+    return this;
+  }
+
+  /**
+   * False once a checked jsonb document was not plain JSON as the profile's check judges it: the
+   * table's profile, which skipped that check, may be wrong.
+   */
+  boolean jsonHeld() {
+    return jsonHeld;
   }
 
   /** The 64-bit hash of the row whose fields are {@code b[off, off + len)}. */
@@ -39,6 +64,9 @@ final class RowHasher {
         continue;
       }
       h ^= field(kinds[i], b, p, n, i + 1);
+      if (checkJson[i] && jsonHeld && !JsonbText.plain()) {
+        jsonHeld = plainAsProfiled(b, p + 1, n - 1);
+      }
       p += n;
     }
     return h;
@@ -56,6 +84,12 @@ final class RowHasher {
       case NUMERIC -> text(numericText(b, p), seed);
       case JSONB -> JsonbText.hash(b, p + 1, n - 1, seed); // after the version byte
     };
+  }
+
+  /** What the profile's check concludes for a document the canonicalizer cannot vouch for. */
+  private static boolean plainAsProfiled(byte[] b, int off, int len) {
+    int kind = JsonText.classify(java.util.Arrays.copyOfRange(b, off, off + len));
+    return kind != JsonText.INVALID && (kind & JsonText.REPAIRABLE) == 0;
   }
 
   private static long text(String s, long seed) {

@@ -27,7 +27,8 @@ import org.postgresql.copy.CopyIn;
  * Loads one table in one transaction: create (or drop, truncate, keep), then a binary COPY streamed
  * from the source through a fixed buffer. A table created or truncated in the same transaction is
  * copied with FREEZE, and on a server with wal_level=minimal skips the WAL. Keys, checks and
- * indexes are built after the data.
+ * indexes are built after the data. (A little over 500 lines: the one-pass load's stops, which must
+ * see the COPY, the encoder and the hashing thread together, live here.)
  */
 final class TableLoader {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableLoader.class);
@@ -306,15 +307,22 @@ final class TableLoader {
                 ? source.openRows(table.source(), sourceColumns, range[0], range[1])
                 : source.openRows(table.source(), sourceColumns);
         IssueLog issues = new IssueLog(options.run(), table, encoder);
-        HashPipeline hashes = options.checksum() ? new HashPipeline(encoder.hasher()) : null) {
+        HashPipeline hashes = options.checksum() ? new HashPipeline(hasher(encoder)) : null) {
       CopyStream out = new CopyStream(copy, BUFFER_BYTES);
-      long read = stream(rows, encoder, issues, hashes, out, readBefore);
+      long read;
+      long bytes;
+      long written;
+      try {
+        read = stream(rows, encoder, issues, hashes, out, readBefore);
+        bytes = out.bytes();
+        written = out.finish();
+      } catch (SQLException e) {
+        throw strayOrFailure(hashes, e);
+      }
+      TableChecksum sum = hashes != null ? checksum(hashes) : null;
       if (sampled != null) {
         adopt(sampled.finish());
       }
-      long bytes = out.bytes();
-      long written = out.finish();
-      TableChecksum sum = hashes != null ? hashes.finish() : null;
       issues.copyInto(c);
       LoadResult part =
           new LoadResult(
@@ -330,7 +338,6 @@ final class TableLoader {
       checkpoint(c, chunk, ranged ? range[1] : null, last, part);
       return part;
     } catch (ValueEncoder.BadValue e) {
-      cancel(copy);
       if (sampled != null) {
         throw new Widen(null);
       }
@@ -343,15 +350,51 @@ final class TableLoader {
               + ", "
               + e.getMessage()
               + "; the source changed since it was profiled?");
-    } catch (SQLException | RuntimeException e) {
-      cancel(copy);
-      throw e;
     } catch (java.io.IOException e) {
       throw new FerryException(
           ErrorCode.LOAD_FAILED,
           "cannot record fixups or rejects of " + table.source().name() + ": " + e.getMessage(),
           e);
+    } finally {
+      cancel(copy); // a COPY still open here failed: end it, as pgjdbc's CopyManager does
     }
+  }
+
+  /**
+   * A COPY the server refused: in a one-pass load whose hashing thread checks JSON, the refusal may
+   * be a document that check stops at (the server can read it first), and the table loads again.
+   */
+  private SQLException strayOrFailure(HashPipeline hashes, SQLException e) {
+    if (sampled != null && hashes != null) {
+      hashes.finish(); // every row sent has been hashed
+      if (hashes.troubled()) {
+        throw new Widen(null);
+      }
+    }
+    return e;
+  }
+
+  /** The row hasher; in a one-pass load it makes the JSON check the profile leaves to it. */
+  private RowHasher hasher(RowEncoder encoder) {
+    RowHasher hasher = encoder.hasher();
+    return sampled != null ? hasher.checkingJson(sampled.leaveJsonCheckToLoad()) : hasher;
+  }
+
+  /**
+   * The rows' checksum; a one-pass load whose hashing failed or found a document the profile's JSON
+   * check would have stopped at loads again under a full profile, as for a value that does not fit.
+   */
+  private TableChecksum checksum(HashPipeline hashes) {
+    TableChecksum sum = hashes.finish();
+    if (sampled != null && (hashes.failure() != null || !hashes.jsonHeld())) {
+      throw new Widen(null);
+    }
+    if (hashes.failure() != null) {
+      String what = "table " + table.source().name() + ": cannot compute a loaded row's checksum: ";
+      throw new FerryException(
+          ErrorCode.LOAD_FAILED, what + hashes.failure().getMessage(), hashes.failure());
+    }
+    return sum;
   }
 
   /**
@@ -400,10 +443,13 @@ final class TableLoader {
       if (++read % PROGRESS_EVERY == 0) {
         progress.accept(readBefore + read);
       }
-      if (sampled != null && !sampled.add(rows)) {
+      if (sampled != null && (!sampled.add(rows) || (hashes != null && hashes.troubled()))) {
         throw new Widen(null);
       }
       if (!encoder.encode(rows)) {
+        if (sampled != null && hashes != null && !sampled.jsonHolds(rows)) {
+          throw new Widen(null); // the hashing thread checks only the rows it hashes
+        }
         issues.reject(rows, encoder.rejectReason());
         continue;
       }

@@ -51,6 +51,20 @@ public final class ColumnProfile {
    */
   private boolean timestampsParsedByLoad;
 
+  /**
+   * Set for a jsonb column (planned without repairs) of a checksummed one-pass load: the thread
+   * that hashes each loaded document canonicalizes it anyway, and the load stops (and the table is
+   * profiled in full) at the first document that would not classify here as plain JSON. So a text
+   * that starts as an object or array is taken to be one here without a second scan; the load's
+   * check keeps {@link #textJson} and {@link #textJsonContainer} true only when they are.
+   */
+  private boolean jsonCheckedByLoad;
+
+  /** See {@link #jsonCheckedByLoad}. */
+  void jsonCheckedByLoad() {
+    jsonCheckedByLoad = true;
+  }
+
   /** See {@link #timestampsParsedByLoad}. */
   void timestampsParsedByLoad() {
     timestampsParsedByLoad = true;
@@ -136,7 +150,8 @@ public final class ColumnProfile {
     // once a text was repaired, the repairs' share (part of the shape) moves with every text
     boolean moved = texts++ == 0 || textRepairs > 0;
     int chars = Utf8.pgTextLength(b);
-    if (chars < 0) { // judged as it will be loaded: repaired (see value.Repairs)
+    boolean valid = chars >= 0;
+    if (!valid) { // judged as it will be loaded: repaired (see value.Repairs)
       if (textValidUtf8) {
         firstBadText = example(b);
       }
@@ -154,7 +169,10 @@ public final class ColumnProfile {
       firstText = example(b);
     }
     if (textJson) {
-      int json = JsonText.classify(b);
+      int json =
+          jsonCheckedByLoad && valid && startsContainer(b)
+              ? JsonText.CONTAINER // checked by the load's hashing thread
+              : JsonText.classify(b);
       if ((json & JsonText.REPAIRABLE) != 0) {
         jsonRepairs++;
         moved = true;
@@ -171,6 +189,16 @@ public final class ColumnProfile {
       }
     }
     return addTextCandidates(b) || moved;
+  }
+
+  /** The first byte after JSON whitespace opens an object or array. */
+  private static boolean startsContainer(byte[] b) {
+    for (byte c : b) {
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return c == '{' || c == '[';
+      }
+    }
+    return false;
   }
 
   /** The timestamp, date, number and boolean candidates; true when one was ruled out. */

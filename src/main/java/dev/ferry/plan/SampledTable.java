@@ -2,6 +2,7 @@ package dev.ferry.plan;
 
 import dev.ferry.source.RowCursor;
 import dev.ferry.source.SourceColumn;
+import dev.ferry.value.JsonText;
 import java.util.List;
 
 /**
@@ -23,6 +24,7 @@ public final class SampledTable {
   private final long[] shapes;
   private long rows;
   private final int width;
+  private final boolean[] jsonByLoad;
 
   SampledTable(
       PlanDraft draft, TablePlan used, TableProfiler.TableProfile sample, List<Cast> casts) {
@@ -33,7 +35,43 @@ public final class SampledTable {
     this.width = used.source().columns().size();
     this.seen = new ColumnProfile[width];
     this.shapes = new long[width];
+    this.jsonByLoad = new boolean[width];
     restart();
+  }
+
+  /**
+   * For a load that hashes every row for the checksum: the hashing thread, which canonicalizes each
+   * jsonb document anyway, makes the JSON check of each jsonb column planned without repairs, in
+   * place of the profile's (see {@code ColumnProfile.jsonCheckedByLoad}). The load must then stop
+   * at the first document that check rejects, and check itself the rows it does not hash ({@link
+   * #jsonHolds}). Returns the columns (by position) whose check is left to the load.
+   */
+  public boolean[] leaveJsonCheckToLoad() {
+    for (int i = 0; i < width; i++) {
+      TypeChoice planned = used.columns().get(i).choice();
+      jsonByLoad[i] =
+          planned.type().kind() == PgType.Kind.JSONB
+              && planned.repairs() == 0
+              && used.loadedColumns().size() == width; // the load hashes the column it profiles
+    }
+    restart();
+    return jsonByLoad.clone();
+  }
+
+  /**
+   * The JSON check the profile left to the load, for a row the load does not hash (set aside):
+   * false when a document in such a column is not plain JSON, so the profile may be wrong.
+   */
+  public boolean jsonHolds(RowCursor row) {
+    for (int i = 0; i < width; i++) {
+      if (jsonByLoad[i] && row.type(i) == RowCursor.TEXT) {
+        int kind = JsonText.classify(row.bytes(i));
+        if (kind == JsonText.INVALID || (kind & JsonText.REPAIRABLE) != 0) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Forgets the rows added so far: the load starts again from the first row. */
@@ -47,6 +85,9 @@ public final class SampledTable {
           && used.loadedColumns().size() == width) { // the load encodes the column it profiles
         seen[i].timestampsParsedByLoad(); // the load's encoder parses each one (and stops at a bad
         // one)
+      }
+      if (jsonByLoad[i]) {
+        seen[i].jsonCheckedByLoad();
       }
       shapes[i] = seen[i].shape();
     }

@@ -14,9 +14,13 @@ final class JsonScan {
   /** Not sure: ask the parser. */
   static final int UNSURE = -1;
 
-  private static final int MAX_DEPTH = 200;
-  private static final int MAX_NUMBER_BYTES = 200;
-  private static final int MAX_STRING_BYTES = 1_000_000;
+  static final int MAX_DEPTH = 200;
+  static final int MAX_NUMBER_BYTES = 200;
+  static final int MAX_STRING_BYTES = 1_000_000;
+
+  /** Well under the parser's own limit on names (Jackson's StreamReadConstraints: 50,000). */
+  static final int MAX_KEY_BYTES = 1_000;
+
   private static final int MAX_KEYS = 64;
 
   private final byte[] in;
@@ -174,7 +178,7 @@ final class JsonScan {
       if (c == '"') {
         int length = pos - start;
         pos++;
-        return length > MAX_STRING_BYTES ? -1 : length;
+        return length > (key ? MAX_KEY_BYTES : MAX_STRING_BYTES) ? -1 : length;
       }
       if (c < 0x20) {
         if (c >= 0) {

@@ -24,6 +24,13 @@ final class JsonbCanonicalizer {
   byte[] out = new byte[256];
   int size;
 
+  /**
+   * After {@link #canonicalize}: false when the document repeated a key or went beyond the limits
+   * within which {@link JsonScan} answers (nesting, number, string and key lengths), where only
+   * {@link JsonText#classify} can say what the profile would conclude. See {@link JsonbText#plain}.
+   */
+  boolean plain;
+
   /** Decoded UTF-8 bytes of the keys of every open object, for ordering them. */
   private byte[] keys = new byte[256];
 
@@ -53,6 +60,7 @@ final class JsonbCanonicalizer {
     keysSize = 0;
     memberTop = 0;
     depth = 0;
+    plain = true;
     try {
       document();
     } finally {
@@ -160,6 +168,9 @@ final class JsonbCanonicalizer {
     frames[3 * depth + 2] = keysSize;
     frameUnordered[depth] = false;
     depth++;
+    if (depth > JsonScan.MAX_DEPTH) {
+      plain = false;
+    }
   }
 
   /** A member's key and colon; records it and notes when its key is not after the previous one. */
@@ -224,6 +235,7 @@ final class JsonbCanonicalizer {
     for (int k = 0; k < count; k++) {
       int m = order[k];
       if (k + 1 < count && compareKeys(m, order[k + 1]) == 0) {
+        plain = false;
         continue; // a repeated key: a later copy follows in the order, and jsonb keeps the last
       }
       if (!firstWritten) {
@@ -293,6 +305,7 @@ final class JsonbCanonicalizer {
   private void string(boolean key) {
     pos++; // "
     put((byte) '"');
+    int from = pos;
     while (true) {
       int run = pos;
       while (pos < end) {
@@ -312,6 +325,9 @@ final class JsonbCanonicalizer {
       pos++;
       if (c == '"') {
         put((byte) '"');
+        if (pos - from > (key ? JsonScan.MAX_KEY_BYTES : JsonScan.MAX_STRING_BYTES)) {
+          plain = false;
+        }
         return;
       }
       if (c != '\\') {
@@ -478,6 +494,9 @@ final class JsonbCanonicalizer {
     long weight = (first == '0' ? -(firstNonZero + 1L) : integerDigits - 1L) + exponent;
     if (scale > 16383 || (!zero && weight > 131071)) {
       throw bad("a number beyond numeric's range");
+    }
+    if (pos - start > JsonScan.MAX_NUMBER_BYTES) {
+      plain = false;
     }
     if (hasExponent) {
       if (in[start] == '-' && !zero) {

@@ -45,6 +45,21 @@ public final class JsonbText {
     return h;
   }
 
+  /**
+   * Whether the last document this thread canonicalized (by {@link #hash} or {@link #canonical}) is
+   * plain: JSON that {@link JsonText#classify} surely classifies as a {@link JsonText#CONTAINER} or
+   * {@link JsonText#SCALAR} without {@link JsonText#REPAIRABLE}, provided its text is valid UTF-8
+   * (the canonicalizer does not check raw bytes). False when it repeated a key (jsonb keeps the
+   * last copy: a loss the profile counts as a repair) or went beyond the limits within which the
+   * canonicalizer and the profile's parser are known to agree (nesting, number, string and key
+   * lengths): then only {@link JsonText#classify} can say. A document the canonicalizer refused
+   * threw instead. This lets a one-pass load leave the profile's JSON check of a jsonb column to
+   * the thread that hashes it.
+   */
+  public static boolean plain() {
+    return WRITER.get().plain;
+  }
+
   /** A JSON number as PostgreSQL's numeric prints it: plain notation, scale kept, no -0. */
   static String number(String text) {
     BigDecimal d = new BigDecimal(text);

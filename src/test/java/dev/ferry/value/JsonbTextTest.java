@@ -97,6 +97,45 @@ class JsonbTextTest {
     assertThat(refused).as("documents jsonb refuses").isGreaterThan(200);
   }
 
+  /**
+   * The canonicalizer's verdict a one-pass load uses in place of the profile's JSON check: a
+   * document it accepts as plain is one {@link JsonText#classify} calls JSON jsonb holds exactly,
+   * never invalid or repairable. (A document it is not sure of goes to classify; one it refuses
+   * stops the load.) Over the hostile documents, and ones past each limit of the fast scan.
+   */
+  @Test
+  void aDocumentThePlainVerdictAcceptsIsPlainJsonForTheProfile() {
+    List<String> docs = new ArrayList<>(EXAMPLES);
+    docs.add("[" + "9".repeat(250) + ", 1." + "5".repeat(250) + "]");
+    docs.add("[".repeat(300) + "]".repeat(300));
+    docs.add("{\"" + "k".repeat(2_000) + "\": 1}");
+    docs.add("[\"" + "s".repeat(1_100_000) + "\"]");
+    docs.add("{\"a\": 1, \"\\u0061\": 2}");
+    HostileJson json = new HostileJson(new Random(44), 0.05);
+    for (int i = 0; i < 5000; i++) {
+      docs.add(json.document());
+    }
+    int plain = 0;
+    int notPlain = 0;
+    for (String doc : docs) {
+      byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
+      try {
+        JsonbText.hash(bytes, 0, bytes.length, 1);
+      } catch (IllegalArgumentException refused) {
+        continue;
+      }
+      int kind = JsonText.classify(bytes);
+      if (JsonbText.plain()) {
+        plain++;
+        assertThat(kind).as(shown(doc)).isIn(JsonText.CONTAINER, JsonText.SCALAR);
+      } else {
+        notPlain++;
+      }
+    }
+    assertThat(plain).isGreaterThan(2000);
+    assertThat(notPlain).as("repeated keys and documents past the limits").isGreaterThan(100);
+  }
+
   @Test
   void anyNestingDepthWithoutRecursion() {
     int depth = 200_000;
