@@ -248,10 +248,19 @@ final class Cutover {
 
   /** Tables whose count or checksum differ, described. */
   static List<String> verify(SyncOptions o, PostgresTarget target, List<TablePlan> tables) {
-    SqliteSource source = SqliteSource.open(o.source());
+    return verify(o.source(), o.badValues(), target, tables);
+  }
+
+  /** Tables whose count or checksum differ between {@code file} and the target, described. */
+  static List<String> verify(
+      Path file,
+      dev.ferry.value.BadValuePolicy policy,
+      PostgresTarget target,
+      List<TablePlan> tables) {
+    SqliteSource source = SqliteSource.open(file);
     List<String> differ = new ArrayList<>();
     for (TablePlan t : tables) {
-      TableChecksum s = Verifier.checksum(source, t, o.badValues());
+      TableChecksum s = Verifier.checksum(source, t, policy);
       TableChecksum p = Verifier.checksum(target, t);
       if (!s.equals(p)) {
         differ.add(

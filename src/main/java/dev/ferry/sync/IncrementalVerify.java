@@ -7,9 +7,7 @@ import dev.ferry.load.RowEncoder;
 import dev.ferry.plan.ColumnPlan;
 import dev.ferry.plan.PgType;
 import dev.ferry.plan.TablePlan;
-import dev.ferry.source.sqlite.SqliteSource;
 import dev.ferry.value.BadValuePolicy;
-import dev.ferry.value.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -433,24 +431,6 @@ final class IncrementalVerify {
 
   /** The tables checked whole: count and checksum on both sides, as {@code migrate} verifies. */
   private List<String> wholeTables() {
-    List<String> differ = new ArrayList<>();
-    if (whole.isEmpty()) {
-      return differ;
-    }
-    SqliteSource source = SqliteSource.open(file);
-    for (TablePlan t : whole) {
-      TableChecksum s = Verifier.checksum(source, t, policy);
-      TableChecksum p = Verifier.checksum(target, t);
-      if (!s.equals(p)) {
-        differ.add(
-            t.source().name()
-                + ": SQLite "
-                + s.rows()
-                + " rows, PostgreSQL "
-                + p.rows()
-                + (s.rows() == p.rows() ? ", checksums differ" : ""));
-      }
-    }
-    return differ;
+    return whole.isEmpty() ? new ArrayList<>() : Cutover.verify(file, policy, target, whole);
   }
 }
