@@ -65,18 +65,31 @@ final class SyncLag {
 
   /** Removes a sync's series (sync stop, or a start over). */
   static void delete(Connection c, String source, String schema) throws SQLException {
+    deleteRows(c, "sync_lag", source, schema);
+  }
+
+  /** Deletes a sync's rows from {@code ferry.TABLE}; false when that table does not exist. */
+  static boolean deleteRows(Connection c, String table, String source, String schema)
+      throws SQLException {
+    String qualified = dev.ferry.sql.SqlText.qualified("ferry", table);
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT to_regclass('ferry.sync_lag') IS NOT NULL")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT to_regclass("
+                    + dev.ferry.sql.SqlText.literal(qualified)
+                    + ") IS NOT NULL")) {
       rs.next();
       if (!rs.getBoolean(1)) {
-        return;
+        return false;
       }
     }
     try (PreparedStatement ps =
-        c.prepareStatement("DELETE FROM ferry.sync_lag WHERE source = ? AND target_schema = ?")) {
+        c.prepareStatement(
+            "DELETE FROM " + qualified + " WHERE source = ? AND target_schema = ?")) {
       ps.setString(1, source);
       ps.setString(2, schema);
       ps.executeUpdate();
     }
+    return true;
   }
 }

@@ -118,18 +118,8 @@ record SyncState(
   }
 
   static void delete(Connection c, String source, String schema) throws SQLException {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT to_regclass('ferry.sync_state') IS NOT NULL")) {
-      rs.next();
-      if (!rs.getBoolean(1)) {
-        return;
-      }
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement("DELETE FROM ferry.sync_state WHERE source = ? AND target_schema = ?")) {
-      ps.setString(1, source);
-      ps.setString(2, schema);
-      ps.executeUpdate();
+    if (!SyncLag.deleteRows(c, "sync_state", source, schema)) {
+      return;
     }
     try (PreparedStatement ps = // batches a killed follower left
         c.prepareStatement("DELETE FROM ferry.runs WHERE source = ? AND target_schema = ?")) {
