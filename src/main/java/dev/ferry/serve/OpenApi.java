@@ -476,6 +476,14 @@ final class OpenApi {
     property(s, "order", "string", true);
     property(s, "paging", "string", true).putArray("enum").add("keyset").add("offset");
     property(s, "ms", "number", false);
+    property(s, "search_candidates_max", "integer", false)
+        .put("description", "with q: the matches ranked, the first in key or requested order");
+    property(s, "search_matches", "integer", false)
+        .put("description", "with q: rows matched (see search_matches_exact and _estimated)");
+    property(s, "search_matches_exact", "boolean", false)
+        .put("description", "false when counting stopped at a bound or the count is estimated");
+    property(s, "search_matches_estimated", "boolean", false)
+        .put("description", "true when search_matches is the planner's estimate");
     return path;
   }
 

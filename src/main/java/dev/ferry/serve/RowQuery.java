@@ -463,6 +463,7 @@ final class RowQuery {
       rank = String.join(" + ", r);
       // the rank's parameters come after the filter's in the final SQL: see bindOrder
       rankParams = fts.size();
+      searchIndexed = true;
     } else {
       List<String> m = new ArrayList<>();
       for (Catalog.Column c : table.columns()) {
@@ -513,6 +514,9 @@ final class RowQuery {
   }
 
   private int rankParams;
+
+  /** True when the search goes through a full-text index (false: ILIKE over the text columns). */
+  boolean searchIndexed;
 
   /**
    * A search's whole condition (filters AND match), whose parameters are {@link #params}; null

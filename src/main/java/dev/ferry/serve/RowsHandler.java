@@ -84,6 +84,7 @@ final class RowsHandler {
           g.writeNumberField("search_candidates_max", RowQuery.SEARCH_CANDIDATES);
           g.writeNumberField("search_matches", matches.count());
           g.writeBooleanField("search_matches_exact", matches.exact());
+          g.writeBooleanField("search_matches_estimated", matches.estimated());
         }
         g.writeNumberField("ms", Math.round((System.nanoTime() - started) / 1e4) / 100.0);
         g.writeEndObject();
