@@ -266,7 +266,7 @@ async function facetPanel(schema, table, params) {
         p.append(name, v.value === null ? "is.null" : "eq." + v.value);
         const href = "#/t/" + [schema, table].map(encodeURIComponent).join("/") + "?" + p;
         return `<li><a class="facet-value" href="${esc(href)}" data-value="${esc(v.value === null ? "" : v.value)}">${v.value === null ? '<span class="muted">null</span>' : esc(v.value.slice(0, 60))}</a>
-          <span class="bar" style="width:${Math.max(2, Math.round(100 * v.count / max))}px"></span> <span class="muted">${v.count.toLocaleString()}</span></li>`;
+          <span class="bar" data-width="${Math.max(2, Math.round(100 * v.count / max))}"></span> <span class="muted">${v.count.toLocaleString()}</span></li>`;
       }).join("");
       const close = suggested ? "" : `<button class="facet-close" data-facet="${esc(name)}" title="hide">✕</button>`;
       return `<div class="facet" data-facet="${esc(name)}"><h4>${esc(name)}${f.estimated ? ' <span class="muted">(estimated)</span>' : ""} ${close}</h4><ul>${bars}</ul>${f.more ? '<span class="muted">more values…</span>' : ""}</div>`;
@@ -276,6 +276,8 @@ async function facetPanel(schema, table, params) {
     }
   }));
   el.innerHTML = boxes.join("");
+  // widths set through the DOM, not a style attribute: the page's Content-Security-Policy allows no inline styles
+  el.querySelectorAll(".bar[data-width]").forEach(b => { b.style.width = b.dataset.width + "px"; });
   el.querySelectorAll(".facet-close").forEach(b => b.onclick = () => {
     const p = new URLSearchParams(params); const rest = p.getAll("_facet").filter(x => x !== b.dataset.facet);
     p.delete("_facet"); rest.forEach(x => p.append("_facet", x)); p.delete("after"); go(["t", schema, table], p);

@@ -313,12 +313,6 @@ const ferryWrite = (() => {
     if (first) first.focus();
   }
 
-  // The few styles of these panels, kept with them.
-  document.head.insertAdjacentHTML("beforeend", `<style>
-    .write-tools { margin: .4em 0; } .write-panel { background: #fff; border: 1px solid #e3e6ea; padding: .5em .8em; margin: .4em 0; }
-    .write-result { background: #e6f4ea; padding: .4em .8em; border-radius: .3em; margin: .4em 0; }
-    button.danger { background: #b42318; color: #fff; border: 1px solid #8a1c1c; border-radius: .2em; }
-    #write-question { font-weight: 600; }</style>`);
 
   // A page drawn while the session ended asks for the token again; other failures are shown.
   const signedIn = e => { if (e instanceof SignInNeeded) signInForm(e.message); else throw e; };

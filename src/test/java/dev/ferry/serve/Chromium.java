@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -43,7 +44,22 @@ final class Chromium {
         "--window-size=1400,1000");
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
-    return new ChromeDriver(service, options);
+    ChromeDriver driver = new ChromeDriver(service, options);
+    // every page records the Content-Security-Policy violations it meets, for cspViolations()
+    driver.executeCdpCommand(
+        "Page.addScriptToEvaluateOnNewDocument",
+        java.util.Map.of(
+            "source",
+            "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+                + " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' '"
+                + " + (e.sample || '')));"));
+    return driver;
+  }
+
+  /** What the current page's Content-Security-Policy refused so far (empty when nothing). */
+  static List<?> cspViolations(WebDriver browser) {
+    Object v = ((JavascriptExecutor) browser).executeScript("return window.__csp || []");
+    return (List<?>) v;
   }
 
   /** A wait of 15 s that looks elements up again when the page redrew them meanwhile. */

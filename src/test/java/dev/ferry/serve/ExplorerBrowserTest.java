@@ -112,7 +112,9 @@ class ExplorerBrowserTest {
                     .replace("+", "%20")
                     .substring(0, 1));
 
-    // open a row and add a filter on metadata->>lang from its JSON
+    // open a row and add a filter on metadata->>lang from its JSON (from a blank page: a change of
+    // the hash alone would leave the search's grid on screen until the new one replaced it)
+    browser.get("about:blank");
     browser.get(f.base + "/#/t/public/tweets");
     wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#grid tr.row"), 1));
     rows().get(0).click();

@@ -6,6 +6,8 @@ import dev.ferry.testing.TestPostgres;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,15 @@ class ExplorerReadBrowserTest {
     assertThat(browser.findElement(By.id("count-line")).getText())
         .isEqualTo(ExplorerFixture.TWEETS + " rows");
     assertThat(browser.getTitle()).isEqualTo("public.tweets · Ferry");
+    List<Integer> widths = new ArrayList<>();
+    browser
+        .findElements(By.cssSelector(".facet[data-facet='metadata->>lang'] .bar"))
+        .forEach(b -> widths.add(b.getSize().getWidth()));
+    assertThat(widths)
+        .as("bars drawn to scale, the longest 100 px")
+        .contains(100)
+        .allMatch(w -> w >= 2);
+    assertThat(Chromium.cspViolations(browser)).as("the page's CSP refused nothing").isEmpty();
     String value = first.getAttribute("data-value");
     long expected =
         TestPostgres.count(

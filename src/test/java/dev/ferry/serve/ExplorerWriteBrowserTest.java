@@ -218,6 +218,10 @@ class ExplorerWriteBrowserTest {
     assertThat(question.getText())
         .isEqualTo("Delete " + expected + " rows of public.tweets where metadata->>lang eq fr?");
     assertThat(f.snapshot("tweets")).as("a preview deletes nothing").isEqualTo(before);
+    assertThat(question.getCssValue("font-weight"))
+        .as("write.js's styles, from app.css")
+        .isEqualTo("600");
+    assertThat(Chromium.cspViolations(browser)).as("the page's CSP refused nothing").isEmpty();
     browser.findElement(By.id("export-then-delete")).click();
     wait.until(d -> text("write-result").contains("Downloaded, then deleted " + expected));
     wait.until(d -> complete(dir).size() == 1);
