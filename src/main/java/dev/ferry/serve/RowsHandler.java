@@ -53,7 +53,7 @@ final class RowsHandler {
       throws IOException, SQLException {
     try (PreparedStatement ps = c.prepareStatement(q.sql)) {
       JsonOut.bind(ps, q.bind);
-      try (ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = SearchBound.page(c, ps, matches)) {
         g.writeStartObject();
         g.writeStringField("table", t.schema() + "." + t.name());
         g.writeArrayFieldStart("rows");

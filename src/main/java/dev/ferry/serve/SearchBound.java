@@ -1,9 +1,11 @@
 package dev.ferry.serve;
 
+import dev.ferry.postgres.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 
 /**
@@ -38,7 +40,20 @@ final class SearchBound {
    * Matches: counted exactly, or at least {@code count} (counting stopped), or the planner's
    * estimate.
    */
-  record Matches(long count, boolean exact, boolean estimated) {}
+  record Matches(long count, boolean exact, boolean estimated) {
+    /** Whether the page walks the requested order (else it fetches every match). */
+    boolean walks() {
+      return !exact;
+    }
+  }
+
+  /**
+   * How long a page may walk the requested order before it fetches every match through the index
+   * instead: a walk is cheap when matches are spread along that order, but a word common only at
+   * its far end (a new term in the newest rows, searched oldest first) would read the table up to
+   * there. Package-private and mutable for the test that makes every walk give up.
+   */
+  static int walkBudgetMillis = 500;
 
   private SearchBound() {}
 
@@ -74,6 +89,32 @@ final class SearchBound {
     }
     walkInOrder(c);
     return new Matches(COUNT_UP_TO, false, false);
+  }
+
+  /**
+   * Runs the page {@code ps} of a search prepared by {@link #prepare}: a walk that outlasts {@link
+   * #walkBudgetMillis} is cancelled (back to a savepoint) and the page fetched through the index,
+   * which costs the matches' number and never more than that. Either plan gives the same rows.
+   */
+  static ResultSet page(Connection c, PreparedStatement ps, Matches m) throws SQLException {
+    if (m == null || !m.walks()) {
+      return ps.executeQuery();
+    }
+    Savepoint walk = c.setSavepoint();
+    try {
+      set(c, "statement_timeout = " + walkBudgetMillis);
+      ResultSet rs = ps.executeQuery();
+      c.releaseSavepoint(walk);
+      return rs;
+    } catch (SQLException e) {
+      if (SqlStates.of(e) != SqlStates.Kind.CANCELLED) {
+        throw e;
+      }
+      c.rollback(walk); // the budget goes with it
+    }
+    set(c, "enable_bitmapscan = on");
+    set(c, "enable_indexscan = off");
+    return ps.executeQuery();
   }
 
   /**

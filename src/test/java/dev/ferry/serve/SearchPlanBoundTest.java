@@ -53,6 +53,7 @@ class SearchPlanBoundTest {
       st.execute("CREATE INDEX posts_fts ON posts USING gin (to_tsvector('simple', body))");
       st.execute("ANALYZE posts");
       st.execute("UPDATE posts SET body = 'surge ' || body WHERE id % 5 = 4");
+      st.execute("UPDATE posts SET body = 'tail ' || body WHERE id > " + (ROWS - 12_000));
     }
     pool =
         Explorer.readOnlyPool(
@@ -109,6 +110,35 @@ class SearchPlanBoundTest {
       }
       c.rollback();
       assertThat(ids).isEqualTo(oracle(word));
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"tail", "surge", "ferry"})
+  void aWalkThatOutlastsItsBudgetGivesWayToTheIndexWithTheSameRows(String word) throws Exception {
+    int budget = SearchBound.walkBudgetMillis;
+    SearchBound.walkBudgetMillis = 1; // every walk of thousands of rows gives up
+    try (Connection c = pool.getConnection()) {
+      RowQuery q =
+          new RowQuery(
+              catalog.table("public", "posts"),
+              Map.of("q", List.of(word), "limit", List.of("20")),
+              false);
+      SearchBound.Matches m = SearchBound.prepare(c, q);
+      assertThat(m.walks()).isTrue();
+      List<Integer> ids = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(q.sql)) {
+        JsonOut.bind(ps, q.bind);
+        try (ResultSet rs = SearchBound.page(c, ps, m)) {
+          while (rs.next()) {
+            ids.add(rs.getInt("id"));
+          }
+        }
+      }
+      c.rollback();
+      assertThat(ids).hasSize(21).isEqualTo(oracle(word));
+    } finally {
+      SearchBound.walkBudgetMillis = budget;
     }
   }
 
