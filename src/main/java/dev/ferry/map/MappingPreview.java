@@ -12,11 +12,18 @@ import java.util.Locale;
  * their defaults fill, a trial conversion of the first rows, and the problems the check at start
  * would stop on. Nothing is changed to make it; it never stops on a problem, it lists it.
  *
- * @param tables one entry per {@code map:} entry, in ferry.yaml's order
+ * @param tables one entry per {@code map:} entry, in ferry.yaml's order (then the implicit entries
+ *     of {@code --if-exists append})
+ * @param loadOrder the order the tables load in, one line per group: a table, or the tables of a
+ *     foreign-key cycle loaded in one transaction
+ * @param orderProblems cycles the run would stop on (a foreign key of the cycle not DEFERRABLE)
  */
-public record MappingPreview(List<Table> tables) {
+public record MappingPreview(
+    List<Table> tables, List<String> loadOrder, List<String> orderProblems) {
   public MappingPreview {
     tables = List.copyOf(tables);
+    loadOrder = List.copyOf(loadOrder);
+    orderProblems = List.copyOf(orderProblems);
   }
 
   /**
@@ -34,6 +41,9 @@ public record MappingPreview(List<Table> tables) {
    * @param failedRows how many of those would not convert (set aside, or fail the run)
    * @param firstFailure why the first of those would not, or null
    * @param problems what the check at start would stop on (empty when the entry is ready)
+   * @param foreignKeys the target's foreign keys the mapping writes, each with when it is checked
+   * @param implicit true for an entry no ferry.yaml line wrote: {@code --if-exists append} into an
+   *     existing table whose columns differ from Ferry's plan
    */
   public record Table(
       String source,
@@ -46,8 +56,11 @@ public record MappingPreview(List<Table> tables) {
       long sampledRows,
       long failedRows,
       String firstFailure,
-      List<String> problems) {
+      List<String> problems,
+      List<String> foreignKeys,
+      boolean implicit) {
     public Table {
+      foreignKeys = List.copyOf(foreignKeys);
       columns = List.copyOf(columns);
       constants = List.copyOf(constants);
       dropped = List.copyOf(dropped);
@@ -69,14 +82,17 @@ public record MappingPreview(List<Table> tables) {
   public record Column(
       String source, String stored, String target, String type, String conversion) {}
 
-  /** True when no entry has a problem: the run would start. */
+  /** True when nothing has a problem: the run would start. */
   public boolean ready() {
-    return tables.stream().allMatch(t -> t.problems().isEmpty());
+    return problems().isEmpty();
   }
 
-  /** Every problem of every entry. */
+  /** Every problem of every entry, then those of the load order. */
   public List<String> problems() {
-    return tables.stream().flatMap(t -> t.problems().stream()).toList();
+    List<String> out = new ArrayList<>();
+    tables.forEach(t -> out.addAll(t.problems()));
+    out.addAll(orderProblems);
+    return out;
   }
 
   /** The preview as plan, inspect and the dry run print it. */
@@ -84,7 +100,15 @@ public record MappingPreview(List<Table> tables) {
     List<String> out = new ArrayList<>();
     out.add("Mapping (ferry.yaml map:) into your tables:");
     for (Table t : tables) {
-      out.add("  " + t.source() + " → " + t.into() + trial(t));
+      out.add(
+          "  "
+              + t.source()
+              + " → "
+              + t.into()
+              + trial(t)
+              + (t.implicit()
+                  ? "  implicit: --if-exists append into a table whose columns differ"
+                  : ""));
       int w = t.columns().stream().mapToInt(c -> c.source().length()).max().orElse(4);
       int s = t.columns().stream().mapToInt(c -> c.stored().length()).max().orElse(4);
       int tw =
@@ -114,11 +138,16 @@ public record MappingPreview(List<Table> tables) {
       if (!t.leftNull().isEmpty()) {
         out.add("    left NULL (nothing fills them): " + String.join(", ", t.leftNull()));
       }
+      t.foreignKeys().forEach(k -> out.add("    foreign key " + k));
       if (t.firstFailure() != null) {
         out.add("    would not convert, e.g. " + t.firstFailure());
       }
       t.problems().forEach(p -> out.add("    problem: " + p));
     }
+    if (loadOrder.size() > 1) {
+      out.add("  Load order: " + String.join(", then ", loadOrder));
+    }
+    orderProblems.forEach(p -> out.add("  problem: " + p));
     List<String> problems = problems();
     out.add(
         problems.isEmpty()

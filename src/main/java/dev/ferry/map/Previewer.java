@@ -21,15 +21,75 @@ final class Previewer {
       List<TableMapping> entries, Source source, SourceSchema schema, TargetCatalog catalog)
       throws SQLException {
     MappingCheck check = new MappingCheck();
+    List<MappedTable> resolved = new ArrayList<>();
+    List<TableMapping> resolvedFrom = new ArrayList<>();
     List<MappingPreview.Table> out = new ArrayList<>();
     for (TableMapping m : entries) {
       int before = check.problems().size();
       MappedTable t = check.resolve(m, schema, catalog);
       List<String> problems =
           List.copyOf(check.problems().subList(before, check.problems().size()));
-      out.add(t == null ? unresolved(m, problems) : table(source, t));
+      if (t == null) {
+        out.add(unresolved(m, problems));
+      } else {
+        resolved.add(t);
+        resolvedFrom.add(m);
+        out.add(null); // filled below, once the load order is known
+      }
     }
-    return new MappingPreview(out);
+    List<String> orderProblems = new ArrayList<>();
+    List<List<MappedTable>> groups = LoadOrder.groups(resolved, orderProblems);
+    for (int i = 0, r = 0; i < out.size(); i++) {
+      if (out.get(i) == null) {
+        MappedTable t = resolved.get(r);
+        out.set(i, table(source, t, foreignKeys(t, groups), resolvedFrom.get(r).line() == 0));
+        r++;
+      }
+    }
+    List<String> order = new ArrayList<>();
+    for (List<MappedTable> g : groups) {
+      List<String> names = g.stream().map(t -> t.target().display()).toList();
+      order.add(
+          g.size() == 1
+              ? names.get(0)
+              : String.join(" + ", names) + " (a foreign-key cycle: one transaction)");
+    }
+    return new MappingPreview(out, order, orderProblems);
+  }
+
+  /**
+   * The target's foreign keys whose columns {@code t} writes, each with when it is checked: before
+   * the insert (OrphanCheck), or by PostgreSQL at the commit of a cycle's one transaction.
+   */
+  private static List<String> foreignKeys(MappedTable t, List<List<MappedTable>> groups) {
+    List<MappedTable> group =
+        groups.stream().filter(g -> g.contains(t)).findFirst().orElse(List.of(t));
+    List<String> out = new ArrayList<>();
+    for (ForeignKey fk : t.target().foreignKeys()) {
+      if (!fk.columns().stream().allMatch(t::writes)) {
+        continue;
+      }
+      boolean inCycle =
+          group.size() > 1
+              && group.stream()
+                  .anyMatch(
+                      g ->
+                          !g.target().display().equalsIgnoreCase(t.target().display())
+                              && g.target().display().equalsIgnoreCase(fk.parentDisplay()));
+      out.add(
+          fk.name()
+              + ": ("
+              + String.join(", ", fk.columns())
+              + ") → "
+              + fk.parentDisplay()
+              + " ("
+              + String.join(", ", fk.parentColumns())
+              + ")"
+              + (inCycle
+                  ? ", checked by PostgreSQL at the cycle's commit"
+                  : ", checked before the insert (orphans follow --on-bad-value)"));
+    }
+    return out;
   }
 
   private static MappingPreview.Table unresolved(TableMapping m, List<String> problems) {
@@ -44,10 +104,13 @@ final class Previewer {
         0,
         0,
         null,
-        problems);
+        problems,
+        List.of(),
+        m.line() == 0);
   }
 
-  private static MappingPreview.Table table(Source source, MappedTable t) {
+  private static MappingPreview.Table table(
+      Source source, MappedTable t, List<String> foreignKeys, boolean implicit) {
     ValueSample sample = ValueSample.of(source, t.source());
     ValueSample.Trial trial = ValueSample.trial(source, t);
     List<MappingPreview.Column> columns = new ArrayList<>();
@@ -92,7 +155,9 @@ final class Previewer {
         trial.rows(),
         trial.failed(),
         trial.firstFailure(),
-        List.of());
+        List.of(),
+        foreignKeys,
+        implicit);
   }
 
   /** The conversion to {@code t} in words: what fits, and that nothing is cut or rounded. */

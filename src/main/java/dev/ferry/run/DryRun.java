@@ -85,7 +85,12 @@ final class DryRun {
   /** A mapped table as the dry run reports it: its columns, constants and problems as notes. */
   private static TableResult mapped(MappingPreview.Table t) {
     List<String> notes = new java.util.ArrayList<>();
-    notes.add("mapped into " + t.into() + " (ferry.yaml map:)");
+    notes.add(
+        "mapped into "
+            + t.into()
+            + (t.implicit()
+                ? " (implicit: --if-exists append into a table whose columns differ)"
+                : " (ferry.yaml map:)"));
     t.columns()
         .forEach(
             c ->
@@ -103,6 +108,7 @@ final class DryRun {
     if (!t.dropped().isEmpty()) {
       notes.add("columns not carried (drop:): " + String.join(", ", t.dropped()));
     }
+    t.foreignKeys().forEach(k -> notes.add("foreign key " + k));
     t.problems().forEach(p -> notes.add("problem: " + p));
     return new TableResult(
         t.source(),

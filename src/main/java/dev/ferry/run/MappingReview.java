@@ -42,6 +42,49 @@ public final class MappingReview {
     }
   }
 
+  /** What a dry run shows: the mapping (null when none) and the plan of Ferry's own tables. */
+  record DryRunMapping(MappingPreview mapping, MigrationPlan plan) {}
+
+  /**
+   * The dry run's view of {@code full}: ferry.yaml's {@code map:} and, with {@code --if-exists
+   * append}, the implicit entries the run would add for existing tables whose columns differ from
+   * the plan, previewed against the target; the plan without the tables they take. An unreachable
+   * target with no {@code map:} only leaves the implicit entries unshown, and says so.
+   */
+  static DryRunMapping forDryRun(
+      RunOptions options,
+      Source source,
+      SourceSchema schema,
+      MigrationPlan full,
+      Map<String, String> env,
+      Consumer<String> say) {
+    List<TableMapping> entries = new java.util.ArrayList<>(options.config().map());
+    boolean append = options.ifExists() == dev.ferry.load.IfExists.APPEND;
+    if (entries.isEmpty() && !append) {
+      return new DryRunMapping(null, full);
+    }
+    Path workDir = options.workDir() != null ? options.workDir() : Path.of("").toAbsolutePath();
+    try (PostgresTarget target =
+        PostgresTarget.connect(Targets.resolve(options.target(), workDir, env, say), 1)) {
+      if (append) {
+        entries.addAll(MappedStage.implicitEntries(without(full, entries), target.dataSource()));
+      }
+      if (entries.isEmpty()) {
+        return new DryRunMapping(null, full);
+      }
+      MappingPreview preview = Mappings.preview(entries, source, schema, target.dataSource());
+      return new DryRunMapping(preview, without(full, entries));
+    } catch (dev.ferry.FerryException e) {
+      if (!options.config().map().isEmpty() || e.code() != dev.ferry.ErrorCode.TARGET_UNREACHABLE) {
+        throw e;
+      }
+      say.accept(
+          "The target is unreachable, so the tables --if-exists append would load into existing"
+              + " tables whose columns differ are not shown.");
+      return new DryRunMapping(null, full);
+    }
+  }
+
   /**
    * A {@code map:} skeleton of the options' source for the existing tables of {@code into} (SCHEMA
    * or SCHEMA.TABLE) of the target the run would use.

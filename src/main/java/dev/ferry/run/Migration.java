@@ -60,9 +60,10 @@ public final class Migration {
     if (options.dryRun()) {
       MigrationPlan full = plan(source);
       // map: is shown against the target's catalog; its tables are not Ferry's own
-      dev.ferry.map.MappingPreview mapping =
-          MappingReview.preview(options, source, sourceSchema, env, s -> say("%s", s));
-      MigrationPlan plan = MappingReview.withoutMapped(full, options);
+      MappingReview.DryRunMapping reviewed =
+          MappingReview.forDryRun(options, source, sourceSchema, full, env, s -> say("%s", s));
+      dev.ferry.map.MappingPreview mapping = reviewed.mapping();
+      MigrationPlan plan = reviewed.plan();
       // a reachable target rehearses the DDL (rolled back); none: only Ferry's known limits
       List<String> rehearsed =
           dev.ferry.load.DdlRehearsal.check(TargetUrl.resolve(options.target(), env), plan);

@@ -169,4 +169,72 @@ class MappingShownBeforeTheRunTest {
         .containsPattern(
             "would not convert, e.g. row \\{\"id\":3\\}, column score: \"\" is not a whole number");
   }
+
+  @Test
+  void theLoadOrderAndTheForeignKeysCheckedBeforeTheInsertAreShown() throws Exception {
+    IntoYourOwnSchemaTest.sql(
+        url,
+        "CREATE TABLE app.authors (id bigint PRIMARY KEY, name text);"
+            + "ALTER TABLE app.posts ADD COLUMN author bigint"
+            + " CONSTRAINT posts_author_fkey REFERENCES app.authors (id)");
+    Path two =
+        Sqlite.create(
+            tmp.resolve("two.db"),
+            """
+            CREATE TABLE tweets (id INTEGER PRIMARY KEY, text TEXT, user_id INTEGER);
+            CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+            INSERT INTO users VALUES (1, 'ann');
+            INSERT INTO tweets VALUES (1, 'hi', 1);
+            """);
+    String yaml =
+        """
+        map:
+          tweets:
+            into: app.posts
+            columns: {text: body, user_id: author}
+            drop: [id]
+            set: {status: live, posted_at: '2024-01-01T00:00:00Z'}
+          users:
+            into: app.authors
+        """;
+    Ferry.Result r = Ferry.run("inspect", two, "--config", yaml(yaml), "--target", url.display());
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out())
+        .contains(
+            "foreign key posts_author_fkey: (author) → app.authors (id), checked before the insert"
+                + " (orphans follow --on-bad-value)")
+        .contains("Load order: app.authors, then app.posts");
+    Ferry.Result dry =
+        Ferry.run("migrate", two, "--config", yaml(yaml), "--target", url.display(), "--dry-run");
+    assertThat(dry.exitCode()).as(dry.all()).isZero();
+    assertThat(dry.out()).contains("--   Load order: app.authors, then app.posts");
+  }
+
+  @Test
+  void theDryRunOfAnAppendShowsTheImplicitMapIntoATableWhoseColumnsDiffer() throws Exception {
+    IntoYourOwnSchemaTest.sql(
+        url,
+        "CREATE TABLE app.tweets (id integer PRIMARY KEY, text varchar(40), created_at text,"
+            + " score text, url text)");
+    Ferry.Result dry =
+        Ferry.run(
+            "migrate",
+            db,
+            "--target",
+            url.display(),
+            "--schema",
+            "app",
+            "--if-exists",
+            "append",
+            "--dry-run");
+    assertThat(dry.exitCode()).as(dry.all()).isZero();
+    assertThat(dry.out())
+        .contains(
+            "--   tweets → app.tweets  (first 30 rows: all convert)  implicit: --if-exists"
+                + " append into a table whose columns differ")
+        .containsPattern(
+            "--     text +TEXT +→ text character varying\\(40\\) +at most 40 characters")
+        .doesNotContain("CREATE TABLE app.tweets");
+    assertThat(count(url, "SELECT count(*) FROM app.tweets")).isZero();
+  }
 }
