@@ -80,97 +80,127 @@ final class SqlGuard {
     if (sql.length() > MAX_LENGTH) {
       throw refuse("the query is longer than " + MAX_LENGTH + " characters");
     }
-    StringBuilder jdbc = new StringBuilder();
-    List<String> params = new ArrayList<>();
-    String first = null;
-    boolean ended = false; // a ';' was seen
-    int i = 0;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      int end;
-      if (Character.isWhitespace(c)) {
-        end = i + 1;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        end = sql.indexOf('\n', i);
-        end = end < 0 ? n : end + 1;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        end = blockComment(sql, i);
-      } else {
-        if (ended) {
-          throw refuse("one statement at a time: remove what follows the ';'");
-        }
-        if (c == ';') {
-          ended = true;
-          i++;
-          continue;
-        }
-        if (c == '\'') {
-          end = quoted(sql, i, '\'', escapes(sql, i));
-          deniedInText(sql.substring(i, end));
-        } else if (c == '"') {
-          end = quoted(sql, i, '"', false);
-          denied(sql.substring(i + 1, end - 1));
-        } else if (c == '$' && dollarTag(sql, i) != null) {
-          String tag = dollarTag(sql, i);
-          int close = sql.indexOf(tag, i + tag.length());
-          if (close < 0) {
-            throw refuse("a " + tag + " string is not closed");
-          }
-          end = close + tag.length();
-          deniedInText(sql.substring(i, end));
-        } else if (Character.isLetter(c) || c == '_') {
-          end = i + 1;
-          while (end < n
-              && (Character.isLetterOrDigit(sql.charAt(end))
-                  || "_$".indexOf(sql.charAt(end)) >= 0)) {
-            end++;
-          }
-          String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
-          if (word.equals("u") && end < n && sql.charAt(end) == '&') {
-            // U&"pg\005fread_file" names a function the checks below would not recognise
-            throw refuse(
-                "U& escapes are not accepted in the console: write names and texts plainly");
-          }
-          if (first == null) {
-            first = word;
-            if (!QUERIES.contains(word)) {
-              throw refuse(
-                  "only queries run here (SELECT, WITH, VALUES, TABLE, EXPLAIN), not "
-                      + word.toUpperCase(Locale.ROOT)
-                      + ": the console is read-only");
-            }
-          }
-          denied(word);
-        } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
-          end = i + 2; // a cast
-        } else if (c == ':'
-            && i + 1 < n
-            && (Character.isLetter(sql.charAt(i + 1)) || sql.charAt(i + 1) == '_')) {
-          end = i + 2;
-          while (end < n
-              && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_')) {
-            end++;
-          }
-          params.add(sql.substring(i + 1, end));
-          jdbc.append('?');
-          i = end;
-          continue;
-        } else if (c == '?') {
-          jdbc.append("??"); // the jsonb operator, not a placeholder
-          i++;
-          continue;
-        } else {
-          end = i + 1;
-        }
-      }
-      jdbc.append(sql, i, end);
-      i = end;
-    }
-    if (first == null) {
+    Scan scan = new Scan(sql);
+    scan.run();
+    if (scan.first == null) {
       throw refuse("give the query as sql");
     }
-    return new Checked(jdbc.toString(), params);
+    return new Checked(scan.jdbc.toString(), scan.params);
+  }
+
+  /** One pass over the query's text: every token checked, the JDBC text written as it goes. */
+  private static final class Scan {
+    private final String sql;
+    private final int n;
+    private final StringBuilder jdbc = new StringBuilder();
+    private final List<String> params = new ArrayList<>();
+    private String first; // the first word: the statement's kind
+    private boolean ended; // a ';' was seen
+
+    Scan(String sql) {
+      this.sql = sql;
+      this.n = sql.length();
+    }
+
+    private char at(int i) {
+      return i < n ? sql.charAt(i) : 0;
+    }
+
+    void run() {
+      int i = 0;
+      while (i < n) {
+        char c = sql.charAt(i);
+        int end;
+        if (Character.isWhitespace(c)) {
+          end = i + 1;
+        } else if (c == '-' && at(i + 1) == '-') {
+          end = sql.indexOf('\n', i);
+          end = end < 0 ? n : end + 1;
+        } else if (c == '/' && at(i + 1) == '*') {
+          end = blockComment(sql, i);
+        } else {
+          i = token(c, i);
+          continue;
+        }
+        jdbc.append(sql, i, end);
+        i = end;
+      }
+    }
+
+    /** Checks the token at {@code i}, writes its JDBC text, and returns where the next begins. */
+    private int token(char c, int i) {
+      if (ended) {
+        throw refuse("one statement at a time: remove what follows the ';'");
+      }
+      if (c == ';') {
+        ended = true;
+        return i + 1;
+      }
+      int end;
+      if (c == '\'') {
+        end = quoted(sql, i, '\'', escapes(sql, i));
+        deniedInText(sql.substring(i, end));
+      } else if (c == '"') {
+        end = quoted(sql, i, '"', false);
+        denied(sql.substring(i + 1, end - 1));
+      } else if (c == '$' && dollarTag(sql, i) != null) {
+        end = dollarQuoted(i);
+      } else if (Character.isLetter(c) || c == '_') {
+        end = word(i);
+      } else if (c == ':' && at(i + 1) == ':') {
+        end = i + 2; // a cast
+      } else if (c == ':' && (Character.isLetter(at(i + 1)) || at(i + 1) == '_')) {
+        end = i + 2;
+        while (end < n && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_')) {
+          end++;
+        }
+        params.add(sql.substring(i + 1, end));
+        jdbc.append('?');
+        return end;
+      } else if (c == '?') {
+        jdbc.append("??"); // the jsonb operator, not a placeholder
+        return i + 1;
+      } else {
+        end = i + 1;
+      }
+      jdbc.append(sql, i, end);
+      return end;
+    }
+
+    private int dollarQuoted(int i) {
+      String tag = dollarTag(sql, i);
+      int close = sql.indexOf(tag, i + tag.length());
+      if (close < 0) {
+        throw refuse("a " + tag + " string is not closed");
+      }
+      int end = close + tag.length();
+      deniedInText(sql.substring(i, end));
+      return end;
+    }
+
+    private int word(int i) {
+      int end = i + 1;
+      while (end < n
+          && (Character.isLetterOrDigit(sql.charAt(end)) || "_$".indexOf(sql.charAt(end)) >= 0)) {
+        end++;
+      }
+      String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
+      if (word.equals("u") && at(end) == '&') {
+        // U&"pg\005fread_file" names a function the checks below would not recognise
+        throw refuse("U& escapes are not accepted in the console: write names and texts plainly");
+      }
+      if (first == null) {
+        first = word;
+        if (!QUERIES.contains(word)) {
+          throw refuse(
+              "only queries run here (SELECT, WITH, VALUES, TABLE, EXPLAIN), not "
+                  + word.toUpperCase(Locale.ROOT)
+                  + ": the console is read-only");
+        }
+      }
+      denied(word);
+      return end;
+    }
   }
 
   private static boolean escapes(String sql, int quote) {
