@@ -185,6 +185,12 @@ final class MappingSkeleton {
                   .append(d[1])
                   .append('\n'));
     }
+    fills(out, target, filled, transforms);
+  }
+
+  /** The skeleton's set: (NOT NULL columns nothing fills, as TODOs) and transform: parts. */
+  private static void fills(
+      StringBuilder out, TargetTable target, Set<String> filled, List<String[]> transforms) {
     List<TargetColumn> unfilled = new ArrayList<>();
     for (TargetColumn c : target.columns()) {
       if (c.notNull() && !c.filledByServer() && !filled.contains(c.name())) {

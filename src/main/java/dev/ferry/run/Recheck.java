@@ -84,26 +84,7 @@ public final class Recheck {
         results.add(m);
       }
       int exit = allOk ? 0 : ErrorCode.VERIFICATION_FAILED.exitCode();
-      String how =
-          options.verify() == Verifier.Mode.FULL
-              ? "every row compared by key"
-              : "row counts and checksums";
-      String message =
-          allOk
-              ? String.format(
-                  "OK: %d tables match their source (%s%s).",
-                  results.size(),
-                  how,
-                  mapped.isEmpty()
-                      ? ""
-                      : String.format(
-                          "; %d mapped into your own tables: %s",
-                          mapped.size(),
-                          options.verify() == Verifier.Mode.COUNT
-                              ? "the count of the rows their run inserted"
-                              : "every source row after its transforms, by row"))
-              : "VERIFICATION FAILED: the target differs from the source (see MISMATCH, MISSING"
-                  + " or NOT CHECKED above).";
+      String message = message(allOk, results.size(), mapped.size());
       Map<String, Double> phases = new LinkedHashMap<>();
       RunReport report =
           new RunReport(
@@ -122,5 +103,29 @@ public final class Recheck {
       ReportPrinter.print(report, out);
       return report;
     }
+  }
+
+  /** The closing line: what matched and how it was checked, or that something did not. */
+  private String message(boolean allOk, int tables, int mapped) {
+    if (!allOk) {
+      return "VERIFICATION FAILED: the target differs from the source (see MISMATCH, MISSING"
+          + " or NOT CHECKED above).";
+    }
+    String how =
+        options.verify() == Verifier.Mode.FULL
+            ? "every row compared by key"
+            : "row counts and checksums";
+    return String.format(
+        "OK: %d tables match their source (%s%s).",
+        tables,
+        how,
+        mapped == 0
+            ? ""
+            : String.format(
+                "; %d mapped into your own tables: %s",
+                mapped,
+                options.verify() == Verifier.Mode.COUNT
+                    ? "the count of the rows their run inserted"
+                    : "every source row after its transforms, by row"));
   }
 }

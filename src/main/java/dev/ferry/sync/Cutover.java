@@ -178,22 +178,7 @@ final class Cutover {
         if (o.exec() != null) {
           phase("exec", () -> exec(o, out));
         }
-        phase(
-            "switch",
-            () -> {
-              Capture.refuse(
-                  st,
-                  tables.stream().map(TablePlan::source).toList(),
-                  "ferry: table TABLE moved to PostgreSQL ("
-                      + url.display()
-                      + ", schema "
-                      + o.schema()
-                      + ") at cutover "
-                      + java.time.Instant.now()
-                      + "; write there, this SQLite file no longer takes writes");
-              Capture.put(lock, "state", "switched");
-              Capture.releasePruning(lock);
-            });
+        phase("switch", () -> switchSqlite(st, lock, tables, url));
         // SQLite's commit is the switch: only then does PostgreSQL record it, so a failure before
         // it leaves both sides as they were (SQLite rolls back and keeps taking writes)
         st.execute("COMMIT");
@@ -213,6 +198,23 @@ final class Cutover {
         }
       }
     }
+  }
+
+  /** In the freeze's transaction: SQLite refuses writes to the moved tables from its commit. */
+  private void switchSqlite(Statement st, Connection lock, List<TablePlan> tables, TargetUrl url)
+      throws SQLException {
+    Capture.refuse(
+        st,
+        tables.stream().map(TablePlan::source).toList(),
+        "ferry: table TABLE moved to PostgreSQL ("
+            + url.display()
+            + ", schema "
+            + o.schema()
+            + ") at cutover "
+            + java.time.Instant.now()
+            + "; write there, this SQLite file no longer takes writes");
+    Capture.put(lock, "state", "switched");
+    Capture.releasePruning(lock);
   }
 
   private interface Step {

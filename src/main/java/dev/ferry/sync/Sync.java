@@ -33,21 +33,7 @@ public final class Sync {
   public static int start(SyncOptions o, PrintStream out, Map<String, String> env) {
     try (Connection lite = Capture.open(o.source(), 5_000)) {
       Capture.requireWal(lite, o.source());
-      List<SourceTable> tables = SqliteSource.open(o.source()).readSchema().tables();
-      if (!Capture.installed(lite)) {
-        refuseKeyless(o, tables);
-        Capture.install(lite, tables.stream().filter(t -> !t.primaryKey().isEmpty()).toList());
-        out.printf(
-            "Capture installed in %s: triggers on %d tables log every written key into"
-                + " _ferry_changes%n",
-            o.source(), tables.size());
-      } else if (!Capture.fingerprint(lite).equals(Capture.get(lite, "fingerprint"))) {
-        throw new FerryException(
-            ErrorCode.USAGE,
-            o.source()
-                + ": the application's schema changed since ferry sync start installed capture;"
-                + " start over: ferry sync stop, then ferry sync start");
-      }
+      installCapture(lite, o, out);
       TargetUrl url = target(o, env);
       try (PostgresTarget target = PostgresTarget.connect(url, 6)) {
         SyncState state = read(target, o);
@@ -110,6 +96,28 @@ public final class Sync {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ErrorCode.INTERNAL.exitCode();
+    }
+  }
+
+  /**
+   * Installs capture in the SQLite file, or checks that the one installed still fits its schema.
+   */
+  private static void installCapture(Connection lite, SyncOptions o, PrintStream out)
+      throws SQLException {
+    List<SourceTable> tables = SqliteSource.open(o.source()).readSchema().tables();
+    if (!Capture.installed(lite)) {
+      refuseKeyless(o, tables);
+      Capture.install(lite, tables.stream().filter(t -> !t.primaryKey().isEmpty()).toList());
+      out.printf(
+          "Capture installed in %s: triggers on %d tables log every written key into"
+              + " _ferry_changes%n",
+          o.source(), tables.size());
+    } else if (!Capture.fingerprint(lite).equals(Capture.get(lite, "fingerprint"))) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          o.source()
+              + ": the application's schema changed since ferry sync start installed capture;"
+              + " start over: ferry sync stop, then ferry sync start");
     }
   }
 
