@@ -197,43 +197,53 @@ public final class Migration {
       // the loads finished the sampled tables' profiles: the plan is now the full profile's
       MigrationPlan finished = MappedStage.without(draft.plan(), mapped);
       Scheduler.Loaded done = loaded.under(finished);
-      stage = Stage.KEYS;
-      PostLoad.Done post =
-          timed(
-              Stage.KEYS,
-              () ->
-                  done.failure() == null
-                      ? PostLoad.run(run.target(), finished, run.runId(), run.resuming())
-                      : new PostLoad.Done(Map.of(), List.of(), List.of()));
-      stage = Stage.LOAD;
-      List<dev.ferry.map.MappedLoad> mappedLoads =
-          done.failure() == null
-              ? MappedStage.load(
-                  mapped,
-                  run.target().dataSource(),
-                  run.source(),
-                  run.runId(),
-                  options.badValues(),
-                  s -> say("%s", s))
-              : List.of();
-      stage = Stage.VERIFY;
-      run.lease().hold(); // a connection lost during the load released it
-      List<TableResult> results =
-          timed(
-              Stage.VERIFY,
-              () -> {
-                List<TableResult> all = new ArrayList<>(results(run, finished, done, post));
-                all.addAll(
-                    MappedStage.results(
-                        mappedLoads,
-                        run.target().dataSource(),
-                        run.source(),
-                        run.runId(),
-                        options.verify()));
-                return all;
-              });
-      stage = Stage.COMMIT;
-      return commit(run, finished, store, done, post, results);
+      // the verdicts are computed while the keys stage runs (see VerdictsAhead)
+      try (VerdictsAhead verdicts =
+          VerdictsAhead.start(
+              new TableVerification(
+                  run.source(), run.target(), options.verify(), options.badValues()),
+              finished,
+              done.results(),
+              options.ifExists() == IfExists.APPEND,
+              done.failure() == null && options.jobs() > 1)) {
+        stage = Stage.KEYS;
+        PostLoad.Done post =
+            timed(
+                Stage.KEYS,
+                () ->
+                    done.failure() == null
+                        ? PostLoad.run(run.target(), finished, run.runId(), run.resuming())
+                        : new PostLoad.Done(Map.of(), List.of(), List.of()));
+        stage = Stage.LOAD;
+        List<dev.ferry.map.MappedLoad> mappedLoads =
+            done.failure() == null
+                ? MappedStage.load(
+                    mapped,
+                    run.target().dataSource(),
+                    run.source(),
+                    run.runId(),
+                    options.badValues(),
+                    s -> say("%s", s))
+                : List.of();
+        stage = Stage.VERIFY;
+        run.lease().hold(); // a connection lost during the load released it
+        List<TableResult> results =
+            timed(
+                Stage.VERIFY,
+                () -> {
+                  List<TableResult> all = new ArrayList<>(results(finished, done, post, verdicts));
+                  all.addAll(
+                      MappedStage.results(
+                          mappedLoads,
+                          run.target().dataSource(),
+                          run.source(),
+                          run.runId(),
+                          options.verify()));
+                  return all;
+                });
+        stage = Stage.COMMIT;
+        return commit(run, finished, store, done, post, results);
+      }
     } catch (RuntimeException e) {
       Outcome failed = Outcome.failed(stage, e);
       try {
@@ -363,9 +373,7 @@ public final class Migration {
 
   /** Each table's line: loaded and verified, or FAILED / NOT LOADED. */
   private List<TableResult> results(
-      RunContext run, MigrationPlan plan, Scheduler.Loaded loaded, PostLoad.Done post) {
-    TableVerification verification =
-        new TableVerification(run.source(), run.target(), options.verify(), options.badValues());
+      MigrationPlan plan, Scheduler.Loaded loaded, PostLoad.Done post, VerdictsAhead verdicts) {
     List<TableResult> results = new ArrayList<>();
     for (TablePlan t : plan.tables()) {
       LoadResult r = loaded.results().get(t);
@@ -387,8 +395,7 @@ public final class Migration {
                 failed ? List.of(loaded.failure().getMessage()) : List.of()));
         continue;
       }
-      TableVerification.Verdict v =
-          verification.afterLoad(t, r, r.sourceChecksum(), options.ifExists() == IfExists.APPEND);
+      TableVerification.Verdict v = verdicts.verdict(t);
       List<String> notes = new ArrayList<>();
       long early = staged.setAside(t.source().name());
       if (early > 0) {

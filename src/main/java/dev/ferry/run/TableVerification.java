@@ -53,7 +53,17 @@ final class TableVerification {
    */
   Verdict afterLoad(TablePlan t, LoadResult r, TableChecksum sourceSide, boolean appending) {
     List<String> notes = new ArrayList<>();
-    long inTarget = target.count(t.qualified());
+    TableChecksum here = sourceSide;
+    if (mode != Verifier.Mode.COUNT
+        && here == null
+        && r.rowsBefore() == 0
+        && !appending) { // not computed while loading: read the source
+      here = Verifier.checksum(source, t, policy);
+    }
+    // with a checksum to compare, its query counts the rows too: one read of the table, not two
+    TableChecksum there =
+        mode != Verifier.Mode.COUNT && here != null ? Verifier.checksum(target, t) : null;
+    long inTarget = there != null ? there.rows() : target.count(t.qualified());
     long loadable = r.rowsRead() - r.setAside();
     long expected = r.rowsBefore() + loadable;
     boolean ok = inTarget == expected && r.rowsWritten() == loadable;
@@ -72,16 +82,12 @@ final class TableVerification {
     if (mode == Verifier.Mode.COUNT) {
       return new Verdict(ok, "VERIFIED (count)", r.rowsRead(), inTarget, notes);
     }
-    TableChecksum here = sourceSide;
-    if (here == null && r.rowsBefore() == 0 && !appending) {
-      here = Verifier.checksum(source, t, policy); // not computed while loading: read the source
-    }
     if (here == null) {
       notes.add(
           "checksum not compared: the table held rows before this run (--if-exists append); counts compared");
       return new Verdict(ok, "VERIFIED (count)", r.rowsRead(), inTarget, notes);
     }
-    return values(t, here, ok, notes).counted(inTarget);
+    return values(t, here, there, ok, notes).counted(inTarget);
   }
 
   /** Later, without loading: the source read again and compared with what the target holds. */
@@ -94,12 +100,17 @@ final class TableVerification {
           -1,
           List.of("table " + t.qualified() + " does not exist in the target"));
     }
-    return values(t, Verifier.checksum(source, t, policy), true, new ArrayList<>());
+    return values(
+        t,
+        Verifier.checksum(source, t, policy),
+        Verifier.checksum(target, t),
+        true,
+        new ArrayList<>());
   }
 
   /** The checksums on both sides, then rows by key when asked for or when they differ. */
-  private Verdict values(TablePlan t, TableChecksum here, boolean countsOk, List<String> notes) {
-    TableChecksum there = Verifier.checksum(target, t);
+  private Verdict values(
+      TablePlan t, TableChecksum here, TableChecksum there, boolean countsOk, List<String> notes) {
     boolean same = there.equals(here);
     if (!same && countsOk) {
       notes.add(

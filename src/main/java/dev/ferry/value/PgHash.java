@@ -14,56 +14,40 @@ public final class PgHash {
 
   /** hash_bytes_extended: what hashtextextended computes over a text's bytes. */
   public static long bytes(byte[] k, int off, int len, long seed) {
-    State s = new State(len, seed);
-    int p = off;
-    int n = len;
-    while (n >= 12) {
-      s.a += word(k, p);
-      s.b += word(k, p + 4);
-      s.c += word(k, p + 8);
-      s.mix();
-      p += 12;
-      n -= 12;
-    }
-    // the last 0..11 bytes, little-endian; the lowest byte of c is left for the length
-    for (int i = n - 1; i >= 0; i--) {
-      int v = k[p + i] & 0xff;
-      if (i >= 8) {
-        s.c += v << (8 * (i - 7));
-      } else if (i >= 4) {
-        s.b += v << (8 * (i - 4));
-      } else {
-        s.a += v << (8 * i);
-      }
-    }
-    return s.result();
+    return lookup3(k, off, len, seed, 0);
   }
 
   /** hash_bytes_uint32_extended: hashint4extended, and int2, bool and date through it. */
   public static long uint32(int k, long seed) {
-    State s = new State(4, seed);
-    s.a += k;
-    return s.result();
+    return lookup3(null, 0, 4, seed, k & 0xffffffffL);
   }
 
-  /** lookup3's three words of state, set up for a key of {@code length} bytes and a seed. */
-  private static final class State {
-    int a;
-    int b;
-    int c;
-
-    State(int length, long seed) {
-      a = GOLDEN + length;
-      b = a;
-      c = a;
-      if (seed != 0) { // the seed counts as a 12-byte chunk of data: its two words and zeros
+  /**
+   * lookup3 over {@code len} bytes of {@code k} from {@code off}; with {@code k} null, over the
+   * little-endian bytes of {@code word} (4 or 8 of them, as {@code len} says). The state lives in
+   * local variables: {@code bin/ferry} runs migrations with C1 only, which has no escape analysis,
+   * so a state object would be allocated for every value hashed.
+   */
+  private static long lookup3(byte[] k, int off, int len, long seed, long word) {
+    int a = GOLDEN + len;
+    int b = a;
+    int c = a;
+    int p = off;
+    int n = k == null ? 0 : len;
+    boolean seeding = seed != 0; // the seed counts as a 12-byte chunk: its two words and zeros
+    while (seeding || n >= 12) {
+      if (seeding) {
         a += (int) (seed >>> 32);
         b += (int) seed;
-        mix();
+        seeding = false;
+      } else {
+        a += word(k, p);
+        b += word(k, p + 4);
+        c += word(k, p + 8);
+        p += 12;
+        n -= 12;
       }
-    }
-
-    void mix() {
+      // mix(a, b, c)
       a -= c;
       a ^= Integer.rotateLeft(c, 4);
       c += b;
@@ -83,24 +67,38 @@ public final class PgHash {
       c ^= Integer.rotateLeft(b, 4);
       b += a;
     }
-
-    long result() {
-      c ^= b;
-      c -= Integer.rotateLeft(b, 14);
-      a ^= c;
-      a -= Integer.rotateLeft(c, 11);
-      b ^= a;
-      b -= Integer.rotateLeft(a, 25);
-      c ^= b;
-      c -= Integer.rotateLeft(b, 16);
-      a ^= c;
-      a -= Integer.rotateLeft(c, 4);
-      b ^= a;
-      b -= Integer.rotateLeft(a, 14);
-      c ^= b;
-      c -= Integer.rotateLeft(b, 24);
-      return ((long) b << 32) | (c & 0xffffffffL);
+    if (k == null) {
+      a += (int) word;
+      b += (int) (word >>> 32);
+    } else {
+      // the last 0..11 bytes, little-endian; the lowest byte of c is left for the length
+      for (int i = n - 1; i >= 0; i--) {
+        int v = k[p + i] & 0xff;
+        if (i >= 8) {
+          c += v << (8 * (i - 7));
+        } else if (i >= 4) {
+          b += v << (8 * (i - 4));
+        } else {
+          a += v << (8 * i);
+        }
+      }
     }
+    // final(a, b, c)
+    c ^= b;
+    c -= Integer.rotateLeft(b, 14);
+    a ^= c;
+    a -= Integer.rotateLeft(c, 11);
+    b ^= a;
+    b -= Integer.rotateLeft(a, 25);
+    c ^= b;
+    c -= Integer.rotateLeft(b, 16);
+    a ^= c;
+    a -= Integer.rotateLeft(c, 4);
+    b ^= a;
+    b -= Integer.rotateLeft(a, 14);
+    c ^= b;
+    c -= Integer.rotateLeft(b, 24);
+    return ((long) b << 32) | (c & 0xffffffffL);
   }
 
   /** hashint8extended, which timestamptz hashes through as well. */
@@ -116,12 +114,7 @@ public final class PgHash {
     if (d == 0.0) {
       return seed;
     }
-    long bits = Double.doubleToRawLongBits(d);
-    byte[] le = new byte[8];
-    for (int i = 0; i < 8; i++) {
-      le[i] = (byte) (bits >>> (8 * i));
-    }
-    return bytes(le, 0, 8, seed);
+    return lookup3(null, 0, 8, seed, Double.doubleToRawLongBits(d));
   }
 
   private static int word(byte[] k, int p) {
