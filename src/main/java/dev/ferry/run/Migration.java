@@ -42,6 +42,7 @@ public final class Migration {
   private final StagedInputs staged;
   private boolean recorded;
   private SourceSchema sourceSchema;
+  private Stage stage = Stage.SCHEMA; // where a recorded run is, for the outcome of a failure
 
   public Migration(RunOptions options, PrintStream out, Map<String, String> env, boolean quiet) {
     this.options = options;
@@ -178,7 +179,7 @@ public final class Migration {
           optionsForRecord(run.snapshot().copy));
     }
     recorded = true;
-    Stage stage = Stage.SCHEMA;
+    stage = Stage.SCHEMA;
     try {
       say(
           "Run %s: loading %d tables into %s (schema %s), %d at a time",
@@ -196,54 +197,7 @@ public final class Migration {
       Scheduler.Loaded loaded = timed(Stage.LOAD, () -> load(run, plan, committed, draft));
       // the loads finished the sampled tables' profiles: the plan is now the full profile's
       MigrationPlan finished = MappedStage.without(draft.plan(), mapped);
-      Scheduler.Loaded done = loaded.under(finished);
-      // the verdicts are computed while the keys stage runs (see VerdictsAhead)
-      try (VerdictsAhead verdicts =
-          VerdictsAhead.start(
-              new TableVerification(
-                  run.source(), run.target(), options.verify(), options.badValues()),
-              finished,
-              done.results(),
-              options.ifExists() == IfExists.APPEND,
-              done.failure() == null && options.jobs() > 1)) {
-        stage = Stage.KEYS;
-        PostLoad.Done post =
-            timed(
-                Stage.KEYS,
-                () ->
-                    done.failure() == null
-                        ? PostLoad.run(run.target(), finished, run.runId(), run.resuming())
-                        : new PostLoad.Done(Map.of(), List.of(), List.of()));
-        stage = Stage.LOAD;
-        List<dev.ferry.map.MappedLoad> mappedLoads =
-            done.failure() == null
-                ? MappedStage.load(
-                    mapped,
-                    run.target().dataSource(),
-                    run.source(),
-                    run.runId(),
-                    options.badValues(),
-                    s -> say("%s", s))
-                : List.of();
-        stage = Stage.VERIFY;
-        run.lease().hold(); // a connection lost during the load released it
-        List<TableResult> results =
-            timed(
-                Stage.VERIFY,
-                () -> {
-                  List<TableResult> all = new ArrayList<>(results(finished, done, post, verdicts));
-                  all.addAll(
-                      MappedStage.results(
-                          mappedLoads,
-                          run.target().dataSource(),
-                          run.source(),
-                          run.runId(),
-                          options.verify()));
-                  return all;
-                });
-        stage = Stage.COMMIT;
-        return commit(run, finished, store, done, post, results);
-      }
+      return afterLoad(run, store, finished, loaded.under(finished), mapped);
     } catch (RuntimeException e) {
       Outcome failed = Outcome.failed(stage, e);
       try {
@@ -252,6 +206,65 @@ public final class Migration {
         e.addSuppressed(unrecorded); // the target is gone: the run stays resumable as running
       }
       throw e;
+    }
+  }
+
+  /**
+   * After the load: keys, the mapped tables, verification (computed ahead, during the keys stage)
+   * and the commit.
+   */
+  private RunReport afterLoad(
+      RunContext run,
+      RunStore store,
+      MigrationPlan finished,
+      Scheduler.Loaded done,
+      dev.ferry.map.Mappings mapped) {
+    // the verdicts are computed while the keys stage runs (see VerdictsAhead)
+    try (VerdictsAhead verdicts =
+        VerdictsAhead.start(
+            new TableVerification(
+                run.source(), run.target(), options.verify(), options.badValues()),
+            finished,
+            done.results(),
+            options.ifExists() == IfExists.APPEND,
+            done.failure() == null && options.jobs() > 1)) {
+      stage = Stage.KEYS;
+      PostLoad.Done post =
+          timed(
+              Stage.KEYS,
+              () ->
+                  done.failure() == null
+                      ? PostLoad.run(run.target(), finished, run.runId(), run.resuming())
+                      : new PostLoad.Done(Map.of(), List.of(), List.of()));
+      stage = Stage.LOAD;
+      List<dev.ferry.map.MappedLoad> mappedLoads =
+          done.failure() == null
+              ? MappedStage.load(
+                  mapped,
+                  run.target().dataSource(),
+                  run.source(),
+                  run.runId(),
+                  options.badValues(),
+                  s -> say("%s", s))
+              : List.of();
+      stage = Stage.VERIFY;
+      run.lease().hold(); // a connection lost during the load released it
+      List<TableResult> results =
+          timed(
+              Stage.VERIFY,
+              () -> {
+                List<TableResult> all = new ArrayList<>(results(finished, done, post, verdicts));
+                all.addAll(
+                    MappedStage.results(
+                        mappedLoads,
+                        run.target().dataSource(),
+                        run.source(),
+                        run.runId(),
+                        options.verify()));
+                return all;
+              });
+      stage = Stage.COMMIT;
+      return commit(run, finished, store, done, post, results);
     }
   }
 
