@@ -51,6 +51,14 @@ class ExplorerSearchBoundTest {
   }
 
   private static List<Integer> oracle(String word) throws Exception {
+    return oracle(url, word, 20);
+  }
+
+  /**
+   * The first {@code limit} ids of a search for {@code word} over {@code posts(id, body)}, asked of
+   * PostgreSQL directly: the first candidates in key order, ranked, ties by key.
+   */
+  static List<Integer> oracle(TargetUrl url, String word, int limit) throws Exception {
     List<Integer> ids = new ArrayList<>();
     try (Connection c = TestPostgres.connect(url);
         Statement st = c.createStatement();
@@ -64,7 +72,8 @@ class ExplorerSearchBoundTest {
                     + word
                     + "') ORDER BY id LIMIT "
                     + RowQuery.SEARCH_CANDIDATES
-                    + ") c ORDER BY r DESC, id LIMIT 20")) {
+                    + ") c ORDER BY r DESC, id LIMIT "
+                    + limit)) {
       while (rs.next()) {
         ids.add(rs.getInt(1));
       }

@@ -167,24 +167,6 @@ class SearchPlanBoundTest {
   }
 
   private static List<Integer> oracle(String word) throws Exception {
-    List<Integer> ids = new ArrayList<>();
-    try (Connection c = TestPostgres.connect(url);
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT id FROM (SELECT id, ts_rank(to_tsvector('simple', body),"
-                    + " websearch_to_tsquery('simple', '"
-                    + word
-                    + "')) AS r FROM posts WHERE to_tsvector('simple', body) @@"
-                    + " websearch_to_tsquery('simple', '"
-                    + word
-                    + "') ORDER BY id LIMIT "
-                    + RowQuery.SEARCH_CANDIDATES
-                    + ") c ORDER BY r DESC, id LIMIT 21")) {
-      while (rs.next()) {
-        ids.add(rs.getInt(1));
-      }
-    }
-    return ids;
+    return ExplorerSearchBoundTest.oracle(url, word, 21);
   }
 }
