@@ -60,6 +60,21 @@ public final class ColumnProfile {
    */
   private boolean jsonCheckedByLoad;
 
+  /**
+   * Set for a column whose texts staging generated itself as plain JSON ({@code
+   * SourceColumn.plainJson}): a text that is valid UTF-8 is taken to be the JSON container or
+   * scalar it starts as, without {@link JsonText#classify}; staging proved it has nothing that
+   * check would repair or refuse.
+   */
+  private boolean plainJson;
+
+  /** A profile of {@code column}'s values. */
+  static ColumnProfile of(dev.ferry.source.SourceColumn column) {
+    ColumnProfile p = new ColumnProfile();
+    p.plainJson = column.plainJson();
+    return p;
+  }
+
   /** See {@link #jsonCheckedByLoad}. */
   void jsonCheckedByLoad() {
     jsonCheckedByLoad = true;
@@ -169,10 +184,14 @@ public final class ColumnProfile {
       firstText = example(b);
     }
     if (textJson) {
-      int json =
-          jsonCheckedByLoad && valid && startsContainer(b)
-              ? JsonText.CONTAINER // checked by the load's hashing thread
-              : JsonText.classify(b);
+      int json;
+      if (valid && plainJson) {
+        json = startsContainer(b) ? JsonText.CONTAINER : JsonText.SCALAR; // as staging proved
+      } else if (valid && jsonCheckedByLoad && startsContainer(b)) {
+        json = JsonText.CONTAINER; // checked by the load's hashing thread
+      } else {
+        json = JsonText.classify(b);
+      }
       if ((json & JsonText.REPAIRABLE) != 0) {
         jsonRepairs++;
         moved = true;

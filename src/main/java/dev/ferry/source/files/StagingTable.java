@@ -109,6 +109,18 @@ final class StagingTable {
     return docColumn;
   }
 
+  /**
+   * False once a record held JSON that is not plain (see {@link PlainJson}): then none of the
+   * table's JSON columns is marked as written plain by staging. Set by the staging thread, read by
+   * the writer's in {@link #finish}, which runs after every record was handed over.
+   */
+  private volatile boolean plainJson = !PlainJson.documentLimitsApply();
+
+  /** A record of this table held JSON that is not plain (see {@link PlainJson}). */
+  void notPlainJson() {
+    plainJson = false;
+  }
+
   /** The value column of a keyed map of plain values; -1 in a table of records. */
   private int plainValue = -1;
 
@@ -407,7 +419,8 @@ final class StagingTable {
     }
     try (PreparedStatement hint =
         connection.prepareStatement(
-            "INSERT INTO _ferry_columns (tbl, col, position, declared) VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO _ferry_columns (tbl, col, position, declared, plain_json)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
       int position = 0;
       for (int i = 0; i < columns.size(); i++) {
         StagedColumn c = columns.get(i);
@@ -422,14 +435,29 @@ final class StagingTable {
         hint.setString(2, c.name);
         hint.setInt(3, hidden ? HIDDEN : i == docColumn ? Integer.MAX_VALUE : position++);
         hint.setString(4, c.declared(rewritten));
+        hint.setInt(5, writtenPlain(i, c, rewritten) ? 1 : 0);
         hint.executeUpdate();
       }
     }
   }
 
+  /**
+   * Every value of column {@code i} is JSON text that staging's generator wrote from a record that
+   * was plain JSON throughout: the doc, or a column of objects and arrays only (never one rewritten
+   * by SQLite's json(), nor a column that also held scalars).
+   */
+  private boolean writtenPlain(int i, StagedColumn c, boolean rewritten) {
+    return plainJson
+        && !rewritten
+        && (i == docColumn
+            || (c.field != null && c.containers > 0 && !c.holdsContainersAndScalars()));
+  }
+
   /** The SQLite JSON path of a top-level field; null when the name cannot be written in one. */
   private static String fieldPath(String field) {
-    return field.contains("\"") || field.contains("\\") ? null : "$.\"" + field + "\"";
+    return field.contains("\"") || field.contains("\\") || field.indexOf('\0') >= 0
+        ? null // (SQLite reads a path only up to a NUL)
+        : "$.\"" + field + "\"";
   }
 
   private boolean rewriteAsJson(Connection connection, StagedColumn c, String path)
