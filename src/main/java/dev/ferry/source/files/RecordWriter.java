@@ -88,7 +88,7 @@ final class RecordWriter {
         int from = text.length();
         copy(p);
         gen.flush();
-        container(t, i, slice(from));
+        container(t, i, sliceBytes(from));
       } else {
         scalar(p, v, t, i);
       }
@@ -111,7 +111,7 @@ final class RecordWriter {
     if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
       copy(p);
       gen.flush();
-      container(t, i, text.string(0));
+      container(t, i, text.bytes());
     } else {
       scalar(p, v, t, i);
     }
@@ -123,10 +123,26 @@ final class RecordWriter {
     return text.string(text.byteAt(from) == ':' ? from + 1 : from);
   }
 
+  /** The value written since {@code from}, as UTF-8 bytes (see {@link #slice}). */
+  private byte[] sliceBytes(int from) {
+    return text.bytes(text.byteAt(from) == ':' ? from + 1 : from);
+  }
+
   /** An object or array value: its JSON text in column {@code i} (none when -1). */
   private static void container(StagingTable t, int i, String json) {
     if (i >= 0) {
       t.setText(i, json);
+      t.columns.get(i).containers++;
+    }
+  }
+
+  /**
+   * An object or array value as the generator's UTF-8 bytes, bound as such (no Java string: for
+   * text beyond Latin-1 that would be a UTF-16 copy, encoded back to UTF-8 by the SQLite driver).
+   */
+  private static void container(StagingTable t, int i, byte[] json) {
+    if (i >= 0) {
+      t.setUtf8(i, json);
       t.columns.get(i).containers++;
     }
   }
@@ -400,6 +416,11 @@ final class RecordWriter {
     /** A copy of everything written. */
     byte[] bytes() {
       return Arrays.copyOf(buf, len);
+    }
+
+    /** A copy of the bytes written since {@code from}. */
+    byte[] bytes(int from) {
+      return Arrays.copyOfRange(buf, from, len);
     }
 
     @Override
