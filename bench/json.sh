@@ -15,6 +15,8 @@
 # A/B: FERRY_AB_JAR=/path/to/other/ferry.jar also times that build in every round, alternating
 # which of the two runs first; both then run as `java -Xmx256m -XX:TieredStopAtLevel=1 -jar JAR`
 # (no class-data archive, so the two start alike), and the medians and their ratio are printed.
+# FERRY_ARGS="--chunk-rows 100000" adds options to every Ferry run (that one makes the plan profile
+# every value, as it does for a table of more than 1,000,000 records, like the goal's 1,750,000).
 set -euo pipefail
 tweets="${1:-1750000}"
 rounds="${2:-2}"
@@ -40,12 +42,17 @@ files:
 YAML
 
 fresh() { psql -qX -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
-postmaster="$(head -1 "$here/.ferry/pg/data/postmaster.pid")"
+postmaster="$(head -1 "$(psql -qXAt -d postgres -c 'SHOW data_directory')/postmaster.pid")"
 pg_cpu() { awk '{printf "%.2f", ($14 + $15 + $16 + $17) / 100}' "/proc/$postmaster/stat"; } # clock ticks
 timed() { # prints "seconds peak_rss_mb cpu_seconds pg_cpu_seconds"
   local pg0; pg0=$(pg_cpu)
   /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || { cat "$work/out.txt"; exit 1; }
-  sleep 0.3 # the last backends exit
+  # the run's backends count once they have exited and the postmaster has reaped them
+  for _ in $(seq 50); do
+    ps --ppid "$postmaster" -o args= | grep -q '^postgres: postgres ' || break
+    sleep 0.1
+  done
+  sleep 0.2
   awk -v pg="$(awk -v a="$(pg_cpu)" -v b="$pg0" 'BEGIN{printf "%.2f", a - b}')" \
     '{printf "%s %.0f %.2f %s\n", $1, $2/1024, $3 + $4, pg}' "$work/time.txt"
 }
@@ -56,7 +63,7 @@ run_ferry() { # $1: a jar, or "" for bin/ferry; prints "seconds peak_rss_mb cpu 
   local cmd=("$ferry")
   [ -n "$1" ] && cmd=(java -Xmx256m -XX:TieredStopAtLevel=1 -jar "$1")
   read -r t rss cpu pg < <(timed "${cmd[@]}" migrate "$data" --config "$work/kb.yaml" -q \
-    --target "postgresql://postgres@127.0.0.1:$port/bench_json" --staging-dir "$work/staging")
+    --target "postgresql://postgres@127.0.0.1:$port/bench_json" --staging-dir "$work/staging" ${FERRY_ARGS:-})
   echo "$t $rss $cpu $pg $(awk '/^Staged:/ {for (i = 1; i < NF; i++) if ($i == "in") {print $(i+1); exit}}' "$work/out.txt")"
 }
 declare -a F S B R A FC FP AC AP
