@@ -164,7 +164,7 @@ public final class ColumnProfile {
   private boolean addText(byte[] b) {
     // once a text was repaired, the repairs' share (part of the shape) moves with every text
     boolean moved = texts++ == 0 || textRepairs > 0;
-    int chars = Utf8.pgTextLength(b);
+    int chars = plainJson ? plainChars(b) : Utf8.pgTextLength(b);
     boolean valid = chars >= 0;
     if (!valid) { // judged as it will be loaded: repaired (see value.Repairs)
       if (textValidUtf8) {
@@ -208,6 +208,31 @@ public final class ColumnProfile {
       }
     }
     return addTextCandidates(b) || moved;
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  private static final long HIGH = 0x8080808080808080L;
+
+  /**
+   * The characters of a text staging's JSON generator wrote ({@link #plainJson}): valid UTF-8
+   * without NUL by construction, so they are the bytes that do not continue a character (not {@code
+   * 10xxxxxx}), counted eight at a time, where {@link Utf8#pgTextLength} validates every byte of
+   * every non-ASCII character. The same count for such a text.
+   */
+  static int plainChars(byte[] b) {
+    int continuation = 0;
+    int i = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      continuation += Long.bitCount(w & HIGH & ~(w << 1));
+    }
+    for (; i < b.length; i++) {
+      continuation += (b[i] & 0xc0) == 0x80 ? 1 : 0;
+    }
+    return b.length - continuation;
   }
 
   /** The first byte after JSON whitespace opens an object or array. */
