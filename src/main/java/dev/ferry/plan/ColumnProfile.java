@@ -60,6 +60,21 @@ public final class ColumnProfile {
    */
   private boolean jsonCheckedByLoad;
 
+  /**
+   * Set for a column whose texts staging generated itself as plain JSON ({@code
+   * SourceColumn.plainJson}): a text that is valid UTF-8 is taken to be the JSON container or
+   * scalar it starts as, without {@link JsonText#classify}; staging proved it has nothing that
+   * check would repair or refuse.
+   */
+  private boolean plainJson;
+
+  /** A profile of {@code column}'s values. */
+  static ColumnProfile of(dev.ferry.source.SourceColumn column) {
+    ColumnProfile p = new ColumnProfile();
+    p.plainJson = column.plainJson();
+    return p;
+  }
+
   /** See {@link #jsonCheckedByLoad}. */
   void jsonCheckedByLoad() {
     jsonCheckedByLoad = true;
@@ -149,7 +164,7 @@ public final class ColumnProfile {
   private boolean addText(byte[] b) {
     // once a text was repaired, the repairs' share (part of the shape) moves with every text
     boolean moved = texts++ == 0 || textRepairs > 0;
-    int chars = Utf8.pgTextLength(b);
+    int chars = plainJson ? plainChars(b) : Utf8.pgTextLength(b);
     boolean valid = chars >= 0;
     if (!valid) { // judged as it will be loaded: repaired (see value.Repairs)
       if (textValidUtf8) {
@@ -169,10 +184,14 @@ public final class ColumnProfile {
       firstText = example(b);
     }
     if (textJson) {
-      int json =
-          jsonCheckedByLoad && valid && startsContainer(b)
-              ? JsonText.CONTAINER // checked by the load's hashing thread
-              : JsonText.classify(b);
+      int json;
+      if (valid && plainJson) {
+        json = startsContainer(b) ? JsonText.CONTAINER : JsonText.SCALAR; // as staging proved
+      } else if (valid && jsonCheckedByLoad && startsContainer(b)) {
+        json = JsonText.CONTAINER; // checked by the load's hashing thread
+      } else {
+        json = JsonText.classify(b);
+      }
       if ((json & JsonText.REPAIRABLE) != 0) {
         jsonRepairs++;
         moved = true;
@@ -189,6 +208,31 @@ public final class ColumnProfile {
       }
     }
     return addTextCandidates(b) || moved;
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  private static final long HIGH = 0x8080808080808080L;
+
+  /**
+   * The characters of a text staging's JSON generator wrote ({@link #plainJson}): valid UTF-8
+   * without NUL by construction, so they are the bytes that do not continue a character (not {@code
+   * 10xxxxxx}), counted eight at a time, where {@link Utf8#pgTextLength} validates every byte of
+   * every non-ASCII character. The same count for such a text.
+   */
+  static int plainChars(byte[] b) {
+    int continuation = 0;
+    int i = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      continuation += Long.bitCount(w & HIGH & ~(w << 1));
+    }
+    for (; i < b.length; i++) {
+      continuation += (b[i] & 0xc0) == 0x80 ? 1 : 0;
+    }
+    return b.length - continuation;
   }
 
   /** The first byte after JSON whitespace opens an object or array. */

@@ -64,7 +64,9 @@ public final class SampledTable {
    */
   public boolean jsonHolds(RowCursor row) {
     for (int i = 0; i < width; i++) {
-      if (jsonByLoad[i] && row.type(i) == RowCursor.TEXT) {
+      if (jsonByLoad[i]
+          && row.type(i) == RowCursor.TEXT
+          && !used.source().columns().get(i).plainJson()) { // else staging proved it plain
         int kind = JsonText.classify(row.bytes(i));
         if (kind == JsonText.INVALID || (kind & JsonText.REPAIRABLE) != 0) {
           return false;
@@ -78,7 +80,7 @@ public final class SampledTable {
   public void restart() {
     rows = 0;
     for (int i = 0; i < width; i++) {
-      seen[i] = new ColumnProfile();
+      seen[i] = ColumnProfile.of(used.source().columns().get(i));
       TypeChoice planned = used.columns().get(i).choice();
       if (planned.type().kind() == PgType.Kind.TIMESTAMPTZ
           && planned.repairs() == 0

@@ -80,7 +80,7 @@ final class TableProfiler {
     SourceTable table = part.table();
     ColumnProfile[] profiles = new ColumnProfile[table.columns().size()];
     for (int i = 0; i < profiles.length; i++) {
-      profiles[i] = new ColumnProfile();
+      profiles[i] = ColumnProfile.of(table.columns().get(i));
     }
     long rows = 0;
     try (RowCursor cursor =

@@ -12,6 +12,10 @@ package dev.ferry.source;
  * @param generatedSql expression of a generated column, or null
  * @param generatedStored true for STORED, false for VIRTUAL generated columns
  * @param rowidAlias true for SQLite's INTEGER PRIMARY KEY (an alias of the rowid)
+ * @param plainJson true when every stored text of the column is JSON that staging (source.files)
+ *     generated itself and saw to be plain: well-formed, valid UTF-8, without a repeated key or
+ *     U+0000, within the JSON parser's limits; the planner takes such a text as JSON without
+ *     reading it again. False for every column of an ordinary SQLite file.
  */
 public record SourceColumn(
     String name,
@@ -22,7 +26,32 @@ public record SourceColumn(
     String collation,
     String generatedSql,
     boolean generatedStored,
-    boolean rowidAlias) {
+    boolean rowidAlias,
+    boolean plainJson) {
+
+  /** A column of an ordinary source: nothing is known of its values before they are read. */
+  public SourceColumn(
+      String name,
+      String declaredType,
+      boolean notNull,
+      String defaultSql,
+      int primaryKeyOrdinal,
+      String collation,
+      String generatedSql,
+      boolean generatedStored,
+      boolean rowidAlias) {
+    this(
+        name,
+        declaredType,
+        notNull,
+        defaultSql,
+        primaryKeyOrdinal,
+        collation,
+        generatedSql,
+        generatedStored,
+        rowidAlias,
+        false);
+  }
 
   public boolean isGenerated() {
     return generatedSql != null;

@@ -36,6 +36,7 @@ final class RecordWriter {
   private final Utf8Buffer text = new Utf8Buffer();
   private JsonGenerator gen;
   private final Children children;
+  private final PlainJson plain = new PlainJson();
 
   /** The child rows the last record made, per child table (absent: none). */
   final java.util.Map<StagingTable, Long> childRows = new java.util.HashMap<>();
@@ -57,15 +58,17 @@ final class RecordWriter {
   void record(JsonParser p, StagingTable t, Object key) throws IOException, SQLException {
     text.setLength(0);
     childRows.clear();
+    plain.reset();
     if (p.currentToken() != JsonToken.START_OBJECT) {
       copy(p); // not an object: it lives in doc alone
       finishDoc(t);
       return;
     }
     gen.writeStartObject();
+    plain.open();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
-      checkText(p, field);
+      plain.name(field, checkText(p, field));
       gen.writeFieldName(field);
       JsonToken v = p.nextToken();
       if (v == JsonToken.START_ARRAY && children.unnests(t, field)) {
@@ -85,12 +88,13 @@ final class RecordWriter {
         int from = text.length();
         copy(p);
         gen.flush();
-        container(t, i, slice(from));
+        container(t, i, sliceBytes(from));
       } else {
         scalar(p, v, t, i);
       }
     }
     gen.writeEndObject();
+    plain.end();
     finishDoc(t);
   }
 
@@ -102,11 +106,12 @@ final class RecordWriter {
   void plain(JsonParser p, StagingTable t, int i) throws IOException {
     text.setLength(0);
     childRows.clear();
+    plain.reset();
     JsonToken v = p.currentToken();
     if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
       copy(p);
       gen.flush();
-      container(t, i, text.string(0));
+      container(t, i, text.bytes());
     } else {
       scalar(p, v, t, i);
     }
@@ -118,6 +123,11 @@ final class RecordWriter {
     return text.string(text.byteAt(from) == ':' ? from + 1 : from);
   }
 
+  /** The value written since {@code from}, as UTF-8 bytes (see {@link #slice}). */
+  private byte[] sliceBytes(int from) {
+    return text.bytes(text.byteAt(from) == ':' ? from + 1 : from);
+  }
+
   /** An object or array value: its JSON text in column {@code i} (none when -1). */
   private static void container(StagingTable t, int i, String json) {
     if (i >= 0) {
@@ -126,8 +136,22 @@ final class RecordWriter {
     }
   }
 
+  /**
+   * An object or array value as the generator's UTF-8 bytes, bound as such (no Java string: for
+   * text beyond Latin-1 that would be a UTF-16 copy, encoded back to UTF-8 by the SQLite driver).
+   */
+  private static void container(StagingTable t, int i, byte[] json) {
+    if (i >= 0) {
+      t.setUtf8(i, json);
+      t.columns.get(i).containers++;
+    }
+  }
+
   private void finishDoc(StagingTable t) throws IOException {
     gen.flush();
+    if (!plain.plain()) {
+      t.notPlainJson(); // its JSON columns are checked value by value again (see PlainJson)
+    }
     if (t.docColumn() >= 0) {
       t.setUtf8(t.docColumn(), text.bytes());
     }
@@ -184,7 +208,7 @@ final class RecordWriter {
     switch (v) {
       case VALUE_STRING -> {
         String s = p.getText();
-        checkText(p, s);
+        plain.string(s.length(), checkText(p, s));
         gen.writeString(s);
         if (c != null) {
           t.setText(i, s);
@@ -194,6 +218,7 @@ final class RecordWriter {
       case VALUE_NUMBER_INT -> {
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
           String literal = p.getText();
+          plain.number(literal);
           gen.writeNumber(literal);
           if (c != null) {
             t.setText(i, literal);
@@ -210,6 +235,7 @@ final class RecordWriter {
       }
       case VALUE_NUMBER_FLOAT -> {
         String literal = p.getText();
+        plain.number(literal);
         gen.writeNumber(literal);
         if (c != null) {
           double d = Double.parseDouble(literal);
@@ -242,21 +268,30 @@ final class RecordWriter {
   /**
    * Refuses a string holding half of a UTF-16 surrogate pair (written {@code "\ud800"} in JSON): no
    * UTF-8 text holds it, so writing it on would silently change it, and jsonb refuses it too.
+   * Returns true when the string holds U+0000 (which jsonb refuses too, see {@link PlainJson}).
    */
-  static void checkText(JsonParser p, String s) throws IOException {
+  static boolean checkText(JsonParser p, String s) throws IOException {
+    boolean nul = false;
     for (int i = 0; i < s.length(); i++) {
-      if (Character.isSurrogate(s.charAt(i))) {
-        checkText(p, s.toCharArray(), 0, s.length());
-        return;
+      char ch = s.charAt(i);
+      if (Character.isSurrogate(ch)) {
+        return checkText(p, s.toCharArray(), 0, s.length());
       }
+      nul |= ch == 0;
     }
+    return nul;
   }
 
-  private static void checkText(JsonParser p, char[] c, int off, int len) throws IOException {
+  private static boolean checkText(JsonParser p, char[] c, int off, int len) throws IOException {
+    boolean nul = false;
     int end = off + len;
     for (int i = off; i < end; i++) {
       char ch = c[i];
-      if (ch < Character.MIN_SURROGATE || ch > Character.MAX_SURROGATE) {
+      if (ch < Character.MIN_SURROGATE) {
+        nul |= ch == 0;
+        continue;
+      }
+      if (ch > Character.MAX_SURROGATE) {
         continue;
       }
       if (Character.isHighSurrogate(ch) && i + 1 < end && Character.isLowSurrogate(c[i + 1])) {
@@ -270,6 +305,7 @@ final class RecordWriter {
                   + " can hold",
               (int) ch));
     }
+    return nul;
   }
 
   /** True when the double is the literal's value, so a double precision column holds it. */
@@ -291,32 +327,41 @@ final class RecordWriter {
       switch (t) {
         case START_OBJECT -> {
           gen.writeStartObject();
+          plain.open();
           depth++;
         }
         case END_OBJECT -> {
           gen.writeEndObject();
+          plain.end();
           depth--;
         }
         case START_ARRAY -> {
           gen.writeStartArray();
+          plain.open();
           depth++;
         }
         case END_ARRAY -> {
           gen.writeEndArray();
+          plain.end();
           depth--;
         }
         case FIELD_NAME -> {
-          checkText(p, p.currentName());
-          gen.writeFieldName(p.currentName());
+          String name = p.currentName();
+          plain.name(name, checkText(p, name));
+          gen.writeFieldName(name);
         }
         case VALUE_STRING -> {
           char[] chars = p.getTextCharacters();
           int off = p.getTextOffset();
           int len = p.getTextLength();
-          checkText(p, chars, off, len);
+          plain.string(len, checkText(p, chars, off, len));
           gen.writeString(chars, off, len);
         }
-        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.writeNumber(p.getText());
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+          String literal = p.getText();
+          plain.number(literal);
+          gen.writeNumber(literal);
+        }
         case VALUE_TRUE -> gen.writeBoolean(true);
         case VALUE_FALSE -> gen.writeBoolean(false);
         default -> gen.writeNull();
@@ -327,6 +372,7 @@ final class RecordWriter {
   /** Starts afresh after a record that failed half-way (the generator is mid-object). */
   void reset() throws IOException {
     text.setLength(0);
+    plain.reset();
     gen = factory.createGenerator(text, JsonEncoding.UTF8);
     gen.setRootValueSeparator(null);
   }
@@ -339,6 +385,7 @@ final class RecordWriter {
   /** The whole value at the parser's current token as JSON text. */
   String json(JsonParser p) throws IOException {
     text.setLength(0);
+    plain.reset();
     copy(p);
     gen.flush();
     return text.string(0);
@@ -369,6 +416,11 @@ final class RecordWriter {
     /** A copy of everything written. */
     byte[] bytes() {
       return Arrays.copyOf(buf, len);
+    }
+
+    /** A copy of the bytes written since {@code from}. */
+    byte[] bytes(int from) {
+      return Arrays.copyOfRange(buf, from, len);
     }
 
     @Override

@@ -86,7 +86,8 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     db.setAutoCommit(false);
     try (Statement st = db.createStatement()) {
       st.executeUpdate(
-          "CREATE TABLE _ferry_columns (tbl TEXT, col TEXT, position INTEGER, declared TEXT)");
+          "CREATE TABLE _ferry_columns"
+              + " (tbl TEXT, col TEXT, position INTEGER, declared TEXT, plain_json INTEGER)");
       st.executeUpdate(
           "CREATE TABLE _ferry_rejects (tbl TEXT, file TEXT, line INTEGER, reason TEXT, text TEXT)");
       st.executeUpdate("CREATE TABLE _ferry_inputs (path TEXT, size INTEGER, modified TEXT)");

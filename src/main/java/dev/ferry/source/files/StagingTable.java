@@ -34,7 +34,15 @@ final class StagingTable {
   private final int fixed;
   private int docColumn = -1;
   private long fieldsLeftInDoc;
-  private PreparedStatement insert;
+
+  /**
+   * The INSERTs prepared for the current width, by which columns (of the first 64, but the doc)
+   * they cast from UTF-8 bytes (see {@link #insertFor}).
+   */
+  private final Map<Long, PreparedStatement> inserts = new java.util.HashMap<>();
+
+  private static final int MAX_INSERTS = 8;
+
   private int preparedColumns;
 
   /** The row being filled: Long, Double, String or null per column, as SQLite will bind it. */
@@ -109,6 +117,18 @@ final class StagingTable {
     return docColumn;
   }
 
+  /**
+   * False once a record held JSON that is not plain (see {@link PlainJson}): then none of the
+   * table's JSON columns is marked as written plain by staging. Set by the staging thread, read by
+   * the writer's in {@link #finish}, which runs after every record was handed over.
+   */
+  private volatile boolean plainJson = !PlainJson.documentLimitsApply();
+
+  /** A record of this table held JSON that is not plain (see {@link PlainJson}). */
+  void notPlainJson() {
+    plainJson = false;
+  }
+
   /** The value column of a keyed map of plain values; -1 in a table of records. */
   private int plainValue = -1;
 
@@ -173,8 +193,9 @@ final class StagingTable {
   }
 
   /**
-   * Column {@code i} holds this UTF-8 text (the doc, as the JSON writer made it), bound as its
-   * bytes and stored as text: the doc column's placeholder casts it (see {@link #write}).
+   * Column {@code i} holds this UTF-8 text (the doc, or an object or array as the JSON writer made
+   * it), bound as its bytes and stored as text: the column's placeholder casts it (see {@link
+   * #insertFor}).
    */
   void setUtf8(int i, byte[] utf8) {
     current[i] = new Utf8Text(utf8);
@@ -186,6 +207,10 @@ final class StagingTable {
 
     Utf8Text(byte[] bytes) {
       this.bytes = bytes;
+    }
+
+    String string() {
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 
@@ -235,7 +260,7 @@ final class StagingTable {
   /** Queues the current row; {@code onConflict} decides about a refused one (null: fail). */
   void endRow(Conflict onConflict) throws SQLException {
     Object[] row = java.util.Arrays.copyOf(current, columns.size());
-    if (keyTwin >= 0 && keyTwinEqual && !(row[keyTwin] instanceof String v && v.equals(row[0]))) {
+    if (keyTwin >= 0 && keyTwinEqual && !sameText(row[keyTwin], row[0])) {
       keyTwinEqual = false;
     }
     batch.add(row);
@@ -244,6 +269,13 @@ final class StagingTable {
     if (batch.size() >= BATCH) {
       flush();
     }
+  }
+
+  /** Both are the same text (a string, or an object's or array's UTF-8 JSON text). */
+  private static boolean sameText(Object v, Object key) {
+    return v instanceof String s
+        ? s.equals(key)
+        : v instanceof Utf8Text u && u.string().equals(key);
   }
 
   /**
@@ -281,19 +313,7 @@ final class StagingTable {
     for (int r = 0; r < rowsToWrite.size(); r++) {
       Object[] row = rowsToWrite.get(r);
       int n = row.length;
-      if (insert == null || preparedColumns != n) {
-        if (insert != null) {
-          insert.close();
-        }
-        StringBuilder sql = new StringBuilder("INSERT INTO " + SqlText.ident(name) + " (");
-        StringBuilder values = new StringBuilder(") VALUES (");
-        for (int i = 0; i < n; i++) {
-          sql.append(i == 0 ? "" : ", ").append(SqlText.ident(names.get(i)));
-          values.append(i == 0 ? "" : ", ").append(i == docColumn ? "CAST(? AS TEXT)" : "?");
-        }
-        insert = c.prepareStatement(sql + values.toString() + ")");
-        preparedColumns = n;
-      }
+      PreparedStatement insert = insertFor(c, row, names);
       for (int i = 0; i < n; i++) {
         Object v = row[i];
         if (v instanceof Long l) {
@@ -322,6 +342,61 @@ final class StagingTable {
         }
       }
     }
+  }
+
+  /**
+   * On the writer thread: the INSERT for {@code row}, whose placeholder is {@code CAST(? AS TEXT)}
+   * for the doc and for each column that holds UTF-8 bytes in this row (an object or array as the
+   * JSON writer made it) and {@code ?} for the others, so that a number keeps its storage class. A
+   * table's rows mostly share one such pattern; past {@link #MAX_INSERTS} patterns (or past the
+   * 64th column) the bytes are bound as strings instead, stored the same.
+   */
+  private PreparedStatement insertFor(Connection c, Object[] row, List<String> names)
+      throws SQLException {
+    int n = row.length;
+    if (preparedColumns != n) {
+      closeInserts();
+      preparedColumns = n;
+    }
+    long cast = 0;
+    for (int i = 0; i < n; i++) {
+      if (i != docColumn && row[i] instanceof Utf8Text u) {
+        if (i < 64) {
+          cast |= 1L << i;
+        } else {
+          row[i] = u.string();
+        }
+      }
+    }
+    PreparedStatement ps = inserts.get(cast);
+    if (ps == null && cast != 0 && inserts.size() >= MAX_INSERTS) {
+      for (int i = 0; i < n; i++) {
+        if (i != docColumn && row[i] instanceof Utf8Text u) {
+          row[i] = u.string();
+        }
+      }
+      cast = 0;
+      ps = inserts.get(cast);
+    }
+    if (ps == null) {
+      StringBuilder sql = new StringBuilder("INSERT INTO " + SqlText.ident(name) + " (");
+      StringBuilder values = new StringBuilder(") VALUES (");
+      for (int i = 0; i < n; i++) {
+        boolean bytes = i == docColumn || (i < 64 && (cast & (1L << i)) != 0);
+        sql.append(i == 0 ? "" : ", ").append(SqlText.ident(names.get(i)));
+        values.append(i == 0 ? "" : ", ").append(bytes ? "CAST(? AS TEXT)" : "?");
+      }
+      ps = c.prepareStatement(sql + values.toString() + ")");
+      inserts.put(cast, ps);
+    }
+    return ps;
+  }
+
+  private void closeInserts() throws SQLException {
+    for (PreparedStatement ps : inserts.values()) {
+      ps.close();
+    }
+    inserts.clear();
   }
 
   /** On the writer thread: removes the stored row with the key of {@code row}. */
@@ -386,9 +461,7 @@ final class StagingTable {
   }
 
   private void finishOnWriter(Connection connection) throws SQLException {
-    if (insert != null) {
-      insert.close();
-    }
+    closeInserts();
     if (fieldsLeftInDoc > 0) {
       notes.add(
           String.format(
@@ -407,7 +480,8 @@ final class StagingTable {
     }
     try (PreparedStatement hint =
         connection.prepareStatement(
-            "INSERT INTO _ferry_columns (tbl, col, position, declared) VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO _ferry_columns (tbl, col, position, declared, plain_json)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
       int position = 0;
       for (int i = 0; i < columns.size(); i++) {
         StagedColumn c = columns.get(i);
@@ -422,14 +496,29 @@ final class StagingTable {
         hint.setString(2, c.name);
         hint.setInt(3, hidden ? HIDDEN : i == docColumn ? Integer.MAX_VALUE : position++);
         hint.setString(4, c.declared(rewritten));
+        hint.setInt(5, writtenPlain(i, c, rewritten) ? 1 : 0);
         hint.executeUpdate();
       }
     }
   }
 
+  /**
+   * Every value of column {@code i} is JSON text that staging's generator wrote from a record that
+   * was plain JSON throughout: the doc, or a column of objects and arrays only (never one rewritten
+   * by SQLite's json(), nor a column that also held scalars).
+   */
+  private boolean writtenPlain(int i, StagedColumn c, boolean rewritten) {
+    return plainJson
+        && !rewritten
+        && (i == docColumn
+            || (c.field != null && c.containers > 0 && !c.holdsContainersAndScalars()));
+  }
+
   /** The SQLite JSON path of a top-level field; null when the name cannot be written in one. */
   private static String fieldPath(String field) {
-    return field.contains("\"") || field.contains("\\") ? null : "$.\"" + field + "\"";
+    return field.contains("\"") || field.contains("\\") || field.indexOf('\0') >= 0
+        ? null // (SQLite reads a path only up to a NUL)
+        : "$.\"" + field + "\"";
   }
 
   private boolean rewriteAsJson(Connection connection, StagedColumn c, String path)

@@ -15,14 +15,15 @@ import java.util.Map;
  * The column hints of a database staged from JSON and text files (source.files): its tables are
  * created without declared types, so that every value keeps the storage class it was bound with,
  * and the table {@code _ferry_columns} says what each column held in JSON terms (JSON, BOOLEAN,
- * NUMERIC, TIMESTAMP) and in which order the columns belong; a negative position leaves a column
- * out (a field that only repeats the key). Ordinary SQLite files have no such table and are read as
- * they are.
+ * NUMERIC, TIMESTAMP), whether its JSON texts are plain as staging wrote them ({@code plain_json},
+ * {@link SourceColumn#plainJson}) and in which order the columns belong; a negative position leaves
+ * a column out (a field that only repeats the key). Ordinary SQLite files have no such table and
+ * are read as they are.
  */
 final class StagedColumns {
   static final StagedColumns NONE = new StagedColumns(Map.of());
 
-  private record Hint(int position, String declared) {}
+  private record Hint(int position, String declared, boolean plainJson) {}
 
   private final Map<String, Map<String, Hint>> hints;
 
@@ -39,13 +40,24 @@ final class StagedColumns {
         return NONE;
       }
     }
+    boolean marked; // plain_json: staged by a version that marks it (else nothing is marked)
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT 1 FROM pragma_table_info('_ferry_columns') WHERE name = 'plain_json'")) {
+      marked = rs.next();
+    }
     Map<String, Map<String, Hint>> hints = new HashMap<>();
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT tbl, col, position, declared FROM _ferry_columns")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT tbl, col, position, declared, "
+                    + (marked ? "plain_json" : "0")
+                    + " FROM _ferry_columns")) {
       while (rs.next()) {
         hints
             .computeIfAbsent(rs.getString(1), t -> new HashMap<>())
-            .put(rs.getString(2), new Hint(rs.getInt(3), rs.getString(4)));
+            .put(rs.getString(2), new Hint(rs.getInt(3), rs.getString(4), rs.getInt(5) == 1));
       }
     }
     return new StagedColumns(hints);
@@ -75,7 +87,8 @@ final class StagedColumns {
                   c.collation(),
                   c.generatedSql(),
                   c.generatedStored(),
-                  false));
+                  false,
+                  hint.plainJson()));
     }
     out.sort(
         Comparator.comparingInt(

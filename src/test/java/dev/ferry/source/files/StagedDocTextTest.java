@@ -91,6 +91,51 @@ class StagedDocTextTest {
     }
   }
 
+  /**
+   * An object or array field is staged as its JSON text too (bound as the generator's UTF-8 bytes,
+   * like the doc): SQLite text, the field's value exactly, whatever characters it holds; a number
+   * beside it in another column keeps its storage class.
+   */
+  @Property(tries = 15)
+  void stagedObjectsAndArraysAreTheirJsonAsUtf8Text(@ForAll("documents") List<String> inner)
+      throws Exception {
+    Path dir = Files.createTempDirectory("ferry-staged-doc");
+    Path file = dir.resolve("store.ndjson");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < inner.size(); i++) {
+      String meta = i % 2 == 0 ? inner.get(i) : "[" + inner.get(i) + ", 1]";
+      lines.add("{\"n\": " + i + ", \"meta\": " + meta + "}");
+    }
+    Files.writeString(file, String.join("\n", lines) + "\n");
+    FileStores.Expanded e =
+        FileStores.expand(
+            file,
+            FileRules.DEFAULT,
+            BadValuePolicy.FAIL,
+            dir.resolve("staging"),
+            new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + e.sources().get(0));
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT typeof(meta), meta, length(CAST(meta AS BLOB)), typeof(n), n"
+                    + " FROM store ORDER BY line")) {
+      for (int i = 0; i < lines.size(); i++) {
+        assertThat(rs.next()).isTrue();
+        String meta = rs.getString(2);
+        assertThat(rs.getString(1)).as("storage class of meta %d", i).isEqualTo("text");
+        assertThat(rs.getLong(3))
+            .as("meta %d is stored as its UTF-8 bytes", i)
+            .isEqualTo(meta.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(JSON.readTree(meta))
+            .as("meta %d", i)
+            .isEqualTo(JSON.readTree(lines.get(i)).get("meta"));
+        assertThat(rs.getString(4)).isEqualTo("integer");
+        assertThat(rs.getLong(5)).isEqualTo(i);
+      }
+    }
+  }
+
   @Provide
   Arbitrary<List<String>> documents() {
     Arbitrary<String> text =
