@@ -269,7 +269,7 @@ public final class ColumnProfile {
     return moved;
   }
 
-  /** A JSON number: -?digits(.digits)?([eE][+-]?digits)?. */
+  /** A JSON number, -?digits(.digits)?([eE][+-]?digits)?, within numeric's range. */
   static boolean decimalLiteral(byte[] b) {
     int i = 0;
     int n = b.length;
@@ -305,7 +305,7 @@ public final class ColumnProfile {
         return false;
       }
     }
-    return i == n;
+    return i == n && dev.ferry.value.NumericRange.holds(b, 0, n); // else numeric refuses it
   }
 
   private void noteBad(byte[] b) {

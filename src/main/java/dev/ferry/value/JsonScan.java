@@ -265,7 +265,8 @@ final class JsonScan {
         return false;
       }
     }
-    if (pos < in.length && (in[pos] == 'e' || in[pos] == 'E')) {
+    boolean exponent = pos < in.length && (in[pos] == 'e' || in[pos] == 'E');
+    if (exponent) {
       pos++;
       if (pos < in.length && (in[pos] == '+' || in[pos] == '-')) {
         pos++;
@@ -274,7 +275,10 @@ final class JsonScan {
         return false;
       }
     }
-    return pos - start <= MAX_NUMBER_BYTES && ends();
+    // only an exponent can take a number this short past numeric's range: the parser decides
+    return pos - start <= MAX_NUMBER_BYTES
+        && (!exponent || NumericRange.holds(in, start, pos))
+        && ends();
   }
 
   private boolean digits() {

@@ -7,7 +7,8 @@ import java.io.IOException;
 
 /**
  * Whether a text is JSON that PostgreSQL's jsonb holds without loss: well-formed, one value, no
- * duplicate keys (jsonb would keep only the last), no {@code \u0000} (jsonb rejects it).
+ * duplicate keys (jsonb would keep only the last), no {@code \u0000} (jsonb rejects it), no number
+ * beyond numeric's range ({@link NumericRange}).
  */
 public final class JsonText {
   /** Not JSON jsonb can hold. */
@@ -107,6 +108,8 @@ public final class JsonText {
           }
         } else if (t == JsonToken.FIELD_NAME && isDuplicate(keys.peek(), p.currentName())) {
           return INVALID; // jsonb would keep only the last value
+        } else if (t.isNumeric() && !NumericRange.holds(p.getText())) {
+          return INVALID; // numeric refuses it, so jsonb does
         } else if (mayHaveNul
             && (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME)
             && p.getText().indexOf('\0') >= 0) {

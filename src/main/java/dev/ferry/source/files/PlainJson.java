@@ -110,7 +110,8 @@ final class PlainJson {
 
   /** A number, as its literal. */
   void number(String literal) {
-    if (literal.length() > LIMITS.getMaxNumberLength()) {
+    if (literal.length() > LIMITS.getMaxNumberLength()
+        || !dev.ferry.value.NumericRange.holds(literal)) {
       plain = false;
     }
   }

@@ -161,6 +161,29 @@ class StoreEdgesTest {
    * is in ferry.rejects.
    */
   @Test
+  void numbersBeyondNumericsRangeStayTextAndTheRunIsVerified() throws Exception {
+    // 1e999999 is JSON, but neither numeric nor jsonb holds it: the run used to fail (exit 5)
+    Path file = tmp.resolve("huge.json");
+    Files.writeString(
+        file,
+        "[{\"id\": 1, \"v\": 1e999999, \"data\": {\"x\": -2.5E+131072}},"
+            + " {\"id\": 2, \"v\": 3, \"data\": {\"x\": 1e-5}}]");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result r = Ferry.run("migrate", file, "--target", url.display(), "--no-backup");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out()).contains("verified on both sides");
+    assertThat(one(url, "SELECT string_agg(v, ',' ORDER BY id) FROM huge")).isEqualTo("1e999999,3");
+    assertThat(one(url, "SELECT data FROM huge WHERE id = 1")).isEqualTo("{\"x\":-2.5E+131072}");
+    assertThat(
+            one(
+                url,
+                "SELECT string_agg(data_type, ',' ORDER BY column_name) FROM"
+                    + " information_schema.columns WHERE table_name = 'huge' AND column_name IN"
+                    + " ('v', 'data')"))
+        .isEqualTo("text,text");
+  }
+
+  @Test
   void repeatedKeysLoadTheLastCopyAndKeepEveryEarlierOne() throws Exception {
     Random random = new Random(5);
     TargetUrl url = TestPostgres.newDatabase();
