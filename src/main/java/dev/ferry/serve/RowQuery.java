@@ -518,6 +518,37 @@ final class RowQuery {
   /** True when the search goes through a full-text index (false: ILIKE over the text columns). */
   boolean searchIndexed;
 
+  private static final Pattern LEADING_BTREE =
+      Pattern.compile("USING btree \\((\"(?:[^\"]|\"\")+\"|[^ ,()\"]+)[ ,)]");
+
+  /**
+   * Whether a btree index gives a search's candidate order (the primary key's, or one leading with
+   * the sort column), so that walking it finds the candidates without reading every match. Tables
+   * without a key and views have none: their candidates are fetched and sorted.
+   */
+  boolean searchWalkable() {
+    if (key.isEmpty() || key.equals(List.of("ctid"))) {
+      return false;
+    }
+    if (!sorted) {
+      return true;
+    }
+    for (String idx : table.indexes()) {
+      Matcher m = LEADING_BTREE.matcher(idx);
+      if (m.find()) {
+        String first = m.group(1);
+        String name =
+            first.startsWith("\"")
+                ? first.substring(1, first.length() - 1).replace("\"\"", "\"")
+                : first;
+        if (name.equals(orderColumn.name())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /**
    * A search's whole condition (filters AND match), whose parameters are {@link #params}; null
    * without a search. {@link SearchBound} counts it up to a bound.

@@ -38,22 +38,17 @@ final class SearchBound {
 
   /**
    * Matches: counted exactly, or at least {@code count} (counting stopped), or the planner's
-   * estimate.
+   * estimate; {@code walks}: the page walks the candidate order (else it fetches every match).
    */
-  record Matches(long count, boolean exact, boolean estimated) {
-    /** Whether the page walks the requested order (else it fetches every match). */
-    boolean walks() {
-      return !exact;
-    }
-  }
+  record Matches(long count, boolean exact, boolean estimated, boolean walks) {}
 
   /**
-   * How long a page may walk the requested order before it fetches every match through the index
-   * instead: a walk is cheap when matches are spread along that order, but a word common only at
-   * its far end (a new term in the newest rows, searched oldest first) would read the table up to
-   * there. Package-private and mutable for the test that makes every walk give up.
+   * How long a page may walk the candidate order before it fetches every match through the index
+   * instead (never longer than the session's own statement timeout): a walk is cheap when matches
+   * are spread along that order, but a word common only at its far end (a new term in the newest
+   * rows, searched oldest first) would read the table up to there.
    */
-  static int walkBudgetMillis = 500;
+  static final int WALK_BUDGET_MILLIS = 500;
 
   private SearchBound() {}
 
@@ -70,8 +65,7 @@ final class SearchBound {
     String from = " FROM " + q.table.qualified() + " WHERE " + q.searchCondition;
     long estimate = q.searchIndexed ? Counts.estimate(c, "SELECT 1" + from, q.params) : 0;
     if (estimate > COUNT_UP_TO && commonByStatistics(c, q, estimate)) {
-      walkInOrder(c);
-      return new Matches(estimate, false, true);
+      return new Matches(estimate, false, true, walkOrFetch(c, q));
     }
     long n;
     try (PreparedStatement ps =
@@ -85,24 +79,45 @@ final class SearchBound {
     }
     if (n <= COUNT_UP_TO) {
       set(c, "enable_indexscan = off");
-      return new Matches(n, true, false);
+      return new Matches(n, true, false, false);
     }
-    walkInOrder(c);
-    return new Matches(COUNT_UP_TO, false, false);
+    return new Matches(COUNT_UP_TO, false, false, walkOrFetch(c, q));
+  }
+
+  /**
+   * Many matches: the page walks the candidate order when a btree index gives it ({@link
+   * RowQuery#searchWalkable}), else it fetches every match through the index. True for a walk.
+   */
+  private static boolean walkOrFetch(Connection c, RowQuery q) throws SQLException {
+    if (q.searchWalkable()) {
+      walkInOrder(c);
+      return true;
+    }
+    set(c, "enable_indexscan = off");
+    return false;
   }
 
   /**
    * Runs the page {@code ps} of a search prepared by {@link #prepare}: a walk that outlasts {@link
-   * #walkBudgetMillis} is cancelled (back to a savepoint) and the page fetched through the index,
-   * which costs the matches' number and never more than that. Either plan gives the same rows.
+   * #WALK_BUDGET_MILLIS} is cancelled (back to a savepoint) and the page fetched through the index,
+   * which costs the matches' number and never more than that. Either plan gives the same rows (the
+   * candidates are ordered by a unique key: only tables with a primary key walk).
    */
   static ResultSet page(Connection c, PreparedStatement ps, Matches m) throws SQLException {
+    return page(c, ps, m, WALK_BUDGET_MILLIS);
+  }
+
+  /** {@link #page} with a walk budget of {@code budgetMillis}. */
+  static ResultSet page(Connection c, PreparedStatement ps, Matches m, int budgetMillis)
+      throws SQLException {
     if (m == null || !m.walks()) {
       return ps.executeQuery();
     }
+    long session = sessionTimeoutMillis(c);
+    long budget = session > 0 ? Math.min(budgetMillis, session) : budgetMillis;
     Savepoint walk = c.setSavepoint();
     try {
-      set(c, "statement_timeout = " + walkBudgetMillis);
+      set(c, "statement_timeout = " + budget);
       ResultSet rs = ps.executeQuery();
       c.releaseSavepoint(walk);
       return rs;
@@ -115,6 +130,16 @@ final class SearchBound {
     set(c, "enable_bitmapscan = on");
     set(c, "enable_indexscan = off");
     return ps.executeQuery();
+  }
+
+  /** The session's statement timeout in milliseconds (0: none). */
+  private static long sessionTimeoutMillis(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT setting::bigint FROM pg_settings WHERE name = 'statement_timeout'")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
   }
 
   /**

@@ -52,6 +52,9 @@ class SearchPlanBoundTest {
       st.execute("ALTER TABLE posts SET (autovacuum_enabled = false)");
       st.execute("CREATE INDEX posts_fts ON posts USING gin (to_tsvector('simple', body))");
       st.execute("ANALYZE posts");
+      st.execute("CREATE TABLE loose AS SELECT * FROM posts"); // no key: ordered by ctid
+      st.execute("CREATE INDEX loose_fts ON loose USING gin (to_tsvector('simple', body))");
+      st.execute("ANALYZE loose");
       st.execute("UPDATE posts SET body = 'surge ' || body WHERE id % 5 = 4");
       st.execute("UPDATE posts SET body = 'tail ' || body WHERE id > " + (ROWS - 12_000));
     }
@@ -113,11 +116,39 @@ class SearchPlanBoundTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} ordered by {1}")
+  @CsvSource({"posts, id, true", "posts, '', true", "posts, body, false", "loose, '', false"})
+  void manyMatchesWalkOnlyAnOrderAnIndexGivesElseReadEachMatchOnce(
+      String table, String order, boolean walks) throws Exception {
+    Map<String, List<String>> params = new java.util.HashMap<>();
+    params.put("q", List.of("ferry"));
+    params.put("limit", List.of("20"));
+    if (!order.isEmpty()) {
+      params.put("order", List.of(order));
+    }
+    RowQuery q = new RowQuery(catalog.table("public", table), params, false);
+    try (Connection c = pool.getConnection()) {
+      SearchBound.Matches m = SearchBound.prepare(c, q);
+      assertThat(m.walks()).isEqualTo(walks);
+      JsonNode plan;
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + q.sql)) {
+        JsonOut.bind(ps, q.bind);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          plan = JSON.readTree(rs.getString(1)).path(0).path("Plan");
+        }
+      }
+      c.rollback();
+      long matches = ROWS * 2 / 5; // 'ferry' is in 2 rows of 5
+      assertThat(rowsRead(plan))
+          .as(plan.toPrettyString())
+          .isLessThanOrEqualTo(walks ? 2 * SearchBound.COUNT_UP_TO : matches);
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"tail", "surge", "ferry"})
   void aWalkThatOutlastsItsBudgetGivesWayToTheIndexWithTheSameRows(String word) throws Exception {
-    int budget = SearchBound.walkBudgetMillis;
-    SearchBound.walkBudgetMillis = 1; // every walk of thousands of rows gives up
     try (Connection c = pool.getConnection()) {
       RowQuery q =
           new RowQuery(
@@ -129,7 +160,8 @@ class SearchPlanBoundTest {
       List<Integer> ids = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(q.sql)) {
         JsonOut.bind(ps, q.bind);
-        try (ResultSet rs = SearchBound.page(c, ps, m)) {
+        try (ResultSet rs =
+            SearchBound.page(c, ps, m, 1)) { // every walk of 1,000s of rows gives up
           while (rs.next()) {
             ids.add(rs.getInt("id"));
           }
@@ -137,8 +169,6 @@ class SearchPlanBoundTest {
       }
       c.rollback();
       assertThat(ids).hasSize(21).isEqualTo(oracle(word));
-    } finally {
-      SearchBound.walkBudgetMillis = budget;
     }
   }
 
