@@ -144,7 +144,7 @@ public record MappingPreview(
       }
       t.problems().forEach(p -> out.add("    problem: " + p));
     }
-    if (loadOrder.size() > 1) {
+    if (tables.size() > 1 && !loadOrder.isEmpty()) {
       out.add("  Load order: " + String.join(", then ", loadOrder));
     }
     orderProblems.forEach(p -> out.add("  problem: " + p));

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -64,18 +65,17 @@ final class Previewer {
   private static List<String> foreignKeys(MappedTable t, List<List<MappedTable>> groups) {
     List<MappedTable> group =
         groups.stream().filter(g -> g.contains(t)).findFirst().orElse(List.of(t));
+    // as MappedLoader: only a reference to a table loaded later in the group waits for the commit
+    Set<String> later = new HashSet<>();
+    group
+        .subList(group.indexOf(t) + 1, group.size())
+        .forEach(g -> later.add(g.target().display().toLowerCase(Locale.ROOT)));
     List<String> out = new ArrayList<>();
     for (ForeignKey fk : t.target().foreignKeys()) {
       if (!fk.columns().stream().allMatch(t::writes)) {
         continue;
       }
-      boolean inCycle =
-          group.size() > 1
-              && group.stream()
-                  .anyMatch(
-                      g ->
-                          !g.target().display().equalsIgnoreCase(t.target().display())
-                              && g.target().display().equalsIgnoreCase(fk.parentDisplay()));
+      boolean inCycle = later.contains(fk.parentDisplay().toLowerCase(Locale.ROOT));
       out.add(
           fk.name()
               + ": ("

@@ -211,6 +211,43 @@ class MappingShownBeforeTheRunTest {
   }
 
   @Test
+  void inACycleOnlyAReferenceToATableLoadedLaterWaitsForTheCommit() throws Exception {
+    IntoYourOwnSchemaTest.sql(
+        url,
+        "CREATE TABLE app.teams (id bigint PRIMARY KEY, captain bigint);"
+            + "CREATE TABLE app.members (id bigint PRIMARY KEY, team bigint CONSTRAINT"
+            + " members_team_fkey REFERENCES app.teams (id) DEFERRABLE);"
+            + "ALTER TABLE app.teams ADD CONSTRAINT teams_captain_fkey FOREIGN KEY (captain)"
+            + " REFERENCES app.members (id) DEFERRABLE");
+    Path club =
+        Sqlite.create(
+            tmp.resolve("club.db"),
+            """
+            CREATE TABLE teams (id INTEGER PRIMARY KEY, captain INTEGER);
+            CREATE TABLE members (id INTEGER PRIMARY KEY, team INTEGER);
+            INSERT INTO teams VALUES (1, 10);
+            INSERT INTO members VALUES (10, 1);
+            """);
+    String yaml =
+        """
+        map:
+          teams:
+            into: app.teams
+          members:
+            into: app.members
+        """;
+    Ferry.Result r = Ferry.run("inspect", club, "--config", yaml(yaml), "--target", url.display());
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out())
+        .contains(
+            "foreign key teams_captain_fkey: (captain) → app.members (id), checked by PostgreSQL"
+                + " at the cycle's commit")
+        .contains(
+            "foreign key members_team_fkey: (team) → app.teams (id), checked before the insert")
+        .contains("app.teams + app.members (a foreign-key cycle: one transaction)");
+  }
+
+  @Test
   void theDryRunOfAnAppendShowsTheImplicitMapIntoATableWhoseColumnsDiffer() throws Exception {
     IntoYourOwnSchemaTest.sql(
         url,
