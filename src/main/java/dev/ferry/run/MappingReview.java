@@ -48,8 +48,9 @@ public final class MappingReview {
   /**
    * The dry run's view of {@code full}: ferry.yaml's {@code map:} and, with {@code --if-exists
    * append}, the implicit entries the run would add for existing tables whose columns differ from
-   * the plan, previewed against the target; the plan without the tables they take. An unreachable
-   * target with no {@code map:} only leaves the implicit entries unshown, and says so.
+   * the plan, previewed against the target; the plan without the tables they take. With no {@code
+   * map:}, a target not named (the embedded server is not started for this) or unreachable only
+   * leaves the implicit entries unshown, and says so.
    */
   static DryRunMapping forDryRun(
       RunOptions options,
@@ -64,6 +65,13 @@ public final class MappingReview {
       return new DryRunMapping(null, full);
     }
     Path workDir = options.workDir() != null ? options.workDir() : Path.of("").toAbsolutePath();
+    boolean named = TargetUrl.resolve(options.target(), env) != null;
+    if (entries.isEmpty() && !named) { // a dry run never starts the embedded server for this
+      say.accept(
+          "No target named (--target, DATABASE_URL, PG*), so the tables --if-exists append would"
+              + " load into existing tables whose columns differ are not shown.");
+      return new DryRunMapping(null, full);
+    }
     try (PostgresTarget target =
         PostgresTarget.connect(Targets.resolve(options.target(), workDir, env, say), 1)) {
       if (append) {
