@@ -219,6 +219,7 @@ public final class Migration {
       MigrationPlan finished,
       Scheduler.Loaded done,
       dev.ferry.map.Mappings mapped) {
+    run.lease().hold(); // a connection lost during the load released it: verdicts start below
     // the verdicts are computed while the keys stage runs (see VerdictsAhead)
     try (VerdictsAhead verdicts =
         VerdictsAhead.start(

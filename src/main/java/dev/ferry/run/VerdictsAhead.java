@@ -109,9 +109,17 @@ final class VerdictsAhead implements AutoCloseable {
       return;
     }
     worker.shutdownNow();
-    try {
-      worker.awaitTermination(10, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
+    boolean interrupted = false;
+    while (true) { // a running checksum query is not interrupted: wait for it, however long
+      try {
+        if (worker.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
