@@ -43,7 +43,7 @@ final class Previewer {
     for (int i = 0, r = 0; i < out.size(); i++) {
       if (out.get(i) == null) {
         MappedTable t = resolved.get(r);
-        out.set(i, table(source, t, foreignKeys(t, groups), resolvedFrom.get(r).line() == 0));
+        out.set(i, table(source, t, foreignKeys(t, groups), resolvedFrom.get(r).implicit()));
         r++;
       }
     }
@@ -106,7 +106,7 @@ final class Previewer {
         null,
         problems,
         List.of(),
-        m.line() == 0);
+        m.implicit());
   }
 
   private static MappingPreview.Table table(

@@ -34,6 +34,14 @@ public record TableMapping(
     transform = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(transform));
   }
 
+  /**
+   * True for an entry no ferry.yaml line wrote: {@code --if-exists append} into an existing table
+   * whose columns differ from Ferry's plan ({@link Mappings#implicit}, line 0).
+   */
+  public boolean implicit() {
+    return line == 0;
+  }
+
   /** schema.table as the user wrote it, for messages. */
   public String into() {
     return intoSchema + "." + intoTable;

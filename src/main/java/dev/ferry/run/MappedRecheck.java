@@ -124,7 +124,7 @@ final class MappedRecheck {
         out.add(line(m.source(), into, "NOT CHECKED", List.of(changed), t0));
         continue;
       }
-      out.add(verified(t, last, options.verify(), ds, source, t0, m.line() == 0));
+      out.add(verified(t, last, options.verify(), ds, source, t0, m.implicit()));
     }
     return out;
   }

@@ -32,6 +32,10 @@ import java.util.function.Supplier;
  * tables ({@link Scheduler}), keys and views ({@link PostLoad}), verify ({@link
  * TableVerification}), then commit the outcome ({@link Outcome}) to ferry.runs and the report. Exit
  * codes are in {@link ErrorCode}.
+ *
+ * <p>Why over 500 lines: it is the one orchestration of a run, stage by stage, each a short method;
+ * the stages' work is in their own classes (Scheduler, PostLoad, VerdictsAhead, MappedStage,
+ * RunStore).
  */
 public final class Migration {
   private final RunOptions options;

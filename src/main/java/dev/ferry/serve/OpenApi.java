@@ -20,6 +20,8 @@ import java.util.Map;
  * #rowSchema}) and whose filter, sort, limit and key parameters are declared. Every operation gets
  * an {@code operationId} and the error responses ({@link #errors}). Write operations, when the
  * explorer gets them, belong in a method of their own here.
+ *
+ * <p>Why over 500 lines: one document, one builder method per operation; the size follows the API.
  */
 final class OpenApi {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
  * index on {@code metadata->>'lang'} matches); every value is a bound parameter cast to the
  * column's type. Filters use PostgREST's vocabulary: {@code col=eq.x}, {@code neq gt gte lt lte
  * like ilike in is cs}, {@code not.} before any of them.
+ *
+ * <p>Why over 500 lines: one rows request becomes one SQL text here (filters, order, keyset,
+ * search), and each part constrains the others' parameters and order; kept in one place so the
+ * bound parameters and the SQL cannot drift apart.
  */
 final class RowQuery {
   static final int DEFAULT_LIMIT = 50;

@@ -15,6 +15,10 @@ import java.util.Map;
  * adds a column (rows before it hold NULL there, as they had no such field). Values are bound with
  * their JSON storage class (integer, real, text) into columns without declared types, so SQLite
  * stores them exactly as bound.
+ *
+ * <p>Why over 500 lines: one staged table's whole shape (columns as they appear, their storage
+ * classes, the INSERT for each pattern of bound bytes) changes together; split, each part would
+ * reach into the others' state.
  */
 final class StagingTable {
   /** Most columns a table gets from fields; later fields stay in doc only. */
