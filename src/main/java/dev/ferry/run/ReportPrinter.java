@@ -51,7 +51,8 @@ final class ReportPrinter {
       out.println(
           p.substring(0, p.length() - 1)
               + " (plan chooses the types: big tables from a sample, every value checked as it loads;"
-              + " keys are foreign keys and views)");
+              + " keys are foreign keys and views, while the checksums run alongside them with"
+              + " --jobs above 1: verify is what was left to wait for)");
     }
     mappings(r, out);
     List<String> notes = new java.util.ArrayList<>(r.notes());
