@@ -292,7 +292,8 @@ public final class ColumnProfile {
         return false;
       }
     }
-    if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+    boolean exponent = i < n && (b[i] == 'e' || b[i] == 'E');
+    if (exponent) {
       i++;
       if (i < n && (b[i] == '+' || b[i] == '-')) {
         i++;
@@ -305,7 +306,8 @@ public final class ColumnProfile {
         return false;
       }
     }
-    return i == n && dev.ferry.value.NumericRange.holds(b, 0, n); // else numeric refuses it
+    // only an exponent or 16,384 digits take a literal past numeric's range
+    return i == n && ((!exponent && n <= 16383) || dev.ferry.value.NumericRange.holds(b, 0, n));
   }
 
   private void noteBad(byte[] b) {

@@ -495,7 +495,7 @@ final class JsonbCanonicalizer {
     // numeric's limits: its display scale and the weight of its first non-zero digit
     long scale = Math.max(0, fractionDigits - exponent);
     long weight = (first == '0' ? -(firstNonZero + 1L) : integerDigits - 1L) + exponent;
-    if (scale > 16383 || (!zero && weight > 131071)) {
+    if (!NumericRange.fits(scale, weight, zero)) {
       throw bad("a number beyond numeric's range");
     }
     if (pos - start > JsonScan.MAX_NUMBER_BYTES) {

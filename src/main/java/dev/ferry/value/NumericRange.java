@@ -49,11 +49,26 @@ public final class NumericRange {
     boolean zero = leadingZero && firstNonZero < 0;
     long scale = Math.max(0, fractionDigits - exponent);
     long weight = (leadingZero ? -(firstNonZero + 1) : integerDigits - 1) + exponent;
+    return fits(scale, weight, zero);
+  }
+
+  /**
+   * numeric's limits themselves, for a number already read: its display {@code scale} (digits after
+   * the point), the {@code weight} of its first non-zero digit (its power of ten), and whether it
+   * is zero (which has no such digit).
+   */
+  public static boolean fits(long scale, long weight, boolean zero) {
     return scale <= 16383 && (zero || weight <= 131071);
   }
 
-  /** The same for a literal given as text (ASCII). */
+  /**
+   * The same for a literal given as text (ASCII). Without an exponent, a literal no longer than
+   * 16383 characters fits whatever its digits, so the common case reads nothing.
+   */
   public static boolean holds(String literal) {
+    if (literal.length() <= 16383 && literal.indexOf('e') < 0 && literal.indexOf('E') < 0) {
+      return true;
+    }
     byte[] b = literal.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     return holds(b, 0, b.length);
   }
