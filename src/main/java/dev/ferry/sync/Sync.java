@@ -51,6 +51,7 @@ public final class Sync {
           }
           try (Connection c = target.dataSource().getConnection()) {
             SyncState.create(c);
+            SyncLag.create(c); // before the row that says following: readers may chart at once
             SyncState.insert(
                 c,
                 o.key(),
