@@ -1,20 +1,12 @@
 package dev.ferry.run;
 
-import dev.ferry.ErrorCode;
-import dev.ferry.FerryException;
 import dev.ferry.load.PostgresTarget;
-import dev.ferry.load.Retry;
 import dev.ferry.plan.DdlStep;
 import dev.ferry.plan.MigrationPlan;
 import dev.ferry.plan.Note;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.plan.ViewPlan;
-import dev.ferry.postgres.SqlStates;
 import dev.ferry.sql.SqlText;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +36,6 @@ final class PostLoad {
   static Done run(PostgresTarget target, MigrationPlan plan, UUID runId, boolean resuming) {
     Map<TablePlan, List<Note>> tableNotes = new LinkedHashMap<>();
     for (TablePlan t : plan.tables()) {
-      if (resuming && !t.foreignKeys().isEmpty()) {
-        dropForeignKeys(target, plan.schema(), t);
-      }
       List<DdlStep> steps = new ArrayList<>(t.foreignKeys());
       steps.add(
           new DdlStep(
@@ -66,45 +55,6 @@ final class PostLoad {
       notCreated.add(v.sourceName());
     }
     return new Done(tableNotes, viewNotes, notCreated);
-  }
-
-  /**
-   * Drops the foreign keys an interrupted run's keys stage created on {@code t}, so that the
-   * resumed stage creates each once, as planned, and says again what it had to weaken. A foreign
-   * key is added without a name (PostgreSQL names it), so adding it again does not fail as "already
-   * exists": it would make a second constraint. A resumed run's tables are its own (it continues
-   * only with --if-exists fail), and only the keys stage adds foreign keys to them.
-   */
-  private static void dropForeignKeys(PostgresTarget target, String schema, TablePlan t) {
-    String table = SqlText.qualified(schema, t.name());
-    String what = "table " + t.source().name() + ", foreign keys of the interrupted run";
-    try {
-      Retry.withBackoff(
-          what,
-          () -> {
-            try (Connection c = target.dataSource().getConnection();
-                Statement st = c.createStatement()) {
-              List<String> names = new ArrayList<>();
-              try (ResultSet rs =
-                  st.executeQuery(
-                      "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = "
-                          + SqlText.literal(table)
-                          + "::regclass ORDER BY conname")) {
-                while (rs.next()) {
-                  names.add(rs.getString(1));
-                }
-              }
-              for (String name : names) {
-                st.execute(
-                    "ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + SqlText.ident(name));
-              }
-              return names.size();
-            }
-          });
-    } catch (SQLException e) {
-      throw new FerryException(
-          SqlStates.errorCode(e, ErrorCode.INTERNAL), "cannot " + what + ": " + e.getMessage(), e);
-    }
   }
 
   /** Creates the views, retrying those that failed while a round makes progress; the rest. */

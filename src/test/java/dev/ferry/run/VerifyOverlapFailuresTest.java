@@ -142,14 +142,16 @@ class VerifyOverlapFailuresTest {
       assertThat(count(url, "SELECT count(*) FROM ferry.table_results")).isEqualTo(3);
       assertThat(count(url, "SELECT sum(rows_read) FROM ferry.table_results")).isEqualTo(33_300);
       assertThat(count(url, "SELECT count(*) FROM pg_views WHERE viewname = 'mid_of_big'")).isOne();
-      // the keys stage's objects once each: a resumed keys stage makes no second foreign key
+      // every constraint once: resumed steps make no second (unnamed) foreign key, UNIQUE, CHECK
       assertThat(constraints(url))
           .as(again.all())
           .containsExactlyInAnyOrder(
               "mid FOREIGN KEY (big_id) REFERENCES big(id)",
               "big PRIMARY KEY (id)",
               "mid PRIMARY KEY (id)",
-              "small PRIMARY KEY (id)");
+              "small PRIMARY KEY (id)",
+              "small UNIQUE (v)",
+              "small CHECK ((v <> ''::text))");
     }
     assertThat(killedInOverlap)
         .as("kills landed while the keys stage and checksums ran")
@@ -171,7 +173,7 @@ class VerifyOverlapFailuresTest {
         CREATE TABLE mid (id INTEGER PRIMARY KEY, big_id INTEGER REFERENCES big (id), note TEXT);
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
           INSERT INTO mid SELECT i, i * 10, 'note ' || i FROM n;
-        CREATE TABLE small (id INTEGER PRIMARY KEY, v TEXT);
+        CREATE TABLE small (id INTEGER PRIMARY KEY, v TEXT UNIQUE CHECK (v <> ''));
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
           INSERT INTO small SELECT i, 'v' || i FROM n;
         CREATE VIEW mid_of_big AS SELECT mid.id, big.name FROM mid JOIN big ON big.id = mid.big_id
