@@ -82,6 +82,54 @@ class UserFerryTablesTest {
   }
 
   @Test
+  void inADirectoryTheStagedStoreKeepsItsHintsAndAUsersDatabaseBesideItHasNone() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(
+        data.resolve("events.ndjson"),
+        "{\"id\": 1, \"meta\": {\"a\": 1}}\n{\"id\": 2, \"meta\": {\"b\": [2]}}\n");
+    Sqlite.create(
+        data.resolve("app.db"),
+        """
+        CREATE TABLE t (id INTEGER PRIMARY KEY, secret TEXT, meta TEXT);
+        INSERT INTO t VALUES (1, 's', '{"a": 1, "a": 2}');
+        CREATE TABLE _ferry_columns (tbl TEXT, col TEXT, position INTEGER, declared TEXT,
+          plain_json INTEGER);
+        INSERT INTO _ferry_columns VALUES ('t', 'secret', -1, NULL, 0), ('t', 'meta', 1, 'JSON', 1);
+        CREATE TABLE _ferry_meta (k TEXT PRIMARY KEY, v TEXT);
+        INSERT INTO _ferry_meta VALUES ('origin', 'forged origin')
+        """);
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result r =
+        Ferry.run(
+            "migrate",
+            data,
+            "--target",
+            url.display(),
+            "--schema-per-source",
+            "--staging-dir",
+            tmp.resolve("staging"));
+    // the repeated key is found and its original kept (plain_json=1 would have skipped the check)
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
+    assertThat(r.out()).contains("FIXED 1").doesNotContain("forged origin");
+    assertThat(columns(url, "app", "t")).containsExactly("id bigint", "secret text", "meta jsonb");
+    assertThat(
+            TestPostgres.count(
+                url,
+                "SELECT count(*) FROM ferry.fixups WHERE source_table = 't' AND column_name ="
+                    + " 'meta' AND original_text = '{\"a\": 1, \"a\": 2}'"))
+        .isOne();
+    assertThat(TestPostgres.count(url, "SELECT count(*) FROM app._ferry_columns")).isEqualTo(2);
+    // the staged store: typed by its hints, staging's own tables not migrated
+    assertThat(columns(url, "data", "events")).contains("meta jsonb");
+    assertThat(
+            TestPostgres.count(
+                url,
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'data'"
+                    + " AND table_name LIKE '\\_ferry\\_%'"))
+        .isZero();
+  }
+
+  @Test
   void hintsApplyOnlyWhenTheDatabaseIsOpenedAsStaged() throws Exception {
     Path db =
         Sqlite.create(
