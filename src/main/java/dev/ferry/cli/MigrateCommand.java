@@ -109,6 +109,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
     Path report = (Path) settings.get(RunSetting.REPORT);
     return RunOptions.builder()
         .source(source)
+        .staged(staged)
         .workDir(Paths.get("").toAbsolutePath())
         .config(config)
         .setAll(from.settings().values())

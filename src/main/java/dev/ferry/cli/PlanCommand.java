@@ -104,7 +104,7 @@ final class PlanCommand implements Callable<Integer> {
     RunOptions o = sources.get(0);
     java.io.PrintStream console = WriterOutputStream.printStream(spec);
     String map = MappingReview.skeleton(o, into, System.getenv(), console::println);
-    String origin = FileStores.origin(o.source());
+    String origin = o.staged() ? FileStores.origin(o.source()) : null;
     String named = origin != null ? origin : o.source().toString();
     String text =
         "# Mapping skeleton written by `ferry plan --into "

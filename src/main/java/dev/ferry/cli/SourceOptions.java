@@ -33,6 +33,11 @@ final class SourceOptions implements Settings.Taker {
   Path stagingDir;
 
   /**
+   * The databases {@link #expand} staged (not the SQLite files it found): see {@link #isStaged}.
+   */
+  private final java.util.Set<Path> stagedHere = new java.util.HashSet<>();
+
+  /**
    * The sources as SQLite files: JSON and text files and directories staged into databases (listed
    * in {@code staged}), SQLite files as they are.
    */
@@ -59,7 +64,8 @@ final class SourceOptions implements Settings.Taker {
           dev.ferry.source.files.FileStores.expand(
               p, config.files().withUnnestAll(unnest), policy, root, out);
       e.skipped().forEach(s -> out.println("Skipped: " + s));
-      e.sources()
+      e.sources().stream()
+          .filter(s -> stagedBy(s, root))
           .forEach(
               s ->
                   dev.ferry.source.files.FileStores.forEachReject(
@@ -74,13 +80,30 @@ final class SourceOptions implements Settings.Taker {
             p + ": no SQLite database, JSON, NDJSON or text file in it");
       }
       for (Path s : e.sources()) {
-        if (dev.ferry.source.files.FileStores.origin(s) != null) {
+        if (stagedBy(s, root)) {
           staged.add(s);
+          stagedHere.add(s);
         }
         all.add(s);
       }
     }
     return all;
+  }
+
+  /**
+   * True when {@code s}, one of the sources expanding gave, is the database staging wrote: it lies
+   * in the staging folder and says where it came from. A SQLite file found in a directory the user
+   * named is the user's, whatever tables it holds ({@code _ferry_meta}, {@code _ferry_columns}).
+   */
+  private static boolean stagedBy(Path s, Path root) {
+    Path file = s.toAbsolutePath().normalize();
+    return file.startsWith(root.toAbsolutePath().normalize())
+        && dev.ferry.source.files.FileStores.origin(s) != null;
+  }
+
+  /** True when {@code source} is a database {@link #expand} staged (not a user's SQLite file). */
+  boolean isStaged(Path source) {
+    return stagedHere.contains(source);
   }
 
   /**
@@ -170,6 +193,7 @@ final class SourceOptions implements Settings.Taker {
       dev.ferry.value.BadValuePolicy policy) {
     return RunOptions.builder()
         .source(source)
+        .staged(isStaged(source))
         .config(loaded)
         .setAll(settings.values())
         .target(target)

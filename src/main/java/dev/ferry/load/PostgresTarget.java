@@ -286,7 +286,7 @@ public final class PostgresTarget implements AutoCloseable {
         Statement st = c.createStatement()) {
       st.execute("SET maintenance_work_mem = '256MB'");
       try {
-        st.execute(step.sql());
+        execute(c, st, step.sql(), resuming);
         return null;
       } catch (SQLException e) {
         if (SqlStates.connectionLost(e)) {
@@ -301,7 +301,7 @@ public final class PostgresTarget implements AutoCloseable {
         }
         if (step.fallbackSql() != null) {
           try {
-            st.execute(step.fallbackSql());
+            execute(c, st, step.fallbackSql(), resuming);
             return new Note(
                 object + ", " + step.what(),
                 (step.fallbackSql().endsWith("NOT VALID")
@@ -319,6 +319,48 @@ public final class PostgresTarget implements AutoCloseable {
         }
         return Note.notCreated(object + ", " + step.what(), why);
       }
+    }
+  }
+
+  /**
+   * Runs one DDL statement. When resuming, in a transaction that is rolled back when it only made a
+   * second copy of a constraint the interrupted run made: a UNIQUE, CHECK or FOREIGN KEY added
+   * without a name is named by PostgreSQL, so adding it again does not fail as "already exists" but
+   * makes {@code t_v_key1} beside {@code t_v_key}. The comparison is PostgreSQL's own definition of
+   * the constraint this transaction created against the table's others.
+   */
+  private static void execute(Connection c, Statement st, String sql, boolean resuming)
+      throws SQLException {
+    if (!resuming) {
+      st.execute(sql);
+      return;
+    }
+    c.setAutoCommit(false);
+    try {
+      st.execute(sql);
+      boolean again;
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT EXISTS (SELECT 1 FROM pg_constraint n JOIN pg_constraint o"
+                  + " ON o.conrelid = n.conrelid AND o.contype = n.contype AND o.oid <> n.oid"
+                  + " AND pg_get_constraintdef(o.oid) = pg_get_constraintdef(n.oid)"
+                  + " WHERE n.conrelid <> 0 AND n.xmin = pg_current_xact_id()::xid)")) {
+        again = rs.next() && rs.getBoolean(1);
+      }
+      if (again) {
+        c.rollback();
+      } else {
+        c.commit();
+      }
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      try { // on a lost connection these fail too: the first failure is the one to report
+        c.rollback();
+        c.setAutoCommit(true);
+      } catch (SQLException ignored) {
+        e.addSuppressed(ignored);
+      }
+      throw e;
     }
   }
 

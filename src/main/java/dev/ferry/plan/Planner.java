@@ -149,6 +149,7 @@ public final class Planner {
               "trigger " + trigger,
               "not carried: SQLite trigger bodies are not translated to PL/pgSQL"));
     }
+    schema.leftOut().forEach((object, why) -> notes.add(new Note(object, why)));
     MigrationPlan plan =
         new MigrationPlan(schema.file(), options.schema(), List.copyOf(withKeys), views, notes);
     PlanLimits.check(plan);

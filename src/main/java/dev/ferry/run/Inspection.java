@@ -62,7 +62,7 @@ public final class Inspection {
   }
 
   public Report run(boolean json) {
-    SqliteSource source = SqliteSource.open(options.source());
+    SqliteSource source = options.openSource();
     SourceSchema schema = source.readSchema();
     MigrationPlan plan = Planner.plan(source, schema, options.planOptions());
     List<TableReport> tables = new ArrayList<>();
@@ -99,7 +99,7 @@ public final class Inspection {
     }
     Report report =
         new Report(
-            StagedInputs.named(options.source()),
+            StagedInputs.named(options),
             tables,
             plan.notes().stream().map(Note::toString).toList(),
             MappingReview.preview(

@@ -99,8 +99,7 @@ public final class MappingReview {
    */
   public static String skeleton(
       RunOptions options, String into, Map<String, String> env, Consumer<String> say) {
-    dev.ferry.source.sqlite.SqliteSource source =
-        dev.ferry.source.sqlite.SqliteSource.open(options.source());
+    dev.ferry.source.sqlite.SqliteSource source = options.openSource();
     SourceSchema schema = source.readSchema();
     Path workDir = options.workDir() != null ? options.workDir() : Path.of("").toAbsolutePath();
     TargetUrl url = Targets.resolve(options.target(), workDir, env, say);

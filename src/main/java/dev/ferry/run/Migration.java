@@ -53,7 +53,7 @@ public final class Migration {
     this.out = out;
     this.env = env;
     this.quiet = quiet;
-    this.staged = StagedInputs.of(options.source());
+    this.staged = StagedInputs.of(options);
   }
 
   public RunReport run() {
@@ -61,7 +61,7 @@ public final class Migration {
     ReportFile.check(options.report());
     Long keepDays = (Long) options.get(RunSetting.KEEP_BACKUPS);
     Duration retention = keepDays != null ? Duration.ofDays(keepDays) : BackupRetention.keep(env);
-    SqliteSource source = SqliteSource.open(options.source());
+    SqliteSource source = options.openSource();
     if (options.dryRun()) {
       MigrationPlan full = plan(source);
       // map: is shown against the target's catalog; its tables are not Ferry's own

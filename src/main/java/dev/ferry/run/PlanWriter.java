@@ -115,7 +115,7 @@ public final class PlanWriter {
   /** Plans one source and adds its schema, priorities, casts, routes and DDL. */
   private void add(RunOptions o, boolean many, Parts parts) {
     String name = o.sourceName();
-    SqliteSource source = SqliteSource.open(o.source());
+    SqliteSource source = o.openSource();
     SourceSchema schema = source.readSchema();
     MigrationPlan plan = Planner.plan(source, schema, o.planOptions());
     MappingPreview mapping =
@@ -193,7 +193,7 @@ public final class PlanWriter {
     List<String> origins = new ArrayList<>();
     List<String> plainFiles = new ArrayList<>();
     for (RunOptions o : sources) {
-      String origin = FileStores.origin(o.source());
+      String origin = o.staged() ? FileStores.origin(o.source()) : null;
       if (origin != null) {
         origins.add(origin);
       } else {
@@ -249,7 +249,7 @@ public final class PlanWriter {
   private static Map<String, Object> route(
       RunOptions o, String table, String store, String schema, String name) {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("source", StagedInputs.named(o.source()));
+    r.put("source", StagedInputs.named(o));
     r.put("table", table);
     r.put("store", store);
     if (schema != null) {

@@ -35,7 +35,7 @@ public final class Recheck {
 
   public RunReport run() {
     long started = System.nanoTime();
-    SqliteSource source = SqliteSource.open(options.source());
+    SqliteSource source = options.openSource();
     dev.ferry.source.SourceSchema schema = source.readSchema();
     // tables ferry.yaml's map: loads into the user's own tables are checked by MappedRecheck
     MigrationPlan plan =

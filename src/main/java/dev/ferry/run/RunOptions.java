@@ -7,6 +7,7 @@ import dev.ferry.load.IfExists;
 import dev.ferry.plan.Cast;
 import dev.ferry.plan.PlanOptions;
 import dev.ferry.postgres.Redaction;
+import dev.ferry.source.sqlite.SqliteSource;
 import dev.ferry.value.BadValuePolicy;
 import dev.ferry.verify.Verifier;
 import java.nio.file.Path;
@@ -28,13 +29,19 @@ public final class RunOptions {
   static final int MAX_JOBS = 64;
 
   private final Path source;
+  private final boolean staged;
   private final Path workDir;
   private final FerryConfig config;
   private final Map<RunSetting, Object> values;
 
   private RunOptions(
-      Path source, Path workDir, FerryConfig config, Map<RunSetting, Object> values) {
+      Path source,
+      boolean staged,
+      Path workDir,
+      FerryConfig config,
+      Map<RunSetting, Object> values) {
     this.source = source;
+    this.staged = staged;
     this.workDir = workDir;
     this.config = config;
     this.values = Collections.unmodifiableMap(new EnumMap<>(values));
@@ -53,6 +60,21 @@ public final class RunOptions {
   /** The SQLite file. */
   public Path source() {
     return source;
+  }
+
+  /**
+   * True when the source is a database Ferry staged from JSON and text files in this invocation:
+   * its {@code _ferry_*} tables (column hints, notes, set-aside lines) are Ferry's. Said by the
+   * code that staged it, never by the file (any user's file may hold tables with those names), and
+   * no command-line option or ferry.yaml setting: a user cannot make their file count as staged.
+   */
+  public boolean staged() {
+    return staged;
+  }
+
+  /** Opens the source: a staged database with its hints, any other as the user's file. */
+  SqliteSource openSource() {
+    return staged ? SqliteSource.openStaged(source) : SqliteSource.open(source);
   }
 
   /** Target URL, or null for DATABASE_URL / PG* / the embedded server. */
@@ -227,6 +249,7 @@ public final class RunOptions {
   public static final class Builder {
     private final Map<RunSetting, Object> values = new EnumMap<>(RunSetting.class);
     private Path source;
+    private boolean staged;
     private Path workDir;
     private FerryConfig config;
     private boolean sealed;
@@ -259,6 +282,12 @@ public final class RunOptions {
 
     public Builder source(Path file) {
       this.source = file;
+      return this;
+    }
+
+    /** The source is a database Ferry staged in this invocation ({@link RunOptions#staged}). */
+    public Builder staged(boolean staged) {
+      this.staged = staged;
       return this;
     }
 
@@ -323,6 +352,7 @@ public final class RunOptions {
       sealed = true;
       return new RunOptions(
           source,
+          staged,
           workDir != null ? workDir : Paths.get("").toAbsolutePath(),
           config != null ? config : FerryConfig.none(),
           all);

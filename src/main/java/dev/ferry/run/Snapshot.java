@@ -50,7 +50,7 @@ final class Snapshot {
     say.accept(
         String.format(
             "Backup: %s (one consistent snapshot; the run reads this copy)", backup.copy()));
-    return new Snapshot(SqliteSource.open(backup.copy()), backup.copy().toString(), backup);
+    return new Snapshot(source.reopen(backup.copy()), backup.copy().toString(), backup);
   }
 
   private static Snapshot resumed(
@@ -69,7 +69,7 @@ final class Snapshot {
                 + " --if-exists drop");
       }
       Backup.check(old, runId);
-      return new Snapshot(SqliteSource.open(old), old.toString(), null);
+      return new Snapshot(source.reopen(old), old.toString(), null);
     }
     String now = stamp(options.source());
     if (!now.equals(previous.sourceStamp())) {

@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * What staging JSON and text files left for the run: the file or directory the user named, notes
  * (renamed fields, child tables) and how many lines were set aside before the load, per table.
- * Empty for a SQLite source.
+ * Empty for a SQLite source, whatever {@code _ferry_*} tables it holds: only a database Ferry
+ * staged in this invocation ({@link RunOptions#staged}) is read for them.
  */
 final class StagedInputs {
   final String origin;
@@ -24,17 +25,22 @@ final class StagedInputs {
     this.setAside = setAside;
   }
 
-  static StagedInputs of(Path source) {
-    String origin = FileStores.origin(source);
+  static StagedInputs of(RunOptions options) {
+    Path source = options.source();
+    String origin = options.staged() ? FileStores.origin(source) : null;
     return origin == null
         ? new StagedInputs(null, List.of(), source, Map.of())
         : new StagedInputs(
             origin, FileStores.notes(source), source, FileStores.rejectCounts(source));
   }
 
-  /** What the user named for {@code source}: the staged file or directory, else the file. */
-  static String named(Path source) {
-    String origin = FileStores.origin(source);
+  /**
+   * What the user named for the options' source: the staged file or directory, else the file. A
+   * user's SQLite file is named as itself, whatever its {@code _ferry_meta} table says.
+   */
+  static String named(RunOptions options) {
+    Path source = options.source();
+    String origin = options.staged() ? FileStores.origin(source) : null;
     return origin != null ? origin : source.toAbsolutePath().normalize().toString();
   }
 

@@ -24,15 +24,22 @@ import java.util.Map;
 
 /**
  * Builds a {@link SourceSchema} from sqlite_master, the table pragmas and the CREATE statements.
+ *
+ * <p>What is not the user's is left out: SQLite's own {@code sqlite_*} objects; in a database Ferry
+ * staged, staging's {@code _ferry_*} tables (their column hints applied to the staged tables); in a
+ * user's database only the change capture {@code ferry sync start} installs, and that with a note.
+ * Any other table of a user's database is migrated whatever its name.
  */
 final class SqliteSchemaReader {
   private final Path file;
   private final Connection connection;
+  private final boolean staged;
   private StagedColumns overlay = StagedColumns.NONE;
 
-  SqliteSchemaReader(Path file, Connection connection) {
+  SqliteSchemaReader(Path file, Connection connection, boolean staged) {
     this.file = file;
     this.connection = connection;
+    this.staged = staged;
   }
 
   SourceSchema read() throws SQLException {
@@ -41,16 +48,20 @@ final class SqliteSchemaReader {
     List<String> triggers = new ArrayList<>();
     List<SourceVirtualTable> virtualTables = new ArrayList<>();
     Map<String, Long> sequences = sequences();
-    overlay = StagedColumns.read(connection);
+    overlay = staged ? StagedColumns.read(connection) : StagedColumns.NONE;
+    SyncCapture capture = staged ? SyncCapture.NONE : SyncCapture.find(connection);
     try (Statement st = connection.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT type, name, sql FROM sqlite_master"
                     + " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-                    + " AND name NOT LIKE '\\_ferry\\_%' ESCAPE '\\' ORDER BY rowid")) {
+                    + (staged ? " AND name NOT LIKE '\\_ferry\\_%' ESCAPE '\\'" : "")
+                    + " ORDER BY rowid")) {
       List<String[]> entries = new ArrayList<>();
       while (rs.next()) {
-        entries.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        if (!capture.holds(rs.getString(1), rs.getString(2), rs.getString(3))) {
+          entries.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        }
       }
       Map<String, SourceVirtualTable> virtuals = new LinkedHashMap<>();
       java.util.Set<String> shadows = new java.util.HashSet<>();
@@ -85,7 +96,7 @@ final class SqliteSchemaReader {
         }
       }
     }
-    return new SourceSchema(file, tables, views, triggers, virtualTables);
+    return new SourceSchema(file, tables, views, triggers, virtualTables, capture.leftOut());
   }
 
   private static boolean isVirtual(String sql) {

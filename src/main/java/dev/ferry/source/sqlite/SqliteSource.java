@@ -19,14 +19,22 @@ import org.sqlite.SQLiteOpenMode;
 /**
  * A SQLite database file opened read-only: the package's entry point. Reads the schema and opens
  * row cursors; each cursor has its own connection so tables can be read in parallel.
+ *
+ * <p>A user's database ({@link #open}) is read as it is: every table in it is the user's, whatever
+ * its name, {@code _ferry_columns} included. Only a database Ferry staged from JSON and text files
+ * in this invocation ({@link #openStaged}: the caller that staged it says so, nothing in the file
+ * can) has Ferry's own {@code _ferry_*} tables, whose column hints ({@link StagedColumns}) are
+ * applied and which are not migrated.
  */
 public final class SqliteSource implements Source {
   private static final int BUSY_TIMEOUT_MS = 5_000;
 
   private final Path file;
+  private final boolean staged;
 
-  private SqliteSource(Path file) {
+  private SqliteSource(Path file, boolean staged) {
     this.file = file;
+    this.staged = staged;
   }
 
   /**
@@ -35,6 +43,32 @@ public final class SqliteSource implements Source {
    * @throws FerryException SOURCE_UNREADABLE naming the file and what is wrong with it
    */
   public static SqliteSource open(Path file) {
+    return open(file, false);
+  }
+
+  /**
+   * Opens a database that Ferry's staging (source.files) wrote from JSON and text files, or a copy
+   * of one: its {@code _ferry_*} tables are Ferry's, and their column hints apply. Only the code
+   * that staged the file (or reopens a run that read it) may call this; a user's file, whatever
+   * tables it holds, is opened with {@link #open}.
+   *
+   * @throws FerryException SOURCE_UNREADABLE naming the file and what is wrong with it
+   */
+  public static SqliteSource openStaged(Path file) {
+    return open(file, true);
+  }
+
+  /** Opens {@code copy} (a snapshot of this source) the way this source was opened. */
+  public SqliteSource reopen(Path copy) {
+    return open(copy, staged);
+  }
+
+  /** True when this is a database Ferry staged ({@link #openStaged}). */
+  public boolean staged() {
+    return staged;
+  }
+
+  private static SqliteSource open(Path file, boolean staged) {
     if (!Files.exists(file)) {
       throw new FerryException(ErrorCode.SOURCE_UNREADABLE, file + ": no such file");
     }
@@ -46,7 +80,7 @@ public final class SqliteSource implements Source {
           ErrorCode.SOURCE_UNREADABLE,
           file + ": the file is empty (0 bytes), not a database; is the path right?");
     }
-    SqliteSource source = new SqliteSource(file.toAbsolutePath().normalize());
+    SqliteSource source = new SqliteSource(file.toAbsolutePath().normalize(), staged);
     try (Connection c = source.connect();
         var st = c.createStatement()) {
       st.executeQuery("SELECT count(*) FROM sqlite_master").close();
@@ -91,7 +125,7 @@ public final class SqliteSource implements Source {
   @Override
   public SourceSchema readSchema() {
     try (Connection c = connect()) {
-      return new SqliteSchemaReader(file, c).read();
+      return new SqliteSchemaReader(file, c, staged).read();
     } catch (SQLException e) {
       throw unreadable("cannot read the schema", e);
     }
