@@ -235,6 +235,7 @@ final class TableLoader {
       boolean first, boolean last, int chunk, long[] range, long readBefore) throws SQLException {
     try (Connection c = target.connection()) {
       c.setAutoCommit(false);
+      flushAsWritten(c);
       Start start = first ? start(c) : new Start(false, false, 0);
       if (first) {
         ours = start.ours();
@@ -251,7 +252,21 @@ final class TableLoader {
     }
   }
 
-  /** How the first chunk found the table: created or emptied here (COPY FREEZE), or appended to. */
+  /**
+   * Asks the server to start writing the chunk's pages to disk as COPY fills them ({@code
+   * backend_flush_after}, for this transaction only) instead of leaving them all in the OS cache.
+   * Why: a table created in the load's transaction on a server with {@code wal_level = minimal}
+   * (the embedded one) skips the WAL, so its COMMIT waits for an fsync of the whole table, with
+   * both cores idle. Measured on the 1M-tweet example's 374 MB table: that COMMIT took 0.67-0.76 s,
+   * 0.15-0.21 s with the pages already on their way. On other servers the same writes only start
+   * earlier (the checkpoint then finds them done).
+   */
+  private static void flushAsWritten(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LOCAL backend_flush_after = '2MB'");
+    }
+  }
+
   /**
    * How the first chunk found the table: {@code fresh} when this transaction created it (COPY may
    * FREEZE), {@code ours} when the run owns its rows (identity restarted at the end).
