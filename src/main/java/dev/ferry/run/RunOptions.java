@@ -31,13 +31,27 @@ public final class RunOptions {
   private final Path workDir;
   private final FerryConfig config;
   private final Map<RunSetting, Object> values;
+  private final dev.ferry.plan.StagedProfiles staged;
 
   private RunOptions(
-      Path source, Path workDir, FerryConfig config, Map<RunSetting, Object> values) {
+      Path source,
+      Path workDir,
+      FerryConfig config,
+      Map<RunSetting, Object> values,
+      dev.ferry.plan.StagedProfiles staged) {
     this.source = source;
     this.workDir = workDir;
     this.config = config;
     this.values = Collections.unmodifiableMap(new EnumMap<>(values));
+    this.staged = staged;
+  }
+
+  /**
+   * The profiles staging built of the tables it stored in this run's process (null: none), which
+   * the plan takes instead of reading a staged table again.
+   */
+  public dev.ferry.plan.StagedProfiles stagedProfiles() {
+    return staged;
   }
 
   /** A builder with every setting at its default. */
@@ -229,6 +243,7 @@ public final class RunOptions {
     private Path source;
     private Path workDir;
     private FerryConfig config;
+    private dev.ferry.plan.StagedProfiles staged;
     private boolean sealed;
 
     private Builder() {}
@@ -269,6 +284,12 @@ public final class RunOptions {
 
     public Builder config(FerryConfig checked) {
       this.config = checked;
+      return this;
+    }
+
+    /** What staging saw of the source's tables as it stored them (see {@link #stagedProfiles}). */
+    public Builder stagedProfiles(dev.ferry.plan.StagedProfiles profiles) {
+      this.staged = profiles;
       return this;
     }
 
@@ -325,7 +346,8 @@ public final class RunOptions {
           source,
           workDir != null ? workDir : Paths.get("").toAbsolutePath(),
           config != null ? config : FerryConfig.none(),
-          all);
+          all,
+          staged);
     }
   }
 }
