@@ -64,7 +64,11 @@ run_ferry() { # $1: a jar, or "" for bin/ferry; prints "seconds peak_rss_mb cpu 
   [ -n "$1" ] && cmd=(java -Xmx256m -XX:TieredStopAtLevel=1 -jar "$1")
   read -r t rss cpu pg < <(timed "${cmd[@]}" migrate "$data" --config "$work/kb.yaml" -q \
     --target "postgresql://postgres@127.0.0.1:$port/bench_json" --staging-dir "$work/staging" ${FERRY_ARGS:-})
+  cp "$work/out.txt" "$work/ferry-out.txt" # its phase split, printed with the round
   echo "$t $rss $cpu $pg $(awk '/^Staged:/ {for (i = 1; i < NF; i++) if ($i == "in") {print $(i+1); exit}}' "$work/out.txt")"
+}
+phases() { # the run's phase split (staging is Ferry's, before the run's own phases)
+  echo "          $(grep -m1 '^time:' "$work/ferry-out.txt" | cut -d'(' -f1)"
 }
 declare -a F S B R A FC FP AC AP
 for round in $(seq 1 "$rounds"); do
@@ -72,14 +76,17 @@ for round in $(seq 1 "$rounds"); do
     read -r t rss cpu pg staged < <(run_ferry "$ab")
     A+=("$t"); AC+=("$cpu"); AP+=("$pg")
     printf "round %d  ferry (A/B jar) %7.2f s  (staging %s s)  peak RSS %s MB  CPU: JVM %s s, PostgreSQL %s s\n" "$round" "$t" "$staged" "$rss" "$cpu" "$pg"
+    phases
   fi
   read -r t rss cpu pg staged < <(run_ferry "${ab:+$here/target/ferry.jar}")
   F+=("$t"); S+=("$staged"); R+=("$rss"); FC+=("$cpu"); FP+=("$pg")
   printf "round %d  ferry           %7.2f s  %6.1f MB/s  (staging %s s)  peak RSS %s MB  CPU: JVM %s s, PostgreSQL %s s\n" "$round" "$t" "$(awk -v m="$mb" -v t="$t" 'BEGIN{print m/t}')" "$staged" "$rss" "$cpu" "$pg"
+  phases
   if [ -n "$ab" ] && [ $((round % 2)) = 1 ]; then
     read -r ta rssa cpu pg staged < <(run_ferry "$ab")
     A+=("$ta"); AC+=("$cpu"); AP+=("$pg")
     printf "round %d  ferry (A/B jar) %7.2f s  (staging %s s)  peak RSS %s MB  CPU: JVM %s s, PostgreSQL %s s\n" "$round" "$ta" "$staged" "$rssa" "$cpu" "$pg"
+    phases
   fi
   [ -f "$ndjson" ] || psql -qX -d bench_json -c "\\copy (SELECT doc FROM tweet_cache) TO '$ndjson'"
   fresh bench_json
