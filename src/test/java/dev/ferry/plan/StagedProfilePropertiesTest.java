@@ -63,7 +63,7 @@ class StagedProfilePropertiesTest {
     }
   }
 
-  @Property(tries = 80)
+  @Property(tries = 40)
   void everyProfileStagingHandsOverIsThePassOverTheStagedCopy(@ForAll("stores") Store store)
       throws Exception {
     StagedProfiles seen = new StagedProfiles();
@@ -72,7 +72,7 @@ class StagedProfilePropertiesTest {
       Statistics.label("staging").collect("refused the input");
       return;
     }
-    SqliteSource source = SqliteSource.open(db);
+    SqliteSource source = SqliteSource.openStaged(db);
     SourceSchema schema = source.readSchema();
     for (SourceTable t : schema.tables()) {
       TableProfiler.TableProfile staged = seen.profile(db, t);
@@ -112,7 +112,7 @@ class StagedProfilePropertiesTest {
       StagedProfiles seen = new StagedProfiles();
       Path db = stage(new Store(shape, records, true, false), BadValuePolicy.FIX, seen);
       assertThat(db).as("%s: %s", shape, refused).isNotNull();
-      SqliteSource source = SqliteSource.open(db);
+      SqliteSource source = SqliteSource.openStaged(db);
       List<SourceTable> tables = source.readSchema().tables();
       assertThat(tables).hasSizeGreaterThanOrEqualTo(2);
       for (SourceTable t : tables) {
@@ -137,7 +137,7 @@ class StagedProfilePropertiesTest {
     Files.writeString(dir.resolve("store.json"), "[{\"a\": 1}, {\"a\": 2}]");
     StagedProfiles first = new StagedProfiles();
     Path db = expand(dir, FileRules.DEFAULT, BadValuePolicy.FIX, first);
-    SourceTable t = SqliteSource.open(db).readSchema().tables().get(0);
+    SourceTable t = SqliteSource.openStaged(db).readSchema().tables().get(0);
     assertThat(first.profile(db, t)).isNotNull();
     StagedProfiles again = new StagedProfiles();
     assertThat(expand(dir, FileRules.DEFAULT, BadValuePolicy.FIX, again)).isEqualTo(db);
@@ -153,7 +153,7 @@ class StagedProfilePropertiesTest {
             ? new FileRules(true, false, Set.of(), Map.of("store", "key"), Set.of())
             : FileRules.DEFAULT;
     Path db = expand(dir, rules, BadValuePolicy.SET_ASIDE, seen);
-    SqliteSource source = SqliteSource.open(db);
+    SqliteSource source = SqliteSource.openStaged(db);
     for (SourceTable t : source.readSchema().tables()) {
       if (t.name().equals("store")) {
         assertThat(seen.profile(db, t)).as(what).isNull();
@@ -161,7 +161,7 @@ class StagedProfilePropertiesTest {
     }
   }
 
-  @Property(tries = 6)
+  @Property(tries = 4)
   void aMigrationEndsTheSameWithTheHandoffAndWithout(
       @ForAll("smallStores") Store store, @ForAll("policies") BadValuePolicy policy)
       throws Exception {
@@ -176,7 +176,7 @@ class StagedProfilePropertiesTest {
     int a = migrate(db, with, policy, seen);
     int b = migrate(db, without, policy, null);
     assertThat(a).as("%s", store).isEqualTo(b);
-    SourceTable first = SqliteSource.open(db).readSchema().tables().get(0);
+    SourceTable first = SqliteSource.openStaged(db).readSchema().tables().get(0);
     Statistics.collect("exit " + a, seen.profile(db, first) != null ? "handed over" : "read again");
     for (String query : outcome(without)) {
       assertThat(rows(with, query)).as("%s%n%s", query, store).isEqualTo(rows(without, query));

@@ -105,7 +105,7 @@ class VerifyOverlapFailuresTest {
     Path db = tables(tmp.resolve("kill.db"), 30_000);
     Random random = new Random(11_28);
     int killedInOverlap = 0;
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 2; round++) {
       TargetUrl url = TestPostgres.newDatabase();
       Process p =
           new ProcessBuilder(
