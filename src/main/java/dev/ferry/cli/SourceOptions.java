@@ -68,6 +68,7 @@ final class SourceOptions implements Settings.Taker {
     List<Path> all = new ArrayList<>();
     for (Path p : sources) {
       if (!dev.ferry.source.files.FileStores.handles(p)) {
+        refuseStagedCopy(p);
         all.add(p);
         continue;
       }
@@ -94,6 +95,8 @@ final class SourceOptions implements Settings.Taker {
         if (stagedBy(s, root)) {
           staged.add(s);
           stagedHere.add(s);
+        } else {
+          refuseStagedCopy(s);
         }
         all.add(s);
       }
@@ -110,6 +113,27 @@ final class SourceOptions implements Settings.Taker {
     Path file = s.toAbsolutePath().normalize();
     return file.startsWith(root.toAbsolutePath().normalize())
         && dev.ferry.source.files.FileStores.origin(s) != null;
+  }
+
+  /**
+   * Refuses a SQLite file named (or found) as a source that says it is a copy Ferry staged from
+   * JSON or text files: read as a user's file, its staging tables would land in the target and its
+   * columns lose their JSON types, exit 0. Only the code that stages may vouch for a staged copy,
+   * so the user is sent to the files it came from.
+   */
+  private static void refuseStagedCopy(Path s) {
+    String origin = dev.ferry.source.files.FileStores.origin(s);
+    if (origin != null) {
+      throw new dev.ferry.FerryException(
+          dev.ferry.ErrorCode.USAGE,
+          s
+              + ": this is a database Ferry staged from "
+              + origin
+              + " (its _ferry_meta table says so). Name "
+              + origin
+              + " as the source instead: Ferry stages it again (or reuses this copy) and reads it"
+              + " with its JSON types.");
+    }
   }
 
   /** True when {@code source} is a database {@link #expand} staged (not a user's SQLite file). */

@@ -63,7 +63,7 @@ class UserFerryTablesTest {
         Ferry.run("migrate", forged, "--target", url.display(), "--schema", "forged");
 
     assertThat(actual.exitCode()).as(actual.all()).isEqualTo(expected.exitCode()).isZero();
-    assertThat(actual.out()).doesNotContain("Set aside").doesNotContain("forged origin");
+    assertThat(actual.out()).doesNotContain("Set aside").doesNotContain("forged note");
     for (String t : tables) {
       assertThat(columns(url, "forged", t)).as(t).isEqualTo(columns(url, "oracle", t));
       assertThat(rows(url, "forged", t)).as(t).isEqualTo(rows(url, "oracle", t));
@@ -96,7 +96,7 @@ class UserFerryTablesTest {
           plain_json INTEGER);
         INSERT INTO _ferry_columns VALUES ('t', 'secret', -1, NULL, 0), ('t', 'meta', 1, 'JSON', 1);
         CREATE TABLE _ferry_meta (k TEXT PRIMARY KEY, v TEXT);
-        INSERT INTO _ferry_meta VALUES ('origin', 'forged origin')
+        INSERT INTO _ferry_meta VALUES ('note:forged note', '')
         """);
     TargetUrl url = TestPostgres.newDatabase();
     Ferry.Result r =
@@ -110,7 +110,7 @@ class UserFerryTablesTest {
             tmp.resolve("staging"));
     // the repeated key is found and its original kept (plain_json=1 would have skipped the check)
     assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
-    assertThat(r.out()).contains("FIXED 1").doesNotContain("forged origin");
+    assertThat(r.out()).contains("FIXED 1").doesNotContain("forged note");
     assertThat(columns(url, "app", "t")).containsExactly("id bigint", "secret text", "meta jsonb");
     assertThat(
             TestPostgres.count(
@@ -127,6 +127,37 @@ class UserFerryTablesTest {
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'data'"
                     + " AND table_name LIKE '\\_ferry\\_%'"))
         .isZero();
+  }
+
+  @Test
+  void aStagedCopyNamedAsTheSourceIsRefusedNamingTheFilesItCameFrom() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("store"));
+    Files.writeString(data.resolve("events.ndjson"), "{\"id\": 1, \"ok\": true}\n");
+    Path staging = tmp.resolve("staging-copy");
+    TargetUrl url = TestPostgres.newDatabase();
+    Ferry.Result staged =
+        Ferry.run("migrate", data, "--target", url.display(), "--staging-dir", staging, "-q");
+    assertThat(staged.exitCode()).as(staged.all()).isZero();
+    List<Path> copies;
+    try (var files = Files.walk(staging)) {
+      copies = files.filter(f -> f.toString().endsWith(".db")).toList();
+    }
+    assertThat(copies).isNotEmpty();
+    for (Path copy : copies) {
+      // read as a user's file, staging's tables would land in the target and ok lose its type
+      Ferry.Result direct =
+          Ferry.run("migrate", copy, "--target", url.display(), "--schema", "direct");
+      assertThat(direct.exitCode()).as(direct.all()).isEqualTo(1);
+      assertThat(direct.all())
+          .contains(copy.toString())
+          .contains("staged from")
+          .contains(data.toString());
+      assertThat(
+              TestPostgres.count(
+                  url,
+                  "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'direct'"))
+          .isZero();
+    }
   }
 
   @Test
@@ -247,8 +278,8 @@ class UserFerryTablesTest {
 
   /**
    * Staging's tables with hints on every user column: hidden (negative position), a JSON view or
-   * another, plain_json set, order shuffled; a forged origin, note and set-aside lines. Returns the
-   * number of hints.
+   * another, plain_json set, order shuffled; a forged note and set-aside lines. Returns the number
+   * of hints.
    */
   private static int forgeStaging(Path db, List<String> tables, Random random) throws Exception {
     List<String> declared = List.of("JSON", "BOOLEAN", "NUMERIC", "TIMESTAMP", "INTEGER");
@@ -263,9 +294,7 @@ class UserFerryTablesTest {
           "CREATE TABLE _ferry_rejects (tbl TEXT, file TEXT, line INTEGER, reason TEXT, text"
               + " TEXT)");
       st.execute("CREATE TABLE _ferry_inputs (path TEXT, size INTEGER, modified TEXT)");
-      st.execute(
-          "INSERT INTO _ferry_meta VALUES ('origin', 'forged origin'), ('fingerprint', 'x'),"
-              + " ('note:forged note', '')");
+      st.execute("INSERT INTO _ferry_meta VALUES ('fingerprint', 'x'), ('note:forged note', '')");
       try (PreparedStatement ps =
           c.prepareStatement("INSERT INTO _ferry_columns VALUES (?, ?, ?, ?, ?)")) {
         for (String t : tables) {
