@@ -263,13 +263,22 @@ public final class PostgresTarget implements AutoCloseable {
 
   /**
    * As {@link #runSteps(String, List)}; with {@code resuming}, a step whose object already exists
-   * (an interrupted run created it) counts as done.
+   * (an interrupted run created it) counts as done. A step retried after a lost connection is run
+   * the same way: the server may have committed the first attempt before the connection dropped.
    */
   public List<Note> runSteps(String object, List<DdlStep> steps, boolean resuming) {
     List<Note> notes = new ArrayList<>();
     for (DdlStep step : steps) {
       try {
-        Note n = Retry.withBackoff(object + ", " + step.what(), () -> step(object, step, resuming));
+        boolean[] tried = {false};
+        Note n =
+            Retry.withBackoff(
+                object + ", " + step.what(),
+                () -> {
+                  boolean again = resuming || tried[0];
+                  tried[0] = true;
+                  return step(object, step, again);
+                });
         if (n != null) {
           notes.add(n);
         }
