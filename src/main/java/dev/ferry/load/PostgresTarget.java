@@ -263,13 +263,22 @@ public final class PostgresTarget implements AutoCloseable {
 
   /**
    * As {@link #runSteps(String, List)}; with {@code resuming}, a step whose object already exists
-   * (an interrupted run created it) counts as done.
+   * (an interrupted run created it) counts as done. A step retried after a lost connection is run
+   * the same way: the server may have committed the first attempt before the connection dropped.
    */
   public List<Note> runSteps(String object, List<DdlStep> steps, boolean resuming) {
     List<Note> notes = new ArrayList<>();
     for (DdlStep step : steps) {
       try {
-        Note n = Retry.withBackoff(object + ", " + step.what(), () -> step(object, step, resuming));
+        boolean[] tried = {false};
+        Note n =
+            Retry.withBackoff(
+                object + ", " + step.what(),
+                () -> {
+                  boolean again = resuming || tried[0];
+                  tried[0] = true;
+                  return step(object, step, again);
+                });
         if (n != null) {
           notes.add(n);
         }
@@ -301,7 +310,13 @@ public final class PostgresTarget implements AutoCloseable {
         }
         if (step.fallbackSql() != null) {
           try {
-            execute(c, st, step.fallbackSql(), resuming);
+            String kept = execute(c, st, step.fallbackSql(), resuming);
+            if (kept != null) { // PostgreSQL's message named the second copy the statement tried
+              why =
+                  why.replaceFirst(
+                      "constraint \"[^\"]*\"",
+                      java.util.regex.Matcher.quoteReplacement("constraint \"" + kept + "\""));
+            }
             return new Note(
                 object + ", " + step.what(),
                 (step.fallbackSql().endsWith("NOT VALID")
@@ -328,31 +343,35 @@ public final class PostgresTarget implements AutoCloseable {
    * without a name is named by PostgreSQL, so adding it again does not fail as "already exists" but
    * makes {@code t_v_key1} beside {@code t_v_key}. The comparison is PostgreSQL's own definition of
    * the constraint this transaction created against the table's others.
+   *
+   * @return the name of the interrupted run's constraint when this one was its second copy, else
+   *     null
    */
-  private static void execute(Connection c, Statement st, String sql, boolean resuming)
+  private static String execute(Connection c, Statement st, String sql, boolean resuming)
       throws SQLException {
     if (!resuming) {
       st.execute(sql);
-      return;
+      return null;
     }
     c.setAutoCommit(false);
     try {
       st.execute(sql);
-      boolean again;
+      String kept;
       try (ResultSet rs =
           st.executeQuery(
-              "SELECT EXISTS (SELECT 1 FROM pg_constraint n JOIN pg_constraint o"
+              "SELECT o.conname FROM pg_constraint n JOIN pg_constraint o"
                   + " ON o.conrelid = n.conrelid AND o.contype = n.contype AND o.oid <> n.oid"
                   + " AND pg_get_constraintdef(o.oid) = pg_get_constraintdef(n.oid)"
-                  + " WHERE n.conrelid <> 0 AND n.xmin = pg_current_xact_id()::xid)")) {
-        again = rs.next() && rs.getBoolean(1);
+                  + " WHERE n.conrelid <> 0 AND n.xmin = pg_current_xact_id()::xid LIMIT 1")) {
+        kept = rs.next() ? rs.getString(1) : null;
       }
-      if (again) {
+      if (kept != null) {
         c.rollback();
       } else {
         c.commit();
       }
       c.setAutoCommit(true);
+      return kept;
     } catch (SQLException e) {
       try { // on a lost connection these fail too: the first failure is the one to report
         c.rollback();

@@ -19,6 +19,7 @@ final class ForeignKeys {
   static TablePlan add(TablePlan plan, Map<String, TablePlan> tables, String schema) {
     List<DdlStep> keys = new ArrayList<>();
     List<Note> notes = new ArrayList<>(plan.notes());
+    java.util.Set<String> designed = new java.util.HashSet<>();
     for (SourceForeignKey fk : plan.source().foreignKeys()) {
       String label =
           "FOREIGN KEY (" + String.join(", ", fk.columns()) + ") REFERENCES " + fk.parentTable();
@@ -56,6 +57,10 @@ final class ForeignKeys {
               + action("DELETE", fk.onDelete())
               + action("UPDATE", fk.onUpdate())
               + (fk.deferred() ? " DEFERRABLE INITIALLY DEFERRED" : "");
+      if (!designed.add(sql)) { // the same columns, parent, columns and actions: made once
+        notes.add(Note.declaredTwice("table " + plan.source().name() + ", " + label));
+        continue;
+      }
       keys.add(new DdlStep(label, sql, sql + " NOT VALID"));
     }
     return new TablePlan(

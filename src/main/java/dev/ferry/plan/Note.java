@@ -22,6 +22,14 @@ public record Note(String object, String message, boolean missing) {
     return new Note(object, "not created: " + why, true);
   }
 
+  /**
+   * The source declares {@code object} (a UNIQUE, CHECK or FOREIGN KEY) more than once on a table:
+   * the target has it once, whatever its names were.
+   */
+  public static Note declaredTwice(String object) {
+    return new Note(object, "the source declares it more than once: made once");
+  }
+
   @Override
   public String toString() {
     return object + ": " + message;

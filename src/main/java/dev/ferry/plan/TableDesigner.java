@@ -24,6 +24,13 @@ final class TableDesigner {
   private final List<Cast> casts;
   private final List<ExtraIndex> extraIndexes;
 
+  /**
+   * The UNIQUEs and CHECKs already designed, by what they constrain (not their names): a source
+   * that declares one twice gets it once, so that a fresh run and a resumed one (which cannot tell
+   * a second unnamed copy from the interrupted run's) make the same constraints.
+   */
+  private final java.util.Set<String> designed = new java.util.HashSet<>();
+
   /** The text-search configuration of full-text indexes (ferry.yaml fulltext_language). */
   private final String textSearch;
 
@@ -249,6 +256,10 @@ final class TableDesigner {
       parts.add(lower ? "lower(" + SqlText.ident(c.name()) + ")" : SqlText.ident(c.name()));
     }
     String list = String.join(", ", parts);
+    if (!designed.add("UNIQUE (" + list + ")")) {
+      notes.add(Note.declaredTwice("table " + table.name() + ", UNIQUE (" + list + ")"));
+      return;
+    }
     if (nocase) {
       String idx =
           names.reserve(
@@ -284,6 +295,10 @@ final class TableDesigner {
     String label = "CHECK (" + check.expressionSql() + ")";
     if (!t.ok()) {
       notes.add(Note.notCreated("table " + table.name() + ", " + label, t.problem()));
+      return;
+    }
+    if (!designed.add("CHECK (" + t.sql() + ")")) {
+      notes.add(Note.declaredTwice("table " + table.name() + ", " + label));
       return;
     }
     String constraint =
