@@ -8,6 +8,7 @@ import dev.ferry.FerryException;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceIndex;
 import dev.ferry.source.SourceTable;
+import dev.ferry.source.sqlite.SyncCapture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,8 +27,9 @@ import java.util.stream.Collectors;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The capture objects Ferry puts into the application's SQLite file, all named {@code _ferry_…} (so
- * the migration pipeline never sees them) and all removed by {@link #remove}:
+ * The capture objects Ferry puts into the application's SQLite file, named and recognized as {@link
+ * SyncCapture} defines them (so a migration leaves them out, and the application's own {@code
+ * _ferry_…} objects are migrated, followed and kept), all removed by {@link #remove}:
  *
  * <ul>
  *   <li>{@code _ferry_changes(seq, tbl, op, key, old_key, at)}: one row per written row, holding
@@ -203,7 +205,7 @@ final class Capture {
 
   private static String displacedTrigger(SourceTable t, String suffix, String when, String cond) {
     return "CREATE TRIGGER IF NOT EXISTS "
-        + ident("_ferry_" + t.name() + "_" + suffix)
+        + ident(SyncCapture.triggerName(t.name(), suffix))
         + " "
         + when
         + " ON "
@@ -255,7 +257,7 @@ final class Capture {
 
   private static String trigger(SourceTable t, String suffix, String when) {
     return "CREATE TRIGGER IF NOT EXISTS "
-        + ident("_ferry_" + t.name() + "_" + suffix)
+        + ident(SyncCapture.triggerName(t.name(), suffix))
         + " "
         + when
         + " ON "
@@ -280,7 +282,7 @@ final class Capture {
       for (String op : List.of("INSERT", "UPDATE", "DELETE")) {
         st.execute(
             "CREATE TRIGGER IF NOT EXISTS "
-                + ident("_ferry_" + t.name() + "_refuse_" + op.toLowerCase(java.util.Locale.ROOT))
+                + ident(SyncCapture.triggerName(t.name(), "refuse_" + op.toLowerCase(Locale.ROOT)))
                 + " BEFORE "
                 + op
                 + " ON "
@@ -295,26 +297,29 @@ final class Capture {
   }
 
   /**
-   * Removes every capture object: Ferry's triggers (by name, so the application's own triggers
-   * stay) and its three tables. The user's schema is then exactly as before.
+   * Removes every capture object ({@link SyncCapture#holds}): its triggers and its three tables.
+   * The application's own objects stay, {@code _ferry_…} ones included, and in a file without a
+   * capture nothing is touched. The user's schema is then exactly as before.
    */
   static void remove(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
       try {
+        SyncCapture capture = SyncCapture.find(c);
         List<String> triggers = new ArrayList<>();
         try (ResultSet rs =
             st.executeQuery(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE"
-                    + " '\\_ferry\\_%' ESCAPE '\\'")) {
+                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")) {
           while (rs.next()) {
-            triggers.add(rs.getString(1));
+            if (capture.holds(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))) {
+              triggers.add(rs.getString(2));
+            }
           }
         }
         for (String t : triggers) {
           st.execute("DROP TRIGGER IF EXISTS " + ident(t));
         }
-        for (String t : List.of("_ferry_changes", "_ferry_guard", "_ferry_sync")) {
+        for (String t : capture.installed() ? SyncCapture.TABLES : List.<String>of()) {
           st.execute("DROP TABLE IF EXISTS " + ident(t));
         }
         st.execute("COMMIT");
@@ -325,7 +330,11 @@ final class Capture {
     }
   }
 
-  /** A digest of the application's schema (every object but Ferry's own). */
+  /**
+   * A digest of the application's schema: every object but the capture's ({@link
+   * SyncCapture#holds}), so a change to one of the application's own {@code _ferry_…} tables counts
+   * like any other.
+   */
   static String fingerprint(Connection c) throws SQLException {
     MessageDigest md;
     try {
@@ -333,12 +342,16 @@ final class Capture {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
+    SyncCapture capture = SyncCapture.find(c);
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE"
-                    + " '\\_ferry\\_%' ESCAPE '\\' ORDER BY type, name")) {
+                "SELECT type, name, coalesce(sql, ''), tbl_name FROM sqlite_master"
+                    + " ORDER BY type, name")) {
       while (rs.next()) {
+        if (capture.holds(rs.getString(1), rs.getString(2), rs.getString(4), rs.getString(3))) {
+          continue;
+        }
         for (int i = 1; i <= 3; i++) {
           md.update(rs.getString(i).getBytes(StandardCharsets.UTF_8));
           md.update((byte) 0);
