@@ -105,6 +105,7 @@ final class Capture {
     try (Statement st = c.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
       try {
+        refuseTakenNames(c, tables);
         st.execute(
             "CREATE TABLE IF NOT EXISTS _ferry_changes (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
                 + " op TEXT NOT NULL, key TEXT, old_key TEXT, at INTEGER NOT NULL)");
@@ -127,6 +128,48 @@ final class Capture {
         st.execute("ROLLBACK");
         throw e;
       }
+    }
+  }
+
+  /**
+   * Refuses to install over the application's own objects that hold a name the capture needs (the
+   * file has no capture yet, so every such object is the application's): {@code IF NOT EXISTS}
+   * would silently adopt its table, or leave a table without its capture or refusal trigger, and
+   * {@code sync stop} would later drop that table.
+   */
+  private static void refuseTakenNames(Connection c, List<SourceTable> tables) throws SQLException {
+    Set<String> needed = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    needed.addAll(SyncCapture.TABLES);
+    tables.forEach(t -> needed.addAll(SyncCapture.triggerNames(t.name())));
+    List<String> taken = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT type, name FROM sqlite_master ORDER BY rowid")) {
+      while (rs.next()) {
+        if (needed.contains(rs.getString(2))) {
+          taken.add(rs.getString(1) + " " + rs.getString(2));
+        }
+      }
+    }
+    if (!taken.isEmpty()) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          fileName(c)
+              + " has its own "
+              + String.join(", ", taken)
+              + ": ferry sync's change capture needs "
+              + (taken.size() == 1 ? "that name" : "those names")
+              + " for its own objects; rename "
+              + (taken.size() == 1 ? "it" : "them")
+              + ", then run ferry sync start again");
+    }
+  }
+
+  /** The path of the file {@code c} is open on, for messages. */
+  private static String fileName(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT file FROM pragma_database_list WHERE name = 'main'")) {
+      return rs.next() && rs.getString(1) != null ? rs.getString(1) : "the SQLite file";
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.ferry.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.FerryException;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.SourceTable;
 import dev.ferry.source.sqlite.SqliteSource;
@@ -73,6 +75,35 @@ class CaptureOwnObjectsTest {
       Capture.remove(c);
     }
     assertThat(SyncHarness.schema(db)).isEqualTo(before);
+  }
+
+  @Test
+  void installRefusesToTakeOverAnObjectOfTheApplicationsThatHoldsANameTheCaptureNeeds()
+      throws Exception {
+    List<String> squatters =
+        List.of(
+            "CREATE TABLE _ferry_changes (seq INTEGER PRIMARY KEY, note TEXT)",
+            "CREATE TABLE _FERRY_GUARD (applying INTEGER NOT NULL)",
+            "CREATE VIEW _ferry_sync AS SELECT 1 AS k, 2 AS v",
+            "CREATE TRIGGER _ferry_t_ins AFTER INSERT ON t BEGIN SELECT 1; END",
+            "CREATE TRIGGER _ferry__ferry_audit_refuse_delete BEFORE DELETE ON _ferry_audit"
+                + " BEGIN SELECT 1; END");
+    for (String squatter : squatters) {
+      Path db = SyncHarness.create(tmp.resolve("taken" + squatters.indexOf(squatter)), APP);
+      try (Connection c = Capture.open(db, 5_000);
+          Statement st = c.createStatement()) {
+        st.execute(squatter);
+        String before = SyncHarness.schema(db);
+        String name = squatter.split(" ", -1)[2];
+        assertThatThrownBy(() -> install(c, db))
+            .as(squatter)
+            .isInstanceOf(FerryException.class)
+            .hasMessageContaining(db.toString())
+            .hasMessageContaining(name)
+            .hasMessageContaining("rename");
+        assertThat(SyncHarness.schema(db)).as(squatter).isEqualTo(before);
+      }
+    }
   }
 
   @Test

@@ -53,6 +53,13 @@ public final class SyncCapture {
     return "_ferry_" + table + "_" + kind;
   }
 
+  /**
+   * Every name the capture may give a trigger on {@code table} (installing it, or at a cutover).
+   */
+  public static List<String> triggerNames(String table) {
+    return TRIGGER_KINDS.stream().sorted().map(kind -> triggerName(table, kind)).toList();
+  }
+
   /** The capture of the file {@code c} is open on ({@link #installed} false when it has none). */
   public static SyncCapture find(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
