@@ -351,10 +351,9 @@ final class Capture {
         SyncCapture capture = SyncCapture.find(c);
         List<String> triggers = new ArrayList<>();
         try (ResultSet rs =
-            st.executeQuery(
-                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")) {
+            st.executeQuery("SELECT type, name, sql FROM sqlite_master WHERE type = 'trigger'")) {
           while (rs.next()) {
-            if (capture.holds(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))) {
+            if (capture.holds(rs.getString(1), rs.getString(2), rs.getString(3))) {
               triggers.add(rs.getString(2));
             }
           }
@@ -389,10 +388,9 @@ final class Capture {
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT type, name, coalesce(sql, ''), tbl_name FROM sqlite_master"
-                    + " ORDER BY type, name")) {
+                "SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name")) {
       while (rs.next()) {
-        if (capture.holds(rs.getString(1), rs.getString(2), rs.getString(4), rs.getString(3))) {
+        if (capture.holds(rs.getString(1), rs.getString(2), rs.getString(3))) {
           continue;
         }
         for (int i = 1; i <= 3; i++) {

@@ -58,6 +58,21 @@ class CaptureOwnObjectsTest {
   }
 
   @Test
+  void aTableRenamedWhileFollowedKeepsNoTriggerReadingTheRemovedGuard() throws Exception {
+    Path db = SyncHarness.create(tmp.resolve("renamed.db"), APP);
+    try (Connection c = Capture.open(db, 5_000);
+        Statement st = c.createStatement()) {
+      install(c, db);
+      st.execute("ALTER TABLE t RENAME TO t2"); // the follower stops; the user runs sync stop
+      Capture.remove(c);
+      assertThat(query(c, "SELECT name FROM sqlite_master WHERE sql LIKE '%_ferry_guard%'"))
+          .isEmpty();
+      assertThat(triggersOn(c, "t2")).containsExactly("_ferry_log");
+      st.execute("INSERT INTO t2 (label) VALUES ('the application still writes')");
+    }
+  }
+
+  @Test
   void withoutACaptureStopTouchesNothingEvenTablesNamedLikeItsOwn() throws Exception {
     Path db =
         SyncHarness.create(

@@ -53,13 +53,13 @@ final class SqliteSchemaReader {
     try (Statement st = connection.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT type, name, sql, tbl_name FROM sqlite_master"
+                "SELECT type, name, sql FROM sqlite_master"
                     + " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
                     + (staged ? " AND name NOT LIKE '\\_ferry\\_%' ESCAPE '\\'" : "")
                     + " ORDER BY rowid")) {
       List<String[]> entries = new ArrayList<>();
       while (rs.next()) {
-        if (!capture.holds(rs.getString(1), rs.getString(2), rs.getString(4), rs.getString(3))) {
+        if (!capture.holds(rs.getString(1), rs.getString(2), rs.getString(3))) {
           entries.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
         }
       }

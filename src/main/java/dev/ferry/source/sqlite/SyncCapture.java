@@ -14,10 +14,10 @@ import java.util.Set;
  * The one definition of the change capture {@code ferry sync start} installs in an application's
  * SQLite file (sync's {@code Capture} builds it from here and removes what this recognizes): the
  * tables {@code _ferry_changes}, {@code _ferry_guard} and {@code _ferry_sync}, and the triggers
- * named {@code _ferry_<table>_<kind>} ({@link #triggerName}) on that table that consult the guard.
- * They are Ferry's, not the application's, so a migration leaves them out, and says so, and {@code
- * ferry sync stop} removes exactly them. Only a file holding {@code _ferry_sync} has a capture; in
- * any other file a table named {@code _ferry_…} is the user's, and so is, in every file, a {@code
+ * named {@code _ferry_<table>_<kind>} ({@link #triggerName}) that consult the guard. They are
+ * Ferry's, not the application's, so a migration leaves them out, and says so, and {@code ferry
+ * sync stop} removes exactly them. Only a file holding {@code _ferry_sync} has a capture; in any
+ * other file a table named {@code _ferry_…} is the user's, and so is, in every file, a {@code
  * _ferry_…} trigger of any other name or one that does not read the guard.
  */
 public final class SyncCapture {
@@ -76,11 +76,11 @@ public final class SyncCapture {
   }
 
   /**
-   * True (and counted) when the sqlite_master entry ({@code type}, {@code name}, {@code tblName},
-   * {@code sql}) is part of the capture: one of its tables by exact name, or a trigger named as the
-   * capture names its triggers on {@code tblName} whose SQL reads the guard.
+   * True (and counted) when the sqlite_master entry is part of the capture: one of its tables by
+   * exact name, or a trigger named as the capture names its triggers ({@code _ferry_…_<kind>}: not
+   * the table's name, which a rename changes while the trigger's stays) whose SQL reads the guard.
    */
-  public boolean holds(String type, String name, String tblName, String sql) {
+  public boolean holds(String type, String name, String sql) {
     if (!installed || !name.startsWith("_ferry_")) {
       return false;
     }
@@ -88,19 +88,14 @@ public final class SyncCapture {
       tables.add(name);
       return true;
     }
-    if (type.equals("trigger") && isCaptureTrigger(name, tblName, sql)) {
+    if (type.equals("trigger")
+        && sql != null
+        && sql.contains(GUARD)
+        && TRIGGER_KINDS.stream().anyMatch(kind -> name.endsWith("_" + kind))) {
       triggers++;
       return true;
     }
     return false;
-  }
-
-  private static boolean isCaptureTrigger(String name, String tblName, String sql) {
-    if (tblName == null || sql == null || !sql.contains(GUARD)) {
-      return false;
-    }
-    String prefix = "_ferry_" + tblName + "_";
-    return name.startsWith(prefix) && TRIGGER_KINDS.contains(name.substring(prefix.length()));
   }
 
   /** What was left out, with why (empty without a capture). */
