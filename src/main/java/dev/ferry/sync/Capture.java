@@ -8,6 +8,7 @@ import dev.ferry.FerryException;
 import dev.ferry.source.SourceColumn;
 import dev.ferry.source.SourceIndex;
 import dev.ferry.source.SourceTable;
+import dev.ferry.source.sqlite.SyncCapture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,8 +27,9 @@ import java.util.stream.Collectors;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The capture objects Ferry puts into the application's SQLite file, all named {@code _ferry_…} (so
- * the migration pipeline never sees them) and all removed by {@link #remove}:
+ * The capture objects Ferry puts into the application's SQLite file, named and recognized as {@link
+ * SyncCapture} defines them (so a migration leaves them out, and the application's own {@code
+ * _ferry_…} objects are migrated, followed and kept), all removed by {@link #remove}:
  *
  * <ul>
  *   <li>{@code _ferry_changes(seq, tbl, op, key, old_key, at)}: one row per written row, holding
@@ -103,6 +105,7 @@ final class Capture {
     try (Statement st = c.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
       try {
+        refuseTakenNames(c, tables);
         st.execute(
             "CREATE TABLE IF NOT EXISTS _ferry_changes (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL,"
                 + " op TEXT NOT NULL, key TEXT, old_key TEXT, at INTEGER NOT NULL)");
@@ -125,6 +128,48 @@ final class Capture {
         st.execute("ROLLBACK");
         throw e;
       }
+    }
+  }
+
+  /**
+   * Refuses to install over the application's own objects that hold a name the capture needs (the
+   * file has no capture yet, so every such object is the application's): {@code IF NOT EXISTS}
+   * would silently adopt its table, or leave a table without its capture or refusal trigger, and
+   * {@code sync stop} would later drop that table.
+   */
+  private static void refuseTakenNames(Connection c, List<SourceTable> tables) throws SQLException {
+    Set<String> needed = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    needed.addAll(SyncCapture.TABLES);
+    tables.forEach(t -> needed.addAll(SyncCapture.triggerNames(t.name())));
+    List<String> taken = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT type, name FROM sqlite_master ORDER BY rowid")) {
+      while (rs.next()) {
+        if (needed.contains(rs.getString(2))) {
+          taken.add(rs.getString(1) + " " + rs.getString(2));
+        }
+      }
+    }
+    if (!taken.isEmpty()) {
+      throw new FerryException(
+          ErrorCode.USAGE,
+          fileName(c)
+              + " has its own "
+              + String.join(", ", taken)
+              + ": ferry sync's change capture needs "
+              + (taken.size() == 1 ? "that name" : "those names")
+              + " for its own objects; rename "
+              + (taken.size() == 1 ? "it" : "them")
+              + ", then run ferry sync start again");
+    }
+  }
+
+  /** The path of the file {@code c} is open on, for messages. */
+  private static String fileName(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT file FROM pragma_database_list WHERE name = 'main'")) {
+      return rs.next() && rs.getString(1) != null ? rs.getString(1) : "the SQLite file";
     }
   }
 
@@ -203,7 +248,7 @@ final class Capture {
 
   private static String displacedTrigger(SourceTable t, String suffix, String when, String cond) {
     return "CREATE TRIGGER IF NOT EXISTS "
-        + ident("_ferry_" + t.name() + "_" + suffix)
+        + ident(SyncCapture.triggerName(t.name(), suffix))
         + " "
         + when
         + " ON "
@@ -255,7 +300,7 @@ final class Capture {
 
   private static String trigger(SourceTable t, String suffix, String when) {
     return "CREATE TRIGGER IF NOT EXISTS "
-        + ident("_ferry_" + t.name() + "_" + suffix)
+        + ident(SyncCapture.triggerName(t.name(), suffix))
         + " "
         + when
         + " ON "
@@ -280,7 +325,7 @@ final class Capture {
       for (String op : List.of("INSERT", "UPDATE", "DELETE")) {
         st.execute(
             "CREATE TRIGGER IF NOT EXISTS "
-                + ident("_ferry_" + t.name() + "_refuse_" + op.toLowerCase(java.util.Locale.ROOT))
+                + ident(SyncCapture.triggerName(t.name(), "refuse_" + op.toLowerCase(Locale.ROOT)))
                 + " BEFORE "
                 + op
                 + " ON "
@@ -295,26 +340,28 @@ final class Capture {
   }
 
   /**
-   * Removes every capture object: Ferry's triggers (by name, so the application's own triggers
-   * stay) and its three tables. The user's schema is then exactly as before.
+   * Removes every capture object ({@link SyncCapture#holds}): its triggers and its three tables.
+   * The application's own objects stay, {@code _ferry_…} ones included, and in a file without a
+   * capture nothing is touched. The user's schema is then exactly as before.
    */
   static void remove(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
       try {
+        SyncCapture capture = SyncCapture.find(c);
         List<String> triggers = new ArrayList<>();
         try (ResultSet rs =
-            st.executeQuery(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE"
-                    + " '\\_ferry\\_%' ESCAPE '\\'")) {
+            st.executeQuery("SELECT type, name, sql FROM sqlite_master WHERE type = 'trigger'")) {
           while (rs.next()) {
-            triggers.add(rs.getString(1));
+            if (capture.holds(rs.getString(1), rs.getString(2), rs.getString(3))) {
+              triggers.add(rs.getString(2));
+            }
           }
         }
         for (String t : triggers) {
           st.execute("DROP TRIGGER IF EXISTS " + ident(t));
         }
-        for (String t : List.of("_ferry_changes", "_ferry_guard", "_ferry_sync")) {
+        for (String t : capture.installed() ? SyncCapture.TABLES : List.<String>of()) {
           st.execute("DROP TABLE IF EXISTS " + ident(t));
         }
         st.execute("COMMIT");
@@ -325,7 +372,11 @@ final class Capture {
     }
   }
 
-  /** A digest of the application's schema (every object but Ferry's own). */
+  /**
+   * A digest of the application's schema: every object but the capture's ({@link
+   * SyncCapture#holds}), so a change to one of the application's own {@code _ferry_…} tables counts
+   * like any other.
+   */
   static String fingerprint(Connection c) throws SQLException {
     MessageDigest md;
     try {
@@ -333,12 +384,15 @@ final class Capture {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
+    SyncCapture capture = SyncCapture.find(c);
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE"
-                    + " '\\_ferry\\_%' ESCAPE '\\' ORDER BY type, name")) {
+                "SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name")) {
       while (rs.next()) {
+        if (capture.holds(rs.getString(1), rs.getString(2), rs.getString(3))) {
+          continue;
+        }
         for (int i = 1; i <= 3; i++) {
           md.update(rs.getString(i).getBytes(StandardCharsets.UTF_8));
           md.update((byte) 0);

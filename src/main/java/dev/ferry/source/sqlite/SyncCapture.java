@@ -8,19 +8,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The change capture {@code ferry sync start} installs in an application's SQLite file (sync's
- * {@code Capture}): the tables {@code _ferry_changes}, {@code _ferry_guard} and {@code _ferry_sync}
- * and the {@code _ferry_…} triggers that consult the guard. They are Ferry's, not the
- * application's, so a migration leaves them out, and says so. Only a file holding {@code
- * _ferry_sync} has a capture; in any other file a table named {@code _ferry_…} is the user's.
+ * The one definition of the change capture {@code ferry sync start} installs in an application's
+ * SQLite file (sync's {@code Capture} builds it from here and removes what this recognizes): the
+ * tables {@code _ferry_changes}, {@code _ferry_guard} and {@code _ferry_sync}, and the triggers
+ * named {@code _ferry_<table>_<kind>} ({@link #triggerName}) that consult the guard. They are
+ * Ferry's, not the application's, so a migration leaves them out, and says so, and {@code ferry
+ * sync stop} removes exactly them. Only a file holding {@code _ferry_sync} has a capture; in any
+ * other file a table named {@code _ferry_…} is the user's, and so is, in every file, a {@code
+ * _ferry_…} trigger of any other name or one that does not read the guard.
  */
-final class SyncCapture {
+public final class SyncCapture {
   static final SyncCapture NONE = new SyncCapture(false);
 
-  private static final List<String> TABLES =
+  /**
+   * The capture's tables: the changelog, the guard and the state (its presence marks a capture).
+   */
+  public static final List<String> TABLES =
       List.of("_ferry_changes", "_ferry_guard", "_ferry_sync");
+
+  private static final String STATE = "_ferry_sync";
+  private static final String GUARD = "_ferry_guard";
+
+  /** The kinds of trigger the capture installs: logging writes, displaced rows, refusals. */
+  private static final Set<String> TRIGGER_KINDS =
+      Set.of(
+          "ins", "upd", "del", "rins", "rupd", "refuse_insert", "refuse_update", "refuse_delete");
 
   private final boolean installed;
   private final List<String> tables = new ArrayList<>();
@@ -30,17 +45,42 @@ final class SyncCapture {
     this.installed = installed;
   }
 
-  static SyncCapture find(Connection c) throws SQLException {
+  /** The name of the capture's trigger of {@code kind} on {@code table}. */
+  public static String triggerName(String table, String kind) {
+    if (!TRIGGER_KINDS.contains(kind)) {
+      throw new IllegalArgumentException("not a kind of capture trigger: " + kind);
+    }
+    return "_ferry_" + table + "_" + kind;
+  }
+
+  /**
+   * Every name the capture may give a trigger on {@code table} (installing it, or at a cutover).
+   */
+  public static List<String> triggerNames(String table) {
+    return TRIGGER_KINDS.stream().sorted().map(kind -> triggerName(table, kind)).toList();
+  }
+
+  /** The capture of the file {@code c} is open on ({@link #installed} false when it has none). */
+  public static SyncCapture find(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_ferry_sync'")) {
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + STATE + "'")) {
       return new SyncCapture(rs.next());
     }
   }
 
-  /** True (and counted) when the sqlite_master entry is part of the capture. */
-  boolean holds(String type, String name, String sql) {
+  /** True when the file holds a capture (its state table). */
+  public boolean installed() {
+    return installed;
+  }
+
+  /**
+   * True (and counted) when the sqlite_master entry is part of the capture: one of its tables by
+   * exact name, or a trigger named as the capture names its triggers ({@code _ferry_…_<kind>}: not
+   * the table's name, which a rename changes while the trigger's stays) whose SQL reads the guard.
+   */
+  public boolean holds(String type, String name, String sql) {
     if (!installed || !name.startsWith("_ferry_")) {
       return false;
     }
@@ -48,7 +88,10 @@ final class SyncCapture {
       tables.add(name);
       return true;
     }
-    if (type.equals("trigger") && sql != null && sql.contains("_ferry_guard")) {
+    if (type.equals("trigger")
+        && sql != null
+        && sql.contains(GUARD)
+        && TRIGGER_KINDS.stream().anyMatch(kind -> name.endsWith("_" + kind))) {
       triggers++;
       return true;
     }
