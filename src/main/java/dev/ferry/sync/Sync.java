@@ -43,12 +43,16 @@ public final class Sync {
           startOver(target, o, state, out);
           state = null;
         }
+        MigrationPlan plan = null;
         if (state == null) {
           UUID run = InitialCopy.finished(target, o, Capture.get(lite, "installed_at"));
           if (run == null) {
             out.println("Initial copy (the application goes on writing; its changes are logged):");
             run = InitialCopy.run(o, out, env, stale);
           }
+          // keeps the copy's snapshot before the row that says following: a follower killed
+          // right after must find it even when retention has pruned the backups
+          plan = InitialCopy.plan(o, run);
           try (Connection c = target.dataSource().getConnection()) {
             SyncState.create(c);
             SyncLag.create(c); // before the row that says following: readers may chart at once
@@ -65,7 +69,9 @@ public final class Sync {
         try (Connection c = target.dataSource().getConnection()) {
           SyncLag.create(c); // also for a sync started before the series was recorded
         }
-        MigrationPlan plan = InitialCopy.plan(o, state.run());
+        if (plan == null) {
+          plan = InitialCopy.plan(o, state.run());
+        }
         List<TablePlan> followed = followed(plan);
         Path delta = scratchFile(o);
         try (SyncMetrics metrics = new SyncMetrics(o.metricsPort());
