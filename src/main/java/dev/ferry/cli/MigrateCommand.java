@@ -67,10 +67,8 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
     Sources.refuseRepeats(from.sources);
     java.util.Set<Path> staged = new java.util.HashSet<>();
     Path backupDir = (Path) settings.get(RunSetting.BACKUP_DIR);
-    // staging profiles each table as it stores it, so the plan need not read it again (issue 12)
-    dev.ferry.plan.StagedProfiles profiles = new dev.ferry.plan.StagedProfiles();
     List<Path> expanded =
-        new ArrayList<>(from.expand(config, badValues.policy(), backupDir, out, staged, profiles));
+        new ArrayList<>(from.expand(config, badValues.policy(), backupDir, out, staged));
     // many stores: the most urgent sources first (stable for equal priority)
     expanded.sort(
         Comparator.comparingInt(
@@ -85,8 +83,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
       if (sources.size() > 1) {
         out.printf("%n== %s (%s, schema %s) ==%n", source, config.priority(name, null), schema);
       }
-      RunOptions options =
-          options(source, schema, staged.contains(source), sources.size(), config, profiles);
+      RunOptions options = options(source, schema, staged.contains(source), sources.size(), config);
       int code = new Migration(options, out, System.getenv(), quiet).run().exitCode();
       if (code != 0 && code != ErrorCode.ROWS_SET_ASIDE.exitCode()) {
         if (k + 1 < sources.size()) {
@@ -109,22 +106,10 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
   /** The options of one source's run: every setting given, the source's schema and report. */
   RunOptions options(
       Path source, String schema, boolean staged, int sourceCount, FerryConfig config) {
-    return options(source, schema, staged, sourceCount, config, null);
-  }
-
-  /** As above, with what staging saw of the tables it stored ({@code profiles}, or null). */
-  RunOptions options(
-      Path source,
-      String schema,
-      boolean staged,
-      int sourceCount,
-      FerryConfig config,
-      dev.ferry.plan.StagedProfiles profiles) {
     Path report = (Path) settings.get(RunSetting.REPORT);
     return RunOptions.builder()
         .source(source)
         .staged(staged)
-        .stagedProfiles(profiles)
         .workDir(Paths.get("").toAbsolutePath())
         .config(config)
         .setAll(from.settings().values())

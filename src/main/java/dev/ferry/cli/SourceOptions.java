@@ -47,17 +47,6 @@ final class SourceOptions implements Settings.Taker {
       Path backupDir,
       java.io.PrintStream out,
       java.util.Set<Path> staged) {
-    return expand(config, policy, backupDir, out, staged, dev.ferry.source.StoredRows.NONE);
-  }
-
-  /** As above, showing {@code watch} every row staging stores (see {@code FileStores.expand}). */
-  List<Path> expand(
-      FerryConfig config,
-      dev.ferry.value.BadValuePolicy policy,
-      Path backupDir,
-      java.io.PrintStream out,
-      java.util.Set<Path> staged,
-      dev.ferry.source.StoredRows watch) {
     Path root =
         stagingDir != null
             ? stagingDir
@@ -74,7 +63,7 @@ final class SourceOptions implements Settings.Taker {
       }
       dev.ferry.source.files.FileStores.Expanded e =
           dev.ferry.source.files.FileStores.expand(
-              p, config.files().withUnnestAll(unnest), policy, root, out, watch);
+              p, config.files().withUnnestAll(unnest), policy, root, out);
       e.skipped().forEach(s -> out.println("Skipped: " + s));
       e.sources().stream()
           .filter(s -> stagedBy(s, root))

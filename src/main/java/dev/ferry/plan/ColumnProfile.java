@@ -119,22 +119,10 @@ public final class ColumnProfile {
    * same as before, so a one-pass load need not compute it for every value.
    */
   boolean add(RowCursor row, int i) {
-    return add(row, i, plainJson);
-  }
-
-  /**
-   * As {@link #add(RowCursor, int)} for a value whose text, when {@code plain}, is JSON staging
-   * wrote from a plain record: what the profile of a column marked {@link #plainJson} assumes of
-   * every text, here known of one value (staging profiles each value as it stores it, before it
-   * knows whether the whole column will be marked). The result is the same either way: such a text
-   * is what {@link JsonText#classify} would say it is, and its characters what {@link
-   * Utf8#pgTextLength} counts.
-   */
-  boolean add(RowCursor row, int i, boolean plain) {
     return switch (row.type(i)) {
       case RowCursor.INTEGER -> addInteger(row.longValue(i));
       case RowCursor.REAL -> addReal(row.doubleValue(i));
-      case RowCursor.TEXT -> addText(row.bytes(i), plain);
+      case RowCursor.TEXT -> addText(row.bytes(i));
       case RowCursor.BLOB -> blobs++ == 0;
       default -> {
         nulls++;
@@ -173,12 +161,7 @@ public final class ColumnProfile {
     return moved;
   }
 
-  /** {@code n} rows before this column existed: NULL in it. */
-  void addNulls(long n) {
-    nulls += n;
-  }
-
-  private boolean addText(byte[] b, boolean plainJson) {
+  private boolean addText(byte[] b) {
     // once a text was repaired, the repairs' share (part of the shape) moves with every text
     boolean moved = texts++ == 0 || textRepairs > 0;
     int chars = plainJson ? plainChars(b) : Utf8.pgTextLength(b);

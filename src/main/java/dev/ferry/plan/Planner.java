@@ -44,34 +44,10 @@ public final class Planner {
    */
   public static PlanDraft draft(
       Source source, SourceSchema schema, PlanOptions options, long chunkRows, Sampling sampling) {
-    return draft(source, schema, options, chunkRows, sampling, null);
-  }
-
-  /**
-   * As {@link #draft(Source, SourceSchema, PlanOptions, long, Sampling)}, taking the full profile
-   * of each table that staging profiled while it stored it into this source's file ({@code staged},
-   * null for none): such a table is neither sampled nor read, whatever its size, and its plan is
-   * the one a full pass over it would give (the profile is that pass's, built from the same values
-   * in the same order). Every other table is planned as without it.
-   */
-  public static PlanDraft draft(
-      Source source,
-      SourceSchema schema,
-      PlanOptions options,
-      long chunkRows,
-      Sampling sampling,
-      StagedProfiles staged) {
     List<SourceTable> tables = tables(schema, options);
     Map<String, TableProfiler.TableProfile> samples = new HashMap<>();
-    Map<String, TableProfiler.TableProfile> profiles = new HashMap<>();
     List<SourceTable> full = new ArrayList<>();
     for (SourceTable t : tables) {
-      TableProfiler.TableProfile seen =
-          staged == null ? null : staged.profile(java.nio.file.Path.of(source.name()), t);
-      if (seen != null) {
-        profiles.put(t.name(), seen);
-        continue;
-      }
       TableProfiler.TableProfile sample = TableProfiler.sample(source, t, chunkRows, sampling);
       if (sample == null) {
         full.add(t);
@@ -79,7 +55,8 @@ public final class Planner {
         samples.put(t.name(), sample);
       }
     }
-    profiles.putAll(profileAll(source, full, options.jobs()));
+    Map<String, TableProfiler.TableProfile> profiles =
+        new HashMap<>(profileAll(source, full, options.jobs()));
     return new PlanDraft(source, schema, tables, options, profiles, samples);
   }
 

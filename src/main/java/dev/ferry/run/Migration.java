@@ -289,18 +289,11 @@ public final class Migration {
         !run.resuming()
             && (options.ifExists() == IfExists.FAIL || options.ifExists() == IfExists.DROP);
     Sampling sampling = fresh ? options.profile() : Sampling.FULL;
-    // what staging profiled as it stored the tables: a resumed run reads them again
-    dev.ferry.plan.StagedProfiles staged = run.resuming() ? null : options.stagedProfiles();
     return timed(
         Stage.PLAN,
         () ->
             Planner.draft(
-                run.source(),
-                schema,
-                options.planOptions(),
-                options.chunkRows(),
-                sampling,
-                staged));
+                run.source(), schema, options.planOptions(), options.chunkRows(), sampling));
   }
 
   private MigrationPlan plan(SqliteSource source) {

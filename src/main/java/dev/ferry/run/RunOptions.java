@@ -33,29 +33,18 @@ public final class RunOptions {
   private final Path workDir;
   private final FerryConfig config;
   private final Map<RunSetting, Object> values;
-  private final dev.ferry.plan.StagedProfiles stagedProfiles;
 
   private RunOptions(
       Path source,
       boolean staged,
       Path workDir,
       FerryConfig config,
-      Map<RunSetting, Object> values,
-      dev.ferry.plan.StagedProfiles stagedProfiles) {
+      Map<RunSetting, Object> values) {
     this.source = source;
     this.staged = staged;
     this.workDir = workDir;
     this.config = config;
     this.values = Collections.unmodifiableMap(new EnumMap<>(values));
-    this.stagedProfiles = stagedProfiles;
-  }
-
-  /**
-   * The profiles staging built of the tables it stored in this run's process (null: none), which
-   * the plan takes instead of reading a staged table again.
-   */
-  public dev.ferry.plan.StagedProfiles stagedProfiles() {
-    return stagedProfiles;
   }
 
   /** A builder with every setting at its default. */
@@ -263,7 +252,6 @@ public final class RunOptions {
     private boolean staged;
     private Path workDir;
     private FerryConfig config;
-    private dev.ferry.plan.StagedProfiles stagedProfiles;
     private boolean sealed;
 
     private Builder() {}
@@ -300,12 +288,6 @@ public final class RunOptions {
     /** The source is a database Ferry staged in this invocation ({@link RunOptions#staged}). */
     public Builder staged(boolean staged) {
       this.staged = staged;
-      return this;
-    }
-
-    /** What staging saw of the source's tables as it stored them (see {@link #stagedProfiles}). */
-    public Builder stagedProfiles(dev.ferry.plan.StagedProfiles profiles) {
-      this.stagedProfiles = profiles;
       return this;
     }
 
@@ -373,8 +355,7 @@ public final class RunOptions {
           staged,
           workDir != null ? workDir : Paths.get("").toAbsolutePath(),
           config != null ? config : FerryConfig.none(),
-          all,
-          stagedProfiles);
+          all);
     }
   }
 }

@@ -84,21 +84,6 @@ public final class FileStores {
       BadValuePolicy policy,
       Path stagingRoot,
       java.io.PrintStream out) {
-    return expand(input, rules, policy, stagingRoot, out, dev.ferry.source.StoredRows.NONE);
-  }
-
-  /**
-   * As {@link #expand(Path, FileRules, BadValuePolicy, Path, java.io.PrintStream)}, showing {@code
-   * watch} every row it stages as it stores it, so that the planner need not read the staged copy
-   * again. A reused staged database is not shown (nothing is staged): it is read again.
-   */
-  public static Expanded expand(
-      Path input,
-      FileRules rules,
-      BadValuePolicy policy,
-      Path stagingRoot,
-      java.io.PrintStream out,
-      dev.ferry.source.StoredRows watch) {
     Path in = input.toAbsolutePath().normalize();
     if (!Files.exists(in)) {
       throw new FerryException(ErrorCode.SOURCE_UNREADABLE, input + ": no such file or directory");
@@ -126,8 +111,7 @@ public final class FileStores {
       Files.createDirectories(dir);
       Path tmp = dir.resolve(name + ".db.partial");
       Files.deleteIfExists(tmp);
-      dev.ferry.source.StoredRows.Database watched = watch.database(db);
-      try (Stager stager = new Stager(tmp, inv.root, rules, policy, factory(), watched)) {
+      try (Stager stager = new Stager(tmp, inv.root, rules, policy, factory())) {
         inv.stage(stager);
         stager.meta("origin", in.toString());
         stager.meta("fingerprint", fingerprint);
@@ -138,7 +122,6 @@ public final class FileStores {
           db,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      watched.kept();
     } catch (IOException e) {
       throw new FerryException(
           ErrorCode.SOURCE_UNREADABLE,

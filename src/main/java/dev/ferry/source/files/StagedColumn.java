@@ -10,10 +10,6 @@ final class StagedColumn {
 
   final String name;
   final String fixedDeclared;
-
-  /** The affinity of the column's declared SQLite type ({@link StoredRowView#affinity}). */
-  byte affinity = StoredRowView.NONE;
-
   long nulls;
   long booleans;
   long integers;

@@ -55,10 +55,6 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
 
   private final Connection db;
   private final SqlWriter writer;
-
-  /** Sees each staged table's rows as they are stored (see {@link StagingTable}'s watch). */
-  private final dev.ferry.source.StoredRows.Database watched;
-
   private final RecordWriter records;
   private final List<String> notes = new ArrayList<>();
   private final ColumnNames tableNames;
@@ -68,15 +64,8 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
   private final java.util.concurrent.atomic.AtomicLong rejects =
       new java.util.concurrent.atomic.AtomicLong();
 
-  Stager(
-      Path file,
-      Path root,
-      FileRules rules,
-      BadValuePolicy policy,
-      JsonFactory factory,
-      dev.ferry.source.StoredRows.Database watched)
+  Stager(Path file, Path root, FileRules rules, BadValuePolicy policy, JsonFactory factory)
       throws SQLException, IOException {
-    this.watched = watched;
     this.root = root;
     this.rules = rules;
     this.policy = policy;
@@ -131,8 +120,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
   private StagingTable table(String wanted, Map<String, String[]> fixed, String pk, boolean doc)
       throws SQLException {
     String name = tableNames.of(wanted);
-    StagingTable t =
-        new StagingTable(writer, name, fixed, pk, null, doc, notes, watched.table(name));
+    StagingTable t = new StagingTable(writer, name, fixed, pk, null, doc, notes);
     tables.add(t);
     return t;
   }
@@ -551,8 +539,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
               "PRIMARY KEY (path, key)",
               null,
               false,
-              notes,
-              watched.table(STATE_TABLE));
+              notes);
       tables.add(state);
     }
     state.startRow();
@@ -666,8 +653,7 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
                   + SqlText.ident(parent.keyColumn)
                   + ")",
               false,
-              notes,
-              watched.table(name));
+              notes);
       children.put(k, c);
       parent.children.add(c);
       tables.add(c);

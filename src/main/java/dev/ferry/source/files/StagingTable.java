@@ -34,14 +34,6 @@ final class StagingTable {
   final ColumnNames names;
   final List<String> notes;
   private final SqlWriter writer;
-
-  /**
-   * Sees each row as it is stored (on the writer thread), so the planner can profile the table
-   * without reading it again; told when the table stops holding exactly those rows.
-   */
-  private final dev.ferry.source.StoredRows.Table watch;
-
-  private final StoredRowView view = new StoredRowView();
   private final Map<String, Integer> byField = new HashMap<>();
   private final int fixed;
   private int docColumn = -1;
@@ -81,11 +73,9 @@ final class StagingTable {
       String primaryKey,
       String foreignKey,
       boolean doc,
-      List<String> notes,
-      dev.ferry.source.StoredRows.Table watch)
+      List<String> notes)
       throws SQLException {
     this.writer = writer;
-    this.watch = watch;
     this.name = name;
     this.notes = notes;
     Map.Entry<String, String[]> firstKey = fixedColumns.entrySet().iterator().next();
@@ -101,9 +91,7 @@ final class StagingTable {
     StringBuilder ddl = new StringBuilder("CREATE TABLE " + SqlText.ident(name) + " (");
     for (Map.Entry<String, String[]> e : fixedColumns.entrySet()) {
       ddl.append(SqlText.ident(e.getKey())).append(' ').append(e.getValue()[0]).append(", ");
-      StagedColumn fixedColumn = new StagedColumn(null, e.getKey(), e.getValue()[1]);
-      fixedColumn.affinity = StoredRowView.affinity(e.getValue()[0]);
-      columns.add(fixedColumn);
+      columns.add(new StagedColumn(null, e.getKey(), e.getValue()[1]));
     }
     if (doc) {
       docColumn = columns.size();
@@ -127,7 +115,6 @@ final class StagingTable {
         });
     this.fixed = columns.size();
     this.keyWidth = primaryKey == null ? 1 : primaryKey.split(",", -1).length;
-    this.rowidKey = keyDdl.toUpperCase(java.util.Locale.ROOT).startsWith("INTEGER PRIMARY KEY");
   }
 
   int docColumn() {
@@ -144,11 +131,7 @@ final class StagingTable {
   /** A record of this table held JSON that is not plain (see {@link PlainJson}). */
   void notPlainJson() {
     plainJson = false;
-    rowPlain = false;
   }
-
-  /** The current row's record was plain JSON so far (see {@link #notPlainJson}). */
-  private boolean rowPlain;
 
   /** The value column of a keyed map of plain values; -1 in a table of records. */
   private int plainValue = -1;
@@ -199,7 +182,6 @@ final class StagingTable {
 
   void startRow() {
     java.util.Arrays.fill(current, 0, columns.size(), null);
-    rowPlain = !PlainJson.documentLimitsApply();
   }
 
   void setLong(int i, long v) {
@@ -221,16 +203,6 @@ final class StagingTable {
    */
   void setUtf8(int i, byte[] utf8) {
     current[i] = new Utf8Text(utf8);
-  }
-
-  /** True when {@code v} is a value bound as UTF-8 bytes (see {@link #setUtf8}). */
-  static boolean isUtf8(Object v) {
-    return v instanceof Utf8Text;
-  }
-
-  /** The bytes of a value bound as UTF-8 bytes. */
-  static byte[] utf8(Object v) {
-    return ((Utf8Text) v).bytes;
   }
 
   /** Text already encoded as UTF-8. */
@@ -277,9 +249,6 @@ final class StagingTable {
   /** How many leading columns form the key (a keyed object's key; a child's parent key and idx). */
   private final int keyWidth;
 
-  /** The key is SQLite's rowid (INTEGER PRIMARY KEY): no index of its own. */
-  private final boolean rowidKey;
-
   static final int BATCH = 512;
 
   /** The position that tells the planner a staged column is not a column of the target. */
@@ -287,9 +256,6 @@ final class StagingTable {
 
   private List<Object[]> batch = new ArrayList<>(BATCH);
   private List<Conflict> conflicts = new ArrayList<>(BATCH);
-
-  /** Which rows of {@link #batch} came from records that were plain JSON. */
-  private java.util.BitSet plainRows = new java.util.BitSet(BATCH);
 
   void endRow() throws SQLException {
     endRow(null);
@@ -301,7 +267,6 @@ final class StagingTable {
     if (keyTwin >= 0 && keyTwinEqual && !sameText(row[keyTwin], row[0])) {
       keyTwinEqual = false;
     }
-    plainRows.set(batch.size(), rowPlain);
     batch.add(row);
     conflicts.add(onConflict);
     rows++;
@@ -334,12 +299,10 @@ final class StagingTable {
     }
     List<Object[]> rowsToWrite = batch;
     List<Conflict> handlers = conflicts;
-    java.util.BitSet plain = plainRows;
     List<String> names = columns.stream().map(c -> c.name).toList(); // as of these rows
     batch = new ArrayList<>(BATCH);
     conflicts = new ArrayList<>(BATCH);
-    plainRows = new java.util.BitSet(BATCH);
-    writer.submit(c -> write(c, rowsToWrite, handlers, plain, names));
+    writer.submit(c -> write(c, rowsToWrite, handlers, names));
   }
 
   /**
@@ -349,11 +312,7 @@ final class StagingTable {
    * column never holds a number).
    */
   private void write(
-      Connection c,
-      List<Object[]> rowsToWrite,
-      List<Conflict> handlers,
-      java.util.BitSet plain,
-      List<String> names)
+      Connection c, List<Object[]> rowsToWrite, List<Conflict> handlers, List<String> names)
       throws Exception {
     for (int r = 0; r < rowsToWrite.size(); r++) {
       Object[] row = rowsToWrite.get(r);
@@ -380,18 +339,11 @@ final class StagingTable {
         if (h == null || !String.valueOf(e.getMessage()).contains("constraint failed")) {
           throw e;
         }
-        watch.changed(); // a stored row is replaced (or this one is not stored)
         h.handle(c, row, e);
         if (h.replaces()) {
           deleteKey(c, row, names);
           insert.executeUpdate(); // its parameters are still bound
         }
-        continue;
-      }
-      if (StoredRowView.exact(row, columns)) {
-        watch.stored(names, view.of(row, plain.get(r)));
-      } else {
-        watch.changed();
       }
     }
   }
@@ -498,9 +450,7 @@ final class StagingTable {
                 + " = ? AND idx >= ?")) {
       ps.setObject(1, key);
       ps.setLong(2, from);
-      if (ps.executeUpdate() > 0) {
-        watch.changed();
-      }
+      ps.executeUpdate();
     }
   }
 
@@ -523,11 +473,6 @@ final class StagingTable {
                   + " columns)",
               name, fieldsLeftInDoc, MAX_FIELD_COLUMNS));
     }
-    if (columns.size() <= keyWidth && !rowidKey) {
-      // every column is in the key's index, which SQLite may then scan instead of the table: its
-      // rows would be read in key order, not the order they were stored and seen in
-      watch.changed();
-    }
     StagedColumn sameAsKey = keyTwin >= 0 && keyTwinEqual ? columns.get(keyTwin) : null;
     if (sameAsKey != null) {
       notes.removeIf(
@@ -549,9 +494,6 @@ final class StagingTable {
           rewritten = rewriteAsJson(connection, c, "$"); // so 1, "1" and true stay apart
         } else if (c.field != null && c.holdsContainersAndScalars() && docColumn >= 0) {
           rewritten = rewriteAsJson(connection, c, fieldPath(c.field));
-        }
-        if (rewritten) {
-          watch.changed(); // its values are not those stored and seen
         }
         boolean hidden = c == sameAsKey || (i == docColumn && plainValue >= 0);
         hint.setString(1, name);
