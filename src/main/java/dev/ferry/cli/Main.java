@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.ErrorCode;
 import dev.ferry.FerryException;
 import dev.ferry.postgres.Redaction;
+import dev.ferry.run.Migration;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,6 +18,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("migrate")) {
+      Migration.warmUp(); // the libraries load on the second core while picocli parses
+    }
     System.exit(
         run(
             args,

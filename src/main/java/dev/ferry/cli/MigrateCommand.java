@@ -61,6 +61,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
 
   @Override
   public Integer call() {
+    Migration.awaitWarmUp(); // from here on this thread uses what it warmed
     FerryConfig config = from.loadConfig();
     PrintStream out = WriterOutputStream.printStream(spec);
     from.refuseUrls();

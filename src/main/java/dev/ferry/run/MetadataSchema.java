@@ -70,6 +70,7 @@ public final class MetadataSchema {
     if (newest > 0 && appliedVersion(dataSource) >= newest) {
       return Outcome.ALREADY_CURRENT;
     }
+    Warmup.awaitFlyway(); // its classes are being loaded ahead: never by two threads at once
     Flyway.configure(MetadataSchema.class.getClassLoader())
         .dataSource(dataSource)
         .schemas(RunStore.SCHEMA)

@@ -56,6 +56,19 @@ public final class Migration {
     this.staged = StagedInputs.of(options);
   }
 
+  /**
+   * Starts loading the libraries a migration uses on a thread of its own (see {@link Warmup}):
+   * called by {@code ferry migrate}'s entry point before it parses the command line.
+   */
+  public static void warmUp() {
+    Warmup.start();
+  }
+
+  /** Waits until the warmed libraries are ready (at once when {@link #warmUp} was not called). */
+  public static void awaitWarmUp() {
+    Warmup.awaitLibraries();
+  }
+
   public RunReport run() {
     long started = System.nanoTime();
     ReportFile.check(options.report());
