@@ -46,6 +46,7 @@ public final class Migration {
   private final StagedInputs staged;
   private boolean recorded;
   private SourceSchema sourceSchema;
+  private PlanDraft drafted; // the draft made ahead with a new run's snapshot, or null
   private Stage stage = Stage.SCHEMA; // where a recorded run is, for the outcome of a failure
 
   public Migration(RunOptions options, PrintStream out, Map<String, String> env, boolean quiet) {
@@ -90,15 +91,32 @@ public final class Migration {
       return report;
     }
     TargetUrl url = Targets.resolve(options.target(), options.workDir(), env, this::say);
+    UUID newRunId = UUID.randomUUID();
+    // the source's side (copy, schema, draft) on another thread while this one checks the target;
+    // not when the user asks to resume: the run will most likely read the interrupted run's copy
+    SourceAhead ahead =
+        options.resume()
+            ? null
+            : SourceAhead.start(options, source, newRunId, sourceName(), started);
+    boolean taken = false; // the source's side was used or discarded
     try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1);
         RunLease lease = RunLease.take(target, sourceName(), options.schema())) {
       RunStore.LastRun previous = previousRun(target);
-      UUID runId = previous != null ? previous.run() : UUID.randomUUID();
-      pruneBackups(target, retention);
-      Snapshot snapshot =
-          Snapshot.of(options, source, previous, runId, sourceName(), s -> say("%s", s));
-      if (snapshot.isNewBackup()) {
-        phases.put(Stage.BACKUP.phase(), (System.nanoTime() - started) / 1e9);
+      UUID runId = previous != null ? previous.run() : newRunId;
+      pruneBackups(target, retention, newRunId);
+      Snapshot snapshot;
+      if (previous == null && ahead != null) {
+        taken = true;
+        snapshot = fromAhead(ahead.take());
+      } else {
+        if (ahead != null) {
+          taken = true;
+          ahead.discard(); // resuming: the interrupted run's snapshot is read
+        }
+        snapshot = Snapshot.of(options, source, previous, runId, sourceName(), s -> say("%s", s));
+        if (snapshot.isNewBackup()) {
+          phases.put(Stage.BACKUP.phase(), (System.nanoTime() - started) / 1e9);
+        }
       }
       RunReport report;
       try {
@@ -117,14 +135,34 @@ public final class Migration {
         snapshot.discard();
       }
       return report;
+    } finally {
+      if (ahead != null && !taken) {
+        ahead.discard(); // this run stopped first, or resumes another snapshot
+      }
     }
   }
 
-  /** Removes backup copies past their retention, never a resumable run's. */
-  private void pruneBackups(PostgresTarget target, Duration retention) {
+  /** The snapshot the source's thread made, its messages and times as if made here. */
+  private Snapshot fromAhead(SourceAhead.Ready ready) {
+    ready.said().forEach(s -> say("%s", s));
+    if (ready.snapshot().isNewBackup()) {
+      phases.put(Stage.BACKUP.phase(), ready.backupDone());
+    }
+    phases.put(Stage.PLAN.phase(), ready.planSeconds());
+    sourceSchema = ready.schema();
+    drafted = ready.draft();
+    return ready.snapshot();
+  }
+
+  /**
+   * Removes backup copies past their retention, never a resumable run's nor the copy being taken
+   * for this run.
+   */
+  private void pruneBackups(PostgresTarget target, Duration retention, UUID newRunId) {
+    Set<UUID> keep = new java.util.HashSet<>(RunStore.resumableRuns(target));
+    keep.add(newRunId);
     BackupRetention.Pruned pruned =
-        BackupRetention.prune(
-            Snapshot.backupRoot(options), retention, RunStore.resumableRuns(target), Instant.now());
+        BackupRetention.prune(Snapshot.backupRoot(options), retention, keep, Instant.now());
     if (pruned.copies() > 0) {
       say(
           "Backups: removed %d copies older than %d days (%s; %s sets the days)",
@@ -293,6 +331,9 @@ public final class Migration {
    * resumed table must keep the types its committed chunks have).
    */
   private PlanDraft draft(RunContext run) {
+    if (drafted != null) { // made with the snapshot, on the source's thread
+      return drafted;
+    }
     SourceSchema schema = run.source().readSchema();
     sourceSchema = schema;
     say(
