@@ -274,7 +274,7 @@ class OnePassPropertiesTest {
     SourceTable table = t.source();
     try (RowCursor rows = source.openRows(table, table.columns())) {
       while (rows.next()) {
-        if (!sampled.add(rows)) {
+        if (!sampled.add(rows) || !timestampsParse(t, rows)) {
           return SampledTable.sameLoad(t, sampled.widen())
               ? "stopped, then the same plan"
               : "stopped, widened";
@@ -282,6 +282,25 @@ class OnePassPropertiesTest {
       }
     }
     return SampledTable.sameLoad(t, sampled.finish()) ? "kept" : "read to the end, then widened";
+  }
+
+  /**
+   * The loader's encoder parses each text of a timestamptz column planned without repairs and stops
+   * a one-pass load at one that is not a timestamp (the profile leaves that check to it), so the
+   * loader's stand-in here must too.
+   */
+  private static boolean timestampsParse(TablePlan t, RowCursor row) {
+    for (int i = 0; i < t.columns().size(); i++) {
+      TypeChoice c = t.columns().get(i).choice();
+      if (c.type().kind() == PgType.Kind.TIMESTAMPTZ
+          && c.repairs() == 0
+          && row.type(i) == RowCursor.TEXT
+          && dev.ferry.value.Timestamps.micros(row.bytes(i))
+              == dev.ferry.value.Timestamps.INVALID) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
