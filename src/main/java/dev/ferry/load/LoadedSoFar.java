@@ -14,6 +14,8 @@ import dev.ferry.value.TableChecksum;
  * @param checksum source-side checksum of the committed rows
  * @param fixed values repaired
  * @param setAside rows set aside
+ * @param loading how the chunks' rows were loaded ({@code plan.SampledTable.loading} of the plan
+ *     they were loaded under), or null when not recorded (a run before it was) or not one for all
  */
 public record LoadedSoFar(
     int chunks,
@@ -24,4 +26,5 @@ public record LoadedSoFar(
     long bytes,
     TableChecksum checksum,
     long fixed,
-    long setAside) {}
+    long setAside,
+    String loading) {}

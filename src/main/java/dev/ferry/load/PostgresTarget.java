@@ -231,8 +231,9 @@ public final class PostgresTarget implements AutoCloseable {
 
   /**
    * Loads a table whose types were chosen from a sample, checking every value against them as it
-   * goes: when one does not fit, the table is profiled in full and loaded again (nothing of the
-   * first attempt is committed). {@code sampled} ends with the table's full profile.
+   * goes: when one does not fit, the table is profiled in full and loaded again (a table loaded in
+   * several chunks first has what its earlier chunks committed removed). {@code sampled} ends with
+   * the table's full profile.
    */
   public LoadResult load(
       TablePlan table,
@@ -251,6 +252,15 @@ public final class PostgresTarget implements AutoCloseable {
       LongConsumer progress,
       LoadedSoFar soFar) {
     return new TableLoader(this, table, options, source, progress, soFar, null).run();
+  }
+
+  /**
+   * Removes the table a resumed run created and committed chunks of, with its checkpoints, fixups
+   * and rejects, so that it loads again from its first row ({@link TableDiscard}): its chunks were
+   * loaded under types its plan no longer has.
+   */
+  public void discard(java.util.UUID run, TablePlan table) {
+    TableDiscard.discard(this, run, table);
   }
 
   /**

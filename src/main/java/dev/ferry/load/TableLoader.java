@@ -42,6 +42,15 @@ final class TableLoader {
   private final LoadOptions options;
   private final LoadedSoFar soFar;
   private boolean ours;
+
+  /**
+   * Chunks of the table this load committed (not counting a resumed run's earlier ones), and
+   * whether its first chunk created the table: a one-pass load that must start again removes them.
+   */
+  private int committedChunks;
+
+  private boolean created;
+
   private long before;
   private final List<Note> notes = new ArrayList<>();
   private TablePlan table;
@@ -58,7 +67,8 @@ final class TableLoader {
 
   /**
    * The plan a one-pass load found wrong: the table is loaded again under {@code plan} (null: under
-   * the plan of a full profile, still to be made). Nothing of the failed attempt was committed.
+   * the plan of a full profile, still to be made). The chunk that found it was not committed; the
+   * chunks before it (a table loaded in several) are removed before the table loads again.
    */
   private static final class Widen extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -91,16 +101,37 @@ final class TableLoader {
   LoadResult run() {
     long start = System.nanoTime();
     while (true) {
-      if (sampled != null && (soFar != null || chunks().size() != 1)) {
-        // sampled types are checked over a whole table loaded in one transaction
-        widen(null, "it resumes or loads in chunks, so its types come from a full profile");
+      if (sampled != null && soFar != null) {
+        // sampled types are checked from the table's first row
+        widen(null, "it resumes, so its types come from a full profile");
       }
       try {
         return load(start);
       } catch (Widen w) {
+        discardCommitted();
         widen(w.plan, "a value does not fit the types chosen from a sample; loading it again");
       }
     }
+  }
+
+  /**
+   * Removes what this load committed of the table (earlier chunks, their checkpoints, fixups and
+   * rejects) before it loads again from the first chunk. Only a table this load created: a sampled
+   * load runs only where the run creates its tables (--if-exists fail or drop, not resuming).
+   */
+  private void discardCommitted() {
+    if (committedChunks == 0) {
+      return; // the stop came in the first chunk, whose transaction committed nothing
+    }
+    if (!created) {
+      throw new FerryException(
+          ErrorCode.INTERNAL,
+          "table "
+              + table.source().name()
+              + ": a one-pass load must load again a table it did not create");
+    }
+    TableDiscard.discard(target, options.run(), table);
+    committedChunks = 0;
   }
 
   /** From now on, loads under the plan of the table's full profile. */
@@ -131,6 +162,9 @@ final class TableLoader {
       long[] range = ranges.get(k);
       int chunk = firstChunk + k;
       long readBefore = read;
+      if (sampled != null && !first) {
+        sampled.mark(); // the rows of the chunks committed so far
+      }
       LoadResult part;
       try {
         part =
@@ -146,6 +180,8 @@ final class TableLoader {
                     if (sampled != null) {
                       sampled.restart();
                     }
+                  } else if (sampled != null) {
+                    sampled.rewind(); // a chunk tried again is not profiled twice
                   }
                   return loadChunk(first, last, chunk, range, readBefore);
                 });
@@ -153,6 +189,8 @@ final class TableLoader {
         throw target.failure(
             "loading table " + table.source().name() + " into " + table.qualified(), e);
       }
+      committedChunks++;
+      LOG.debug("table {}: chunk {} committed", table.source().name(), chunk);
       read += part.rowsRead();
       written += part.rowsWritten();
       bytes += part.bytes();
@@ -239,6 +277,7 @@ final class TableLoader {
       Start start = first ? start(c) : new Start(false, false, 0);
       if (first) {
         ours = start.ours();
+        created = start.fresh();
       }
       LoadResult part = copyChunk(c, start, last, chunk, range, readBefore);
       String restart = Ddl.restartIdentity(table);
@@ -339,7 +378,7 @@ final class TableLoader {
         throw strayOrFailure(hashes, e);
       }
       TableChecksum sum = hashes != null ? checksum(hashes) : null;
-      if (sampled != null) {
+      if (sampled != null && last) { // every row of the table has been profiled
         adopt(sampled.finish());
       }
       issues.copyInto(c);
@@ -490,8 +529,8 @@ final class TableLoader {
     try (java.sql.PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO ferry.checkpoints (run_id, source_table,"
-                + " chunk, upto_rowid, last, rows_read, rows_written, bytes, sum_rows, sum_value, fixed, set_aside)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " chunk, upto_rowid, last, rows_read, rows_written, bytes, sum_rows, sum_value, fixed, set_aside,"
+                + " loading) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setObject(1, options.run());
       ps.setString(2, table.source().name());
       ps.setInt(3, chunk);
@@ -505,6 +544,7 @@ final class TableLoader {
           10, new java.math.BigDecimal(sum == null ? java.math.BigInteger.ZERO : sum.sum()));
       ps.setLong(11, part.fixed());
       ps.setLong(12, part.setAside());
+      ps.setString(13, SampledTable.loading(planned)); // the plan the rows were loaded under
       ps.executeUpdate();
     }
   }

@@ -37,18 +37,16 @@ public final class Planner {
    * ({@link Sampling}); the others are profiled in full. The load validates every value of a
    * sampled table against the choice and reports the table's full profile back ({@link
    * SampledTable}), so the finished plan ({@link PlanDraft#plan()} after the load) is exactly what
-   * {@link #plan} gives.
-   *
-   * @param chunkRows the load's --chunk-rows: a table loaded in several committed chunks is
-   *     profiled in full (a chunk is committed before the rest of the table is read)
+   * {@link #plan} gives. A table loaded in several committed chunks is sampled too: its load
+   * removes what it committed and starts again when a value does not fit.
    */
   public static PlanDraft draft(
-      Source source, SourceSchema schema, PlanOptions options, long chunkRows, Sampling sampling) {
+      Source source, SourceSchema schema, PlanOptions options, Sampling sampling) {
     List<SourceTable> tables = tables(schema, options);
     Map<String, TableProfiler.TableProfile> samples = new HashMap<>();
     List<SourceTable> full = new ArrayList<>();
     for (SourceTable t : tables) {
-      TableProfiler.TableProfile sample = TableProfiler.sample(source, t, chunkRows, sampling);
+      TableProfiler.TableProfile sample = TableProfiler.sample(source, t, sampling);
       if (sample == null) {
         full.add(t);
       } else {

@@ -26,6 +26,11 @@ public final class SampledTable {
   private final int width;
   private final boolean[] jsonByLoad;
 
+  /** What {@link #mark} saw: the rows of the chunks committed so far. */
+  private final ColumnProfile[] marked;
+
+  private long markedRows;
+
   SampledTable(
       PlanDraft draft, TablePlan used, TableProfiler.TableProfile sample, List<Cast> casts) {
     this.draft = draft;
@@ -36,6 +41,7 @@ public final class SampledTable {
     this.seen = new ColumnProfile[width];
     this.shapes = new long[width];
     this.jsonByLoad = new boolean[width];
+    this.marked = new ColumnProfile[width];
     restart();
   }
 
@@ -44,7 +50,9 @@ public final class SampledTable {
    * jsonb document anyway, makes the JSON check of each jsonb column planned without repairs, in
    * place of the profile's (see {@code ColumnProfile.jsonCheckedByLoad}). The load must then stop
    * at the first document that check rejects, and check itself the rows it does not hash ({@link
-   * #jsonHolds}). Returns the columns (by position) whose check is left to the load.
+   * #jsonHolds}). Returns the columns (by position) whose check is left to the load. Called for
+   * each chunk of a chunked load: the answer is the same every time (it depends on the plan only),
+   * and the rows of the chunks before are kept.
    */
   public boolean[] leaveJsonCheckToLoad() {
     for (int i = 0; i < width; i++) {
@@ -54,7 +62,9 @@ public final class SampledTable {
               && planned.repairs() == 0
               && used.loadedColumns().size() == width; // the load hashes the column it profiles
     }
-    restart();
+    if (rows == 0) {
+      restart(); // the profiles take the flag before their first value
+    }
     return jsonByLoad.clone();
   }
 
@@ -80,19 +90,47 @@ public final class SampledTable {
   public void restart() {
     rows = 0;
     for (int i = 0; i < width; i++) {
-      seen[i] = ColumnProfile.of(used.source().columns().get(i));
-      TypeChoice planned = used.columns().get(i).choice();
-      if (planned.type().kind() == PgType.Kind.TIMESTAMPTZ
-          && planned.repairs() == 0
-          && used.loadedColumns().size() == width) { // the load encodes the column it profiles
-        seen[i].timestampsParsedByLoad(); // the load's encoder parses each one (and stops at a bad
-        // one)
-      }
-      if (jsonByLoad[i]) {
-        seen[i].jsonCheckedByLoad();
-      }
+      seen[i] = fresh(i);
       shapes[i] = seen[i].shape();
     }
+    mark();
+  }
+
+  /**
+   * Remembers the rows added so far: a chunked load marks before each chunk, so that a chunk tried
+   * again (its transaction lost with the connection) is not counted twice ({@link #rewind}).
+   */
+  public void mark() {
+    markedRows = rows;
+    for (int i = 0; i < width; i++) {
+      marked[i] = new ColumnProfile();
+      marked[i].merge(seen[i]);
+    }
+  }
+
+  /** Forgets the rows added since the last {@link #mark}: the chunk is read again. */
+  public void rewind() {
+    rows = markedRows;
+    for (int i = 0; i < width; i++) {
+      seen[i] = fresh(i);
+      seen[i].merge(marked[i]);
+      shapes[i] = seen[i].shape();
+    }
+  }
+
+  /** An empty profile of column {@code i}, with what the load checks in its place. */
+  private ColumnProfile fresh(int i) {
+    ColumnProfile p = ColumnProfile.of(used.source().columns().get(i));
+    TypeChoice planned = used.columns().get(i).choice();
+    if (planned.type().kind() == PgType.Kind.TIMESTAMPTZ
+        && planned.repairs() == 0
+        && used.loadedColumns().size() == width) { // the load encodes the column it profiles
+      p.timestampsParsedByLoad(); // the load's encoder parses each one (and stops at a bad one)
+    }
+    if (jsonByLoad[i]) {
+      p.jsonCheckedByLoad();
+    }
+    return p;
   }
 
   /**
@@ -156,6 +194,32 @@ public final class SampledTable {
       }
     }
     return true;
+  }
+
+  /**
+   * What {@link #sameLoad} compares, as one text: two plans of a table load its rows the same way
+   * exactly when their texts are equal. Recorded with each committed chunk, so that a resumed run
+   * can tell whether the chunks it keeps were loaded as its own plan loads them.
+   */
+  public static String loading(TablePlan t) {
+    StringBuilder out = new StringBuilder();
+    field(out, t.name());
+    for (ColumnPlan c : t.columns()) {
+      field(out, c.name());
+      field(out, c.choice().type().kind() + "(" + c.choice().type().length() + ")");
+      field(out, String.valueOf(c.choice().epoch()));
+      field(out, c.choice().repairs() > 0 ? "repairs" : "as is");
+      field(out, c.notNull() ? "not null" : "null");
+      field(out, c.identity() ? "identity" : "");
+      field(out, String.valueOf(c.defaultSql()));
+      field(out, String.valueOf(c.generatedSql()));
+    }
+    return out.toString();
+  }
+
+  /** Appends {@code s} length first, so that no text can pass for two fields. */
+  private static void field(StringBuilder out, String s) {
+    out.append(s.length()).append(':').append(s).append(';');
   }
 
   private static boolean sameEncoding(TypeChoice a, TypeChoice b) {

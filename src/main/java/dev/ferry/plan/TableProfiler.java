@@ -40,12 +40,14 @@ final class TableProfiler {
 
   /**
    * The profile of a sample of {@code table} ({@link Sampling}) with its rowid span as the row
-   * count, or null when the table must be profiled in full: small, without rowid, virtual, loaded
-   * in several chunks (more than {@code chunkRows} rowids), or with a generated or NOCASE column (a
-   * generated column is not loaded, so the load cannot profile it; a NOCASE column's type decides
-   * whether index names are taken, which other tables' names depend on).
+   * count, or null when the table must be profiled in full: small, without rowid, virtual, or with
+   * a generated or NOCASE column (a generated column is not loaded, so the load cannot profile it;
+   * a NOCASE column's type decides whether index names are taken, which other tables' names depend
+   * on). A table loaded in several committed chunks is sampled too: a value that does not fit
+   * removes what its earlier chunks committed before the table loads again (see {@code
+   * load.TableLoader}).
    */
-  static TableProfile sample(Source source, SourceTable table, long chunkRows, Sampling sampling) {
+  static TableProfile sample(Source source, SourceTable table, Sampling sampling) {
     if (table.withoutRowid()
         || table.sql() == null
         || table.sql().toUpperCase(java.util.Locale.ROOT).contains("VIRTUAL TABLE")
@@ -61,8 +63,7 @@ final class TableProfiler {
     }
     long span = range[1] - range[0] + 1;
     if (span <= 0 // overflow: rowids spread over the whole 64-bit range
-        || span < sampling.fromRows()
-        || (chunkRows > 0 && span > chunkRows)) {
+        || span < sampling.fromRows()) {
       return null;
     }
     TableProfile sample =

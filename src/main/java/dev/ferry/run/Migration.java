@@ -211,8 +211,10 @@ public final class Migration {
     if (options.ifExists() == IfExists.FAIL) {
       checkConflicts(run.target(), plan, own);
     }
-    Map<String, LoadedSoFar> committed =
-        run.resuming() ? RunStore.checkpoints(run.target(), run.runId()) : Map.of();
+    StaleChunks stale =
+        StaleChunks.of(
+            plan, run.resuming() ? RunStore.checkpoints(run.target(), run.runId()) : Map.of(), own);
+    Map<String, LoadedSoFar> committed = stale.kept();
     if (run.resuming() && run.snapshot().copy == null) { // read directly: is it what was loaded?
       List<String> changed =
           CommittedRows.changed(run.source(), plan, committed, options.badValues());
@@ -249,6 +251,7 @@ public final class Migration {
         run.target().truncate(plan.tables()).forEach(n -> say("%s", n));
       }
       stage = Stage.LOAD;
+      stale.discard(run.target(), run.runId(), s -> say("%s", s));
       Scheduler.Loaded loaded = timed(Stage.LOAD, () -> load(run, plan, committed, draft));
       // the loads finished the sampled tables' profiles: the plan is now the full profile's
       MigrationPlan finished = MappedStage.without(draft.plan(), mapped);
@@ -344,10 +347,7 @@ public final class Migration {
             && (options.ifExists() == IfExists.FAIL || options.ifExists() == IfExists.DROP);
     Sampling sampling = fresh ? options.profile() : Sampling.FULL;
     return timed(
-        Stage.PLAN,
-        () ->
-            Planner.draft(
-                run.source(), schema, options.planOptions(), options.chunkRows(), sampling));
+        Stage.PLAN, () -> Planner.draft(run.source(), schema, options.planOptions(), sampling));
   }
 
   private MigrationPlan plan(SqliteSource source) {

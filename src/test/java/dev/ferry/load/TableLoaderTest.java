@@ -222,7 +222,8 @@ class TableLoaderTest {
           rs.getLong(5),
           new TableChecksum(rs.getLong(6), rs.getBigDecimal(7).toBigIntegerExact()),
           rs.getLong(8),
-          rs.getLong(9));
+          rs.getLong(9),
+          null);
     }
   }
 

@@ -83,8 +83,7 @@ class OnePassPropertiesTest {
     SourceSchema schema = source.readSchema();
     PlanOptions options = PlanOptions.defaults();
     MigrationPlan oracle = Planner.plan(source, schema, options);
-    PlanDraft draft =
-        Planner.draft(source, schema, options, 1_000_000, Sampling.parse(TINY_SAMPLE));
+    PlanDraft draft = Planner.draft(source, schema, options, Sampling.parse(TINY_SAMPLE));
     for (TablePlan t : draft.plan().tables()) {
       net.jqwik.api.statistics.Statistics.collect(loadLikeTheLoader(source, draft, t));
     }
@@ -96,6 +95,56 @@ class OnePassPropertiesTest {
   void aOnePassMigrationEndsAsATwoPassOne(
       @ForAll("tables") List<Column> columns, @ForAll("policies") String policy) throws Exception {
     assertSameOutcome(columns, policy);
+  }
+
+  /**
+   * Tables loaded in several committed chunks are one-pass too: a stray in a later chunk removes
+   * what the earlier chunks committed (rows, checkpoints, fixups, rejects) and the table loads
+   * again; the outcome, checkpoints included, is the full profile's.
+   */
+  @Property(tries = 6)
+  void aChunkedOnePassMigrationEndsAsATwoPassOne(
+      @ForAll("tables") List<Column> columns,
+      @ForAll("policies") String policy,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 3, max = 15) int chunkRows)
+      throws Exception {
+    assertSameOutcome(columns, policy, "--chunk-rows", String.valueOf(chunkRows));
+  }
+
+  /**
+   * A stray after the sample in the first, a middle and the last of four chunks (rowids 5, 15 and
+   * 35; the tiny sample reads 1-3, 19-20 and 39-40): whichever chunk finds it, earlier chunks
+   * committed or not, the table ends as the full profile plans and loads it.
+   */
+  @net.jqwik.api.Example
+  void aStrayInTheFirstAMiddleOrTheLastChunkEndsAsTheFullProfileSays() throws Exception {
+    List<Object> integers = new ArrayList<>();
+    List<Object> json = new ArrayList<>();
+    List<Object> texts = new ArrayList<>();
+    for (long i = 0; i < 40; i++) {
+      integers.add(i * 1000);
+      json.add("{\"n\": " + i + "}");
+      texts.add(i == 7 ? "early\u0000nul" : "row " + i); // a repair in the first chunk
+    }
+    int[] strays = {4, 14, 34, 34};
+    String[] policies = {"fix", "set-aside", "fix", "set-aside"};
+    for (int k = 0; k < strays.length; k++) {
+      int at = strays[k];
+      assertSameOutcome(
+          List.of(
+              new Column("INTEGER", with(integers, at, "high")),
+              new Column("TEXT", with(json, at, "{\"a\": 1, \"a\": 2}")),
+              new Column("", with(texts, at, new BadText(new byte[] {'a', (byte) 0xC3})))),
+          policies[k],
+          "--chunk-rows",
+          "10");
+    }
+  }
+
+  private static List<Object> with(List<Object> values, int at, Object stray) {
+    List<Object> out = new ArrayList<>(values);
+    out.set(at, stray);
+    return out;
   }
 
   /** Strays after the sample: each stops the one-pass load, which then loads the table again. */
@@ -158,38 +207,36 @@ class OnePassPropertiesTest {
     }
   }
 
-  private static void assertSameOutcome(List<Column> columns, String policy) throws Exception {
+  private static void assertSameOutcome(List<Column> columns, String policy, String... extra)
+      throws Exception {
     Path db = database(columns);
     TargetUrl full = TestPostgres.newDatabase();
     TargetUrl one = TestPostgres.newDatabase();
-    Ferry.Result a =
-        Ferry.run(
-            "migrate",
-            db,
-            "--target",
-            full.display(),
-            "-q",
-            "--no-backup",
-            "--profile",
-            "full",
-            "--on-bad-value",
-            policy);
-    Ferry.Result b =
-        Ferry.run(
-            "migrate",
-            db,
-            "--target",
-            one.display(),
-            "-q",
-            "--no-backup",
-            "--profile",
-            TINY_SAMPLE,
-            "--on-bad-value",
-            policy);
+    Ferry.Result a = migrate(db, full, "full", policy, extra);
+    Ferry.Result b = migrate(db, one, TINY_SAMPLE, policy, extra);
     assertThat(b.exitCode()).as("%s%n%s", a.all(), b.all()).isEqualTo(a.exitCode());
     for (String query : OUTCOME) {
       assertThat(rows(one, query)).as("%s%n%s", query, columns).isEqualTo(rows(full, query));
     }
+  }
+
+  private static Ferry.Result migrate(
+      Path db, TargetUrl url, String profile, String policy, String... extra) {
+    List<Object> args =
+        new ArrayList<>(
+            List.of(
+                "migrate",
+                db,
+                "--target",
+                url.display(),
+                "-q",
+                "--no-backup",
+                "--profile",
+                profile,
+                "--on-bad-value",
+                policy));
+    args.addAll(List.of(extra));
+    return Ferry.run(args.toArray());
   }
 
   /** What a migration leaves behind, run id and timings aside. */
@@ -210,6 +257,8 @@ class OnePassPropertiesTest {
               + " rows_set_aside, bytes, verdict,"
               + " regexp_replace(notes::text, '/t[0-9_]+:', '/DB:', 'g')"
               + " FROM ferry.table_results ORDER BY 1",
+          "SELECT source_table, chunk, upto_rowid, last, rows_read, rows_written, bytes, sum_rows,"
+              + " sum_value, fixed, set_aside, loading FROM ferry.checkpoints ORDER BY 1, 2",
           "SELECT state, exit_code, regexp_replace(regexp_replace(message, '[0-9a-f-]{36}', 'RUN'),"
               + " '/t[0-9_]+:', '/DB:', 'g') FROM ferry.runs");
 
@@ -225,7 +274,7 @@ class OnePassPropertiesTest {
     SourceTable table = t.source();
     try (RowCursor rows = source.openRows(table, table.columns())) {
       while (rows.next()) {
-        if (!sampled.add(rows)) {
+        if (!sampled.add(rows) || !timestampsParse(t, rows)) {
           return SampledTable.sameLoad(t, sampled.widen())
               ? "stopped, then the same plan"
               : "stopped, widened";
@@ -233,6 +282,25 @@ class OnePassPropertiesTest {
       }
     }
     return SampledTable.sameLoad(t, sampled.finish()) ? "kept" : "read to the end, then widened";
+  }
+
+  /**
+   * The loader's encoder parses each text of a timestamptz column planned without repairs and stops
+   * a one-pass load at one that is not a timestamp (the profile leaves that check to it), so the
+   * loader's stand-in here must too.
+   */
+  private static boolean timestampsParse(TablePlan t, RowCursor row) {
+    for (int i = 0; i < t.columns().size(); i++) {
+      TypeChoice c = t.columns().get(i).choice();
+      if (c.type().kind() == PgType.Kind.TIMESTAMPTZ
+          && c.repairs() == 0
+          && row.type(i) == RowCursor.TEXT
+          && dev.ferry.value.Timestamps.micros(row.bytes(i))
+              == dev.ferry.value.Timestamps.INVALID) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
