@@ -339,23 +339,34 @@ public final class Migration {
     }
     SourceSchema schema = run.source().readSchema();
     sourceSchema = schema;
-    say(
-        "Planning %s: %d tables, %d views",
-        sourceName(), schema.tables().size(), schema.views().size());
-    boolean fresh =
-        !run.resuming()
-            && (options.ifExists() == IfExists.FAIL || options.ifExists() == IfExists.DROP);
-    Sampling sampling = fresh ? options.profile() : Sampling.FULL;
+    say("%s", planning(sourceName(), schema));
+    Sampling sampling = sampling(options, run.resuming());
     return timed(
         Stage.PLAN, () -> Planner.draft(run.source(), schema, options.planOptions(), sampling));
+  }
+
+  /** The line that says a source is being planned. */
+  static String planning(String sourceName, SourceSchema schema) {
+    return String.format(
+        "Planning %s: %d tables, %d views",
+        sourceName, schema.tables().size(), schema.views().size());
+  }
+
+  /**
+   * How a run's tables are profiled: as --profile says when the run creates them (a new run, with
+   * --if-exists fail or drop), else in full (a resumed table keeps its committed chunks' types; an
+   * existing table's rows are not read).
+   */
+  static Sampling sampling(RunOptions options, boolean resuming) {
+    boolean fresh =
+        !resuming && (options.ifExists() == IfExists.FAIL || options.ifExists() == IfExists.DROP);
+    return fresh ? options.profile() : Sampling.FULL;
   }
 
   private MigrationPlan plan(SqliteSource source) {
     SourceSchema schema = source.readSchema();
     sourceSchema = schema;
-    say(
-        "Planning %s: %d tables, %d views",
-        sourceName(), schema.tables().size(), schema.views().size());
+    say("%s", planning(sourceName(), schema));
     return timed(Stage.PLAN, () -> Planner.plan(source, schema, options.planOptions()));
   }
 

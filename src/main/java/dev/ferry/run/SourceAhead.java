@@ -1,9 +1,7 @@
 package dev.ferry.run;
 
-import dev.ferry.load.IfExists;
 import dev.ferry.plan.PlanDraft;
 import dev.ferry.plan.Planner;
-import dev.ferry.plan.Sampling;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.sqlite.SqliteSource;
 import java.util.ArrayList;
@@ -76,19 +74,11 @@ final class SourceAhead {
       return null;
     }
     SourceSchema schema = snapshot.reading.readSchema();
-    said.add(
-        String.format(
-            "Planning %s: %d tables, %d views",
-            sourceName, schema.tables().size(), schema.views().size()));
-    boolean fresh = options.ifExists() == IfExists.FAIL || options.ifExists() == IfExists.DROP;
+    said.add(Migration.planning(sourceName, schema));
     long t0 = System.nanoTime();
     PlanDraft draft =
         Planner.draft(
-            snapshot.reading,
-            schema,
-            options.planOptions(),
-            options.chunkRows(),
-            fresh ? options.profile() : Sampling.FULL);
+            snapshot.reading, schema, options.planOptions(), Migration.sampling(options, false));
     return new Ready(snapshot, schema, draft, backupDone, (System.nanoTime() - t0) / 1e9, said);
   }
 
