@@ -30,6 +30,16 @@ final class CopyStream {
     write(row.bytes(), 0, row.size());
   }
 
+  /** The start of a tuple whose {@code fields} fields follow one by one ({@link #field}). */
+  void tupleStart(int fields) throws SQLException {
+    write(new byte[] {(byte) (fields >>> 8), (byte) fields}, 0, 2);
+  }
+
+  /** One field of a tuple, already encoded (its length, then its bytes). */
+  void field(byte[] b, int off, int len) throws SQLException {
+    write(b, off, len);
+  }
+
   /** The trailer; returns the number of rows the server stored. */
   long finish() throws SQLException {
     write(new byte[] {(byte) 0xff, (byte) 0xff}, 0, 2);
