@@ -223,8 +223,11 @@ public final class RowEncoder {
     }
     out.tupleStart(sentFields);
     for (int i = 0; i < encoders.length; i++) {
-      if (!leftOut[i]) {
-        out.field(row.bytes(), fieldStart[i], fieldStart[i + 1] - fieldStart[i]);
+      int len = fieldStart[i + 1] - fieldStart[i];
+      if (leftOut[i]) {
+        out.computed(len);
+      } else {
+        out.field(row.bytes(), fieldStart[i], len);
       }
     }
   }

@@ -343,7 +343,7 @@ final class TableLoader {
       } catch (SQLException e) {
         throw strayOrFailure(hashes, e);
       }
-      if (last) {
+      if (last && (ours || soFar != null)) { // a table the run owns: never a user's expression
         FieldsFromDoc.makeOrdinary(c, table, columns, fromDoc);
       }
       TableChecksum sum = hashes != null ? checksum(hashes) : null;
