@@ -30,6 +30,27 @@ final class CopyStream {
     write(row.bytes(), 0, row.size());
   }
 
+  /** The start of a tuple whose {@code fields} fields follow one by one ({@link #field}). */
+  void tupleStart(int fields) throws SQLException {
+    write(new byte[] {(byte) (fields >>> 8), (byte) fields}, 0, 2);
+  }
+
+  /** One field of a tuple, already encoded (its length, then its bytes). */
+  void field(byte[] b, int off, int len) throws SQLException {
+    write(b, off, len);
+  }
+
+  /**
+   * A field of {@code len} encoded bytes that the server computes instead (see {@link
+   * FieldsFromDoc}): not sent, but counted in {@link #bytes}, so the table's bytes in reports and
+   * checkpoints stay the size of the rows loaded, whichever way a column reached the server.
+   */
+  void computed(int len) {
+    computed += len;
+  }
+
+  private long computed;
+
   /** The trailer; returns the number of rows the server stored. */
   long finish() throws SQLException {
     write(new byte[] {(byte) 0xff, (byte) 0xff}, 0, 2);
@@ -58,8 +79,8 @@ final class CopyStream {
     }
   }
 
-  /** Bytes of COPY data produced so far. */
+  /** Bytes of COPY data produced so far, with those of the fields the server computed. */
   long bytes() {
-    return sent + pos;
+    return sent + pos + computed;
   }
 }

@@ -215,9 +215,38 @@ public final class RowEncoder {
     return rejected;
   }
 
-  /** Writes the encoded row as one COPY tuple. */
+  /** Writes the encoded row as one COPY tuple (without the fields {@link #leaveOut} names). */
   void writeTo(CopyStream out) throws SQLException {
-    out.tuple(encoders.length, row);
+    if (leftOut == null) {
+      out.tuple(encoders.length, row);
+      return;
+    }
+    out.tupleStart(sentFields);
+    for (int i = 0; i < encoders.length; i++) {
+      int len = fieldStart[i + 1] - fieldStart[i];
+      if (leftOut[i]) {
+        out.computed(len);
+      } else {
+        out.field(row.bytes(), fieldStart[i], len);
+      }
+    }
+  }
+
+  private boolean[] leftOut;
+  private int sentFields;
+
+  /**
+   * From now on, {@link #writeTo} leaves out the columns marked (the server computes them, see
+   * {@link FieldsFromDoc}); they are still encoded, and hashed, as read. Null: none.
+   */
+  void leaveOut(boolean[] columns) {
+    leftOut = columns;
+    sentFields = encoders.length;
+    if (columns != null) {
+      for (boolean b : columns) {
+        sentFields -= b ? 1 : 0;
+      }
+    }
   }
 
   /** The loaded column whose value failed in the last {@link #encode}, for messages. */

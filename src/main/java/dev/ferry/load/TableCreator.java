@@ -16,6 +16,15 @@ import java.util.List;
  * one untranslatable expression never costs the table.
  */
 final class TableCreator {
+  /**
+   * Columns planned to be taken from the doc ({@link ColumnPlan#fromDoc}) are created as generated
+   * columns, which the COPY leaves out and the load makes ordinary after it ({@link TableLoader});
+   * {@code -Dferry.load.fromDoc=false} sends them as read instead (for comparisons).
+   */
+  static boolean fromDoc() {
+    return !"false".equals(System.getProperty("ferry.load.fromDoc"));
+  }
+
   private TablePlan table;
   private final List<Note> notes = new ArrayList<>();
 
@@ -36,7 +45,7 @@ final class TableCreator {
   TablePlan create(Statement st) throws SQLException {
     st.execute("SAVEPOINT ferry_create");
     try {
-      st.execute(Ddl.createTable(table, true));
+      st.execute(Ddl.createTable(table, true, fromDoc()));
       st.execute("RELEASE SAVEPOINT ferry_create");
       return table;
     } catch (SQLException e) {
@@ -58,7 +67,8 @@ final class TableCreator {
                 col.notNull(),
                 col.defaultSql(),
                 null,
-                col.identity()));
+                col.identity(),
+                col.fromDoc()));
       } else {
         plain.add(col);
       }
@@ -74,7 +84,7 @@ final class TableCreator {
             table.foreignKeys(),
             table.identityRestart(),
             table.notes());
-    st.execute(Ddl.createTable(withoutDefaults(table), true));
+    st.execute(Ddl.createTable(withoutDefaults(table), true, fromDoc()));
     for (ColumnPlan col : table.columns()) {
       String sql = Ddl.setDefault(table, col);
       if (sql == null) {
@@ -112,7 +122,7 @@ final class TableCreator {
             List.of());
     st.execute("SAVEPOINT ferry_probe");
     try {
-      st.execute(Ddl.createTable(withoutDefaults(onlyGenerated(probe, col)), true));
+      st.execute(Ddl.createTable(withoutDefaults(onlyGenerated(probe, col)), true, fromDoc()));
       return true;
     } catch (SQLException e) {
       return false;
@@ -136,7 +146,8 @@ final class TableCreator {
                             c.notNull(),
                             c.defaultSql(),
                             null,
-                            c.identity()))
+                            c.identity(),
+                            c.fromDoc()))
             .toList();
     return new TablePlan(
         t.source(), t.schema(), t.name(), cols, 0, List.of(), List.of(), 0, List.of());
@@ -154,7 +165,8 @@ final class TableCreator {
                         c.notNull(),
                         null,
                         c.generatedSql(),
-                        c.identity()))
+                        c.identity(),
+                        c.fromDoc()))
             .toList();
     return new TablePlan(
         t.source(),

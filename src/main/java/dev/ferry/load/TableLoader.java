@@ -357,8 +357,13 @@ final class TableLoader {
       throws SQLException {
     List<ColumnPlan> columns = table.loadedColumns();
     RowEncoder encoder = new RowEncoder(table, options.badValues(), sampled != null);
+    boolean[] fromDoc = FieldsFromDoc.computed(c, table, columns); // the server computes these
+    encoder.leaveOut(fromDoc);
     List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
-    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql(columns, start.fresh()));
+    CopyIn copy =
+        c.unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn(copySql(FieldsFromDoc.sent(columns, fromDoc), start.fresh()));
     boolean ranged = range[0] != Long.MIN_VALUE || range[1] != Long.MAX_VALUE;
     try (RowCursor rows =
             ranged
@@ -376,6 +381,9 @@ final class TableLoader {
         written = out.finish();
       } catch (SQLException e) {
         throw strayOrFailure(hashes, e);
+      }
+      if (last && (ours || soFar != null)) { // a table the run owns: never a user's expression
+        FieldsFromDoc.makeOrdinary(c, table, columns, fromDoc);
       }
       TableChecksum sum = hashes != null ? checksum(hashes) : null;
       if (sampled != null && last) { // every row of the table has been profiled

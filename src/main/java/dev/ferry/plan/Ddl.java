@@ -14,6 +14,16 @@ public final class Ddl {
    * generated columns become plain columns.
    */
   public static String createTable(TablePlan t, boolean inline) {
+    return createTable(t, inline, false);
+  }
+
+  /**
+   * CREATE TABLE for {@code t}, as {@link #createTable(TablePlan, boolean)}; with {@code fromDoc},
+   * each column planned to be taken from the doc ({@link ColumnPlan#fromDoc}) is created {@code
+   * GENERATED ALWAYS AS (…) STORED}, for a COPY that leaves it out, and becomes an ordinary column
+   * with {@link #dropExpressions} after it.
+   */
+  public static String createTable(TablePlan t, boolean inline, boolean fromDoc) {
     List<String> lines = new ArrayList<>();
     for (ColumnPlan c : t.columns()) {
       StringBuilder s =
@@ -26,6 +36,8 @@ public final class Ddl {
       }
       if (inline && c.generatedSql() != null) {
         s.append(" GENERATED ALWAYS AS (").append(c.generatedSql()).append(") STORED");
+      } else if (fromDoc && c.fromDoc() != null) {
+        s.append(" GENERATED ALWAYS AS (").append(c.fromDoc()).append(") STORED");
       }
       if (inline && c.defaultSql() != null && c.generatedSql() == null && !c.identity()) {
         s.append(" DEFAULT ").append(c.defaultSql());
@@ -36,6 +48,21 @@ public final class Ddl {
       lines.add(s.toString());
     }
     return "CREATE TABLE " + t.qualified() + " (\n" + String.join(",\n", lines) + "\n)";
+  }
+
+  /**
+   * ALTER TABLE … DROP EXPRESSION for the named columns (taken from the doc during a COPY): they
+   * keep their values and become ordinary columns, a change of the catalog only.
+   */
+  public static String dropExpressions(TablePlan t, List<String> columns) {
+    StringBuilder s = new StringBuilder("ALTER TABLE ").append(t.qualified());
+    for (int i = 0; i < columns.size(); i++) {
+      s.append(i == 0 ? " " : ", ")
+          .append("ALTER COLUMN ")
+          .append(SqlText.ident(columns.get(i)))
+          .append(" DROP EXPRESSION");
+    }
+    return s.toString();
   }
 
   /** ALTER TABLE … SET DEFAULT for a column, or null when it has none. */

@@ -66,6 +66,7 @@ final class TableDesigner {
     for (int i = 0; i < typed.size(); i++) {
       columns.set(i, finish(typed.get(i)));
     }
+    fieldsFromDoc(columns);
     String qualified = SqlText.qualified(schema, name);
     List<DdlStep> steps = new ArrayList<>();
     primaryKey(qualified, steps);
@@ -196,6 +197,63 @@ final class TableDesigner {
       }
     }
     return new ColumnPlan(s, c.name(), c.choice(), c.notNull(), dflt, generated, c.identity());
+  }
+
+  /**
+   * Marks the jsonb columns that PostgreSQL may take from the table's doc ({@link
+   * ColumnPlan#fromDoc}), conservatively: only in a staged table (the field hint comes from a
+   * database opened as staged) whose doc is plainly marked JSON planned as jsonb with no repair,
+   * and only columns of objects and arrays, plainly marked, planned as jsonb with no repair, cast,
+   * default or generation of their own. Anything else is sent as read.
+   */
+  static void fieldsFromDoc(List<ColumnPlan> columns) {
+    ColumnPlan doc = null;
+    for (ColumnPlan c : columns) {
+      SourceColumn s = c.source();
+      if (s.name().equals("doc") && s.docField() == null && plainJsonb(c)) {
+        doc = c;
+      }
+    }
+    if (doc == null) {
+      return;
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      ColumnPlan c = columns.get(i);
+      String field = c.source().docField();
+      if (field != null && field.indexOf('\0') < 0 && plainJsonb(c)) {
+        String expr =
+            "NULLIF("
+                + SqlText.ident(doc.name())
+                + " -> "
+                + SqlText.literal(field)
+                + "::text, 'null'::jsonb)";
+        columns.set(
+            i,
+            new ColumnPlan(
+                c.source(),
+                c.name(),
+                c.choice(),
+                c.notNull(),
+                c.defaultSql(),
+                c.generatedSql(),
+                c.identity(),
+                expr));
+      }
+    }
+  }
+
+  /** Plainly marked JSON, loaded as jsonb exactly as stored: no repair, cast or expression. */
+  private static boolean plainJsonb(ColumnPlan c) {
+    SourceColumn s = c.source();
+    return s.plainJson()
+        && "JSON".equals(s.declaredType())
+        && !s.isGenerated()
+        && s.defaultSql() == null
+        && c.type().kind() == PgType.Kind.JSONB
+        && c.choice().repairs() == 0
+        && c.generatedSql() == null
+        && c.defaultSql() == null
+        && !c.identity();
   }
 
   private String columnLabel(SourceColumn s) {

@@ -16,6 +16,10 @@ package dev.ferry.source;
  *     generated itself and saw to be plain: well-formed, valid UTF-8, without a repeated key or
  *     U+0000, within the JSON parser's limits; the planner takes such a text as JSON without
  *     reading it again. False for every column of an ordinary SQLite file.
+ * @param docField the top-level field of the table's {@code doc} column that this column holds
+ *     exactly in every row (its object or array as a slice of the doc's text; NULL where the field
+ *     is JSON null or missing), as staging (source.files) recorded it; null for every other column
+ *     and for every column of an ordinary SQLite file
  */
 public record SourceColumn(
     String name,
@@ -27,7 +31,34 @@ public record SourceColumn(
     String generatedSql,
     boolean generatedStored,
     boolean rowidAlias,
-    boolean plainJson) {
+    boolean plainJson,
+    String docField) {
+
+  /** A column of a source whose JSON texts may be plain, none of them a field of a doc. */
+  public SourceColumn(
+      String name,
+      String declaredType,
+      boolean notNull,
+      String defaultSql,
+      int primaryKeyOrdinal,
+      String collation,
+      String generatedSql,
+      boolean generatedStored,
+      boolean rowidAlias,
+      boolean plainJson) {
+    this(
+        name,
+        declaredType,
+        notNull,
+        defaultSql,
+        primaryKeyOrdinal,
+        collation,
+        generatedSql,
+        generatedStored,
+        rowidAlias,
+        plainJson,
+        null);
+  }
 
   /** A column of an ordinary source: nothing is known of its values before they are read. */
   public SourceColumn(

@@ -72,6 +72,7 @@ final class RecordWriter {
       gen.writeFieldName(field);
       JsonToken v = p.nextToken();
       if (v == JsonToken.START_ARRAY && children.unnests(t, field)) {
+        t.unnested(field);
         gen.flush();
         int from = text.length();
         copy(p);

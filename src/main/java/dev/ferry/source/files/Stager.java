@@ -87,7 +87,8 @@ final class Stager implements AutoCloseable, RecordWriter.Children {
     try (Statement st = db.createStatement()) {
       st.executeUpdate(
           "CREATE TABLE _ferry_columns"
-              + " (tbl TEXT, col TEXT, position INTEGER, declared TEXT, plain_json INTEGER)");
+              + " (tbl TEXT, col TEXT, position INTEGER, declared TEXT, plain_json INTEGER,"
+              + " field TEXT)");
       st.executeUpdate(
           "CREATE TABLE _ferry_rejects (tbl TEXT, file TEXT, line INTEGER, reason TEXT, text TEXT)");
       st.executeUpdate("CREATE TABLE _ferry_inputs (path TEXT, size INTEGER, modified TEXT)");

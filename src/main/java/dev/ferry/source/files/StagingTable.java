@@ -147,6 +147,14 @@ final class StagingTable {
     return plainValue;
   }
 
+  /** Fields whose arrays some record unnested: their column does not hold them in every row. */
+  private final java.util.Set<String> unnested = new java.util.HashSet<>();
+
+  /** A record's {@code field} went to unnesting (its column may then lack the value doc has). */
+  void unnested(String field) {
+    unnested.add(field);
+  }
+
   /** The column of {@code field}, added on first sight; -1 when the table has too many. */
   int field(String field) throws SQLException {
     Integer known = byField.get(field);
@@ -484,8 +492,8 @@ final class StagingTable {
     }
     try (PreparedStatement hint =
         connection.prepareStatement(
-            "INSERT INTO _ferry_columns (tbl, col, position, declared, plain_json)"
-                + " VALUES (?, ?, ?, ?, ?)")) {
+            "INSERT INTO _ferry_columns (tbl, col, position, declared, plain_json, field)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
       int position = 0;
       for (int i = 0; i < columns.size(); i++) {
         StagedColumn c = columns.get(i);
@@ -501,6 +509,7 @@ final class StagingTable {
         hint.setInt(3, hidden ? HIDDEN : i == docColumn ? Integer.MAX_VALUE : position++);
         hint.setString(4, c.declared(rewritten));
         hint.setInt(5, writtenPlain(i, c, rewritten) ? 1 : 0);
+        hint.setString(6, heldAsInDoc(i, c, rewritten) ? c.field : null);
         hint.executeUpdate();
       }
     }
@@ -516,6 +525,26 @@ final class StagingTable {
         && !rewritten
         && (i == docColumn
             || (c.field != null && c.containers > 0 && !c.holdsContainersAndScalars()));
+  }
+
+  /**
+   * Column {@code i} holds, in every row, exactly its top-level field of the row's doc: an object's
+   * or array's JSON text as a byte-for-byte slice of the doc's text, NULL where the field is JSON
+   * null or missing. So {@code NULLIF(doc -> field, 'null')} in jsonb is the column's jsonb (the
+   * {@code field} of {@code _ferry_columns}, which lets the load have PostgreSQL take it from the
+   * doc instead of parsing the same text twice). Only for a column of objects and arrays only
+   * (scalars are stored in other forms), not rewritten, in a table with a doc whose records are
+   * plain (no repeated key: with one, the column would keep the first container and the doc the
+   * last value), never the value of a keyed map of plain values (the doc is the value itself, not a
+   * record holding it) nor a field some record unnested (that record's column is NULL).
+   */
+  private boolean heldAsInDoc(int i, StagedColumn c, boolean rewritten) {
+    return docColumn >= 0
+        && i != plainValue
+        && i != docColumn
+        && c.field != null
+        && !unnested.contains(c.field)
+        && writtenPlain(i, c, rewritten);
   }
 
   /** The SQLite JSON path of a top-level field; null when the name cannot be written in one. */

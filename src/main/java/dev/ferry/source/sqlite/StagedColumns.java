@@ -16,14 +16,15 @@ import java.util.Map;
  * created without declared types, so that every value keeps the storage class it was bound with,
  * and the table {@code _ferry_columns} says what each column held in JSON terms (JSON, BOOLEAN,
  * NUMERIC, TIMESTAMP), whether its JSON texts are plain as staging wrote them ({@code plain_json},
- * {@link SourceColumn#plainJson}) and in which order the columns belong; a negative position leaves
- * a column out (a field that only repeats the key). Ordinary SQLite files have no such table and
- * are read as they are.
+ * {@link SourceColumn#plainJson}), which top-level field of the doc a column holds exactly ({@code
+ * field}, {@link SourceColumn#docField}) and in which order the columns belong; a negative position
+ * leaves a column out (a field that only repeats the key). Ordinary SQLite files have no such table
+ * and are read as they are.
  */
 final class StagedColumns {
   static final StagedColumns NONE = new StagedColumns(Map.of());
 
-  private record Hint(int position, String declared, boolean plainJson) {}
+  private record Hint(int position, String declared, boolean plainJson, String docField) {}
 
   private final Map<String, Map<String, Hint>> hints;
 
@@ -47,17 +48,28 @@ final class StagedColumns {
                 "SELECT 1 FROM pragma_table_info('_ferry_columns') WHERE name = 'plain_json'")) {
       marked = rs.next();
     }
+    boolean fields; // field: staged by a version that records it (else no column holds one)
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT 1 FROM pragma_table_info('_ferry_columns') WHERE name = 'field'")) {
+      fields = rs.next();
+    }
     Map<String, Map<String, Hint>> hints = new HashMap<>();
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT tbl, col, position, declared, "
                     + (marked ? "plain_json" : "0")
+                    + ", "
+                    + (fields ? "field" : "NULL")
                     + " FROM _ferry_columns")) {
       while (rs.next()) {
         hints
             .computeIfAbsent(rs.getString(1), t -> new HashMap<>())
-            .put(rs.getString(2), new Hint(rs.getInt(3), rs.getString(4), rs.getInt(5) == 1));
+            .put(
+                rs.getString(2),
+                new Hint(rs.getInt(3), rs.getString(4), rs.getInt(5) == 1, rs.getString(6)));
       }
     }
     return new StagedColumns(hints);
@@ -88,7 +100,8 @@ final class StagedColumns {
                   c.generatedSql(),
                   c.generatedStored(),
                   false,
-                  hint.plainJson()));
+                  hint.plainJson(),
+                  hint.docField()));
     }
     out.sort(
         Comparator.comparingInt(
