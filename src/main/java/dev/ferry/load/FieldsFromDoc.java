@@ -28,11 +28,14 @@ final class FieldsFromDoc {
 
   /**
    * Which of {@code columns} the server computes from the doc in {@code t} now: planned from the
-   * doc and generated in the catalog. Null when none.
+   * doc and generated in the catalog. Null when none, and always null in a table this run did not
+   * create ({@code createdByRun} false: --if-exists truncate or append into an existing table),
+   * whose generated columns are the user's, never Ferry's to leave out of the COPY or to drop.
    */
-  static boolean[] computed(Connection c, TablePlan t, List<ColumnPlan> columns)
+  static boolean[] computed(
+      Connection c, TablePlan t, List<ColumnPlan> columns, boolean createdByRun)
       throws SQLException {
-    if (columns.stream().allMatch(col -> col.fromDoc() == null)) {
+    if (!createdByRun || columns.stream().allMatch(col -> col.fromDoc() == null)) {
       return null;
     }
     Set<String> generated = new HashSet<>();

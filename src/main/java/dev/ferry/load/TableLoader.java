@@ -357,7 +357,9 @@ final class TableLoader {
       throws SQLException {
     List<ColumnPlan> columns = table.loadedColumns();
     RowEncoder encoder = new RowEncoder(table, options.badValues(), sampled != null);
-    boolean[] fromDoc = FieldsFromDoc.computed(c, table, columns); // the server computes these
+    // the server computes these, in a table this run created: its first chunk made it here, or a
+    // resumed run's (only --if-exists fail resumes, so the interrupted run made it)
+    boolean[] fromDoc = FieldsFromDoc.computed(c, table, columns, created || soFar != null);
     encoder.leaveOut(fromDoc);
     List<SourceColumn> sourceColumns = columns.stream().map(ColumnPlan::source).toList();
     CopyIn copy =
@@ -382,7 +384,7 @@ final class TableLoader {
       } catch (SQLException e) {
         throw strayOrFailure(hashes, e);
       }
-      if (last && (ours || soFar != null)) { // a table the run owns: never a user's expression
+      if (last) { // fromDoc is null in a table this run did not create: never a user's expression
         FieldsFromDoc.makeOrdinary(c, table, columns, fromDoc);
       }
       TableChecksum sum = hashes != null ? checksum(hashes) : null;

@@ -93,9 +93,10 @@ public final class Migration {
     TargetUrl url = Targets.resolve(options.target(), options.workDir(), env, this::say);
     UUID newRunId = UUID.randomUUID();
     // the source's side (copy, schema, draft) on another thread while this one checks the target;
-    // not when the user asks to resume: the run will most likely read the interrupted run's copy
+    // not when the user asks to resume (the run will most likely read the interrupted run's copy),
+    // nor when every row is profiled (a long pass a refused or resuming run would wait for)
     SourceAhead ahead =
-        options.resume()
+        options.resume() || sampling(options, false).equals(Sampling.FULL)
             ? null
             : SourceAhead.start(options, source, newRunId, sourceName(), started);
     boolean taken = false; // the source's side was used or discarded
@@ -107,7 +108,7 @@ public final class Migration {
       Snapshot snapshot;
       if (previous == null && ahead != null) {
         taken = true;
-        snapshot = fromAhead(ahead.take());
+        snapshot = fromAhead(ahead.take(s -> say("%s", s)));
       } else {
         if (ahead != null) {
           taken = true;

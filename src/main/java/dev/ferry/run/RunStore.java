@@ -153,8 +153,9 @@ final class RunStore {
                       "SELECT source_table, count(*), max(upto_rowid), bool_or(last),"
                           + " sum(rows_read), sum(rows_written), sum(bytes), sum(sum_rows), sum(sum_value), sum(fixed),"
                           + " sum(set_aside), bool_and(sum_rows = rows_written - 0 OR rows_written = 0),"
-                          + " CASE WHEN count(DISTINCT loading) = 1 AND count(loading) = count(*)"
-                          + " THEN min(loading) END"
+                          // two plans' chunks: 'mixed' is no plan's, so StaleChunks reloads it
+                          + " CASE WHEN count(DISTINCT loading) > 1 THEN 'mixed'"
+                          + " WHEN count(loading) = count(*) THEN min(loading) END"
                           + " FROM ferry.checkpoints WHERE run_id = ? GROUP BY source_table")) {
             ps.setObject(1, run);
             try (java.sql.ResultSet rs = ps.executeQuery()) {

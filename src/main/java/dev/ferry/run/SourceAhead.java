@@ -4,7 +4,6 @@ import dev.ferry.plan.PlanDraft;
 import dev.ferry.plan.Planner;
 import dev.ferry.source.SourceSchema;
 import dev.ferry.source.sqlite.SqliteSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +22,11 @@ import java.util.concurrent.ExecutionException;
  * #discard}ed: its backup copy removed, its messages never printed, its failure (if any) not the
  * run's. The main thread's refusals thus keep their order before the source's, and a refused run
  * leaves no copy and touches nothing in the target (this thread never connects to it). Messages are
- * kept and printed by the main thread when it takes the result, in the order they had before.
+ * kept and printed by the main thread when it takes the result, in the order they had before (and
+ * when it fails, before its error). A discarded thread stops after the copy or the schema read,
+ * whichever it is in; the main thread waits for that before it removes the copy. Not started for
+ * --resume nor when every row is profiled (--profile full, --if-exists truncate or append): a
+ * refused or resuming run would wait for that whole pass.
  */
 final class SourceAhead {
   /**
@@ -38,6 +41,7 @@ final class SourceAhead {
       List<String> said) {}
 
   private final CompletableFuture<Ready> work = new CompletableFuture<>();
+  private final List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Snapshot made;
   private volatile boolean cancelled;
 
@@ -66,7 +70,6 @@ final class SourceAhead {
 
   private Ready make(
       RunOptions options, SqliteSource source, UUID runId, String sourceName, long started) {
-    List<String> said = new ArrayList<>();
     Snapshot snapshot = Snapshot.of(options, source, null, runId, sourceName, said::add);
     made = snapshot;
     double backupDone = (System.nanoTime() - started) / 1e9;
@@ -75,22 +78,27 @@ final class SourceAhead {
     }
     SourceSchema schema = snapshot.reading.readSchema();
     said.add(Migration.planning(sourceName, schema));
+    if (cancelled) {
+      return null;
+    }
     long t0 = System.nanoTime();
     PlanDraft draft =
         Planner.draft(
             snapshot.reading, schema, options.planOptions(), Migration.sampling(options, false));
-    return new Ready(snapshot, schema, draft, backupDone, (System.nanoTime() - t0) / 1e9, said);
+    return new Ready(
+        snapshot, schema, draft, backupDone, (System.nanoTime() - t0) / 1e9, List.copyOf(said));
   }
 
   /**
    * The snapshot and draft for the new run, waiting for them; the thread's failure is thrown as it
    * was (its backup copy removed first: nothing was recorded).
    */
-  Ready take() {
+  Ready take(java.util.function.Consumer<String> say) {
     try {
       return work.get();
     } catch (ExecutionException e) {
       removeCopy();
+      said.forEach(say); // what it did before it failed, as the main thread would have said it
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {
         throw r;

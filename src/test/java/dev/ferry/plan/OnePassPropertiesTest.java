@@ -102,7 +102,7 @@ class OnePassPropertiesTest {
    * what the earlier chunks committed (rows, checkpoints, fixups, rejects) and the table loads
    * again; the outcome, checkpoints included, is the full profile's.
    */
-  @Property(tries = 6)
+  @Property(tries = 4)
   void aChunkedOnePassMigrationEndsAsATwoPassOne(
       @ForAll("tables") List<Column> columns,
       @ForAll("policies") String policy,

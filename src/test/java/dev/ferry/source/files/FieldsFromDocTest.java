@@ -146,6 +146,42 @@ class FieldsFromDocTest {
     assertThat(again.exitCode()).as(again.all()).isNotZero();
   }
 
+  /**
+   * A generated column in the user's own table (--if-exists truncate or append) is the user's:
+   * never left out of the COPY as Ferry's, never made ordinary (a review finding: truncate dropped
+   * the user's expression and said OK).
+   */
+  @Example
+  void aUsersOwnGeneratedColumnIsNeverTakenForFerrys() throws Exception {
+    Path dir = Files.createTempDirectory("ferry-fromdoc");
+    Path file = dir.resolve("docs.ndjson");
+    Files.writeString(
+        file,
+        """
+        {"id": 1, "content": {"a": 1}}
+        {"id": 2, "content": {"a": 2}}
+        """);
+    for (String mode : List.of("truncate", "append")) {
+      TargetUrl url = TestPostgres.newDatabase();
+      Ferry.Result r = migrate(file, dir, url);
+      assertThat(r.exitCode()).as(r.all()).isZero();
+      assertThat(generatedColumns(url)).isEmpty();
+      try (Connection c = TestPostgres.connect(url);
+          Statement st = c.createStatement()) {
+        st.execute("ALTER TABLE docs DROP COLUMN content");
+        st.execute(
+            "ALTER TABLE docs ADD COLUMN content jsonb"
+                + " GENERATED ALWAYS AS (doc -> 'content') STORED");
+      }
+      Ferry.Result again = migrate(file, dir, url, "--if-exists", mode);
+      assertThat(generatedColumns(url))
+          .as(mode + ": " + again.all())
+          .containsExactly("docs.content");
+      assertThat(again.all()).as(mode).doesNotContain("OK:");
+      assertThat(again.exitCode()).as(mode + ": " + again.all()).isNotZero();
+    }
+  }
+
   private static Ferry.Result migrate(Path file, Path dir, TargetUrl url, Object... more) {
     List<Object> args = new ArrayList<>(List.of("migrate", file, "--target", url.display()));
     args.addAll(List.of("--staging-dir", dir.resolve("s"), "--no-backup"));
