@@ -27,8 +27,9 @@ import org.postgresql.copy.CopyIn;
  * Loads one table in one transaction: create (or drop, truncate, keep), then a binary COPY streamed
  * from the source through a fixed buffer. A table created or truncated in the same transaction is
  * copied with FREEZE, and on a server with wal_level=minimal skips the WAL. Keys, checks and
- * indexes are built after the data. (A little over 500 lines: the one-pass load's stops, which must
- * see the COPY, the encoder and the hashing thread together, live here.)
+ * indexes are built after the data. (About 590 lines, over the house limit of 500: the one-pass
+ * load's stops, which must see the COPY, the encoder and the hashing thread together, and its
+ * restart of a chunked table live here; the chunk loop and the restart are the next to move out.)
  */
 final class TableLoader {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableLoader.class);
