@@ -15,8 +15,8 @@
 # A/B: FERRY_AB_JAR=/path/to/other/ferry.jar also times that build in every round, alternating
 # which of the two runs first; both then run as `java -Xmx256m -XX:TieredStopAtLevel=1 -jar JAR`
 # (no class-data archive, so the two start alike), and the medians and their ratio are printed.
-# FERRY_ARGS="--chunk-rows 100000" adds options to every Ferry run (that one makes the plan profile
-# every value, as it does for a table of more than 1,000,000 records, like the goal's 1,750,000).
+# FERRY_ARGS="--chunk-rows 100000" adds options to every Ferry run (that one loads the tweet table in
+# committed chunks, as a table of more than 1,000,000 records is, like the goal's 1,750,000).
 set -euo pipefail
 tweets="${1:-1750000}"
 rounds="${2:-2}"
