@@ -71,15 +71,17 @@ public final class MetadataSchema {
       return Outcome.ALREADY_CURRENT;
     }
     Warmup.awaitFlyway(); // its classes are being loaded ahead: never by two threads at once
-    Flyway.configure(MetadataSchema.class.getClassLoader())
-        .dataSource(dataSource)
+    flyway().dataSource(dataSource).load().migrate();
+    return Outcome.MIGRATED;
+  }
+
+  /** Flyway's configuration of the schema (the warm-up loads it without a data source). */
+  static org.flywaydb.core.api.configuration.FluentConfiguration flyway() {
+    return Flyway.configure(MetadataSchema.class.getClassLoader())
         .schemas(RunStore.SCHEMA)
         .createSchemas(true)
         .table(HISTORY)
-        .locations("classpath:" + LOCATION)
-        .load()
-        .migrate();
-    return Outcome.MIGRATED;
+        .locations("classpath:" + LOCATION);
   }
 
   /**

@@ -8,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -103,12 +102,7 @@ final class Warmup {
 
   /** Flyway's configuration and plugins, without a data source (nothing is connected). */
   private static void warmFlyway() {
-    Flyway.configure(Warmup.class.getClassLoader())
-        .schemas(RunStore.SCHEMA)
-        .createSchemas(true)
-        .table(MetadataSchema.HISTORY)
-        .locations("classpath:" + MetadataSchema.LOCATION)
-        .load();
+    MetadataSchema.flyway().load();
   }
 
   private static void await(CountDownLatch latch) {
