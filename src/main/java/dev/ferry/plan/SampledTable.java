@@ -178,22 +178,7 @@ public final class SampledTable {
    * table and columns, each with the same type, epoch unit, repair checks, default and generation.
    */
   public static boolean sameLoad(TablePlan a, TablePlan b) {
-    if (!a.name().equals(b.name()) || a.columns().size() != b.columns().size()) {
-      return false;
-    }
-    for (int i = 0; i < a.columns().size(); i++) {
-      ColumnPlan x = a.columns().get(i);
-      ColumnPlan y = b.columns().get(i);
-      if (!x.name().equals(y.name())
-          || !sameEncoding(x.choice(), y.choice())
-          || x.notNull() != y.notNull()
-          || x.identity() != y.identity()
-          || !java.util.Objects.equals(x.defaultSql(), y.defaultSql())
-          || !java.util.Objects.equals(x.generatedSql(), y.generatedSql())) {
-        return false;
-      }
-    }
-    return true;
+    return loading(a).equals(loading(b)); // one definition, also recorded with each chunk
   }
 
   /**
