@@ -26,13 +26,13 @@ final class CopyStream {
 
   /** One tuple: the field count, then the row's fields. */
   void tuple(int fields, FieldBuffer row) throws SQLException {
-    write(new byte[] {(byte) (fields >>> 8), (byte) fields}, 0, 2);
+    writeShort(fields);
     write(row.bytes(), 0, row.size());
   }
 
   /** The start of a tuple whose {@code fields} fields follow one by one ({@link #field}). */
   void tupleStart(int fields) throws SQLException {
-    write(new byte[] {(byte) (fields >>> 8), (byte) fields}, 0, 2);
+    writeShort(fields);
   }
 
   /** One field of a tuple, already encoded (its length, then its bytes). */
@@ -53,7 +53,7 @@ final class CopyStream {
 
   /** The trailer; returns the number of rows the server stored. */
   long finish() throws SQLException {
-    write(new byte[] {(byte) 0xff, (byte) 0xff}, 0, 2);
+    writeShort(0xffff);
     flush();
     return copy.endCopy();
   }
@@ -69,6 +69,15 @@ final class CopyStream {
     }
     System.arraycopy(b, off, buf, pos, len);
     pos += len;
+  }
+
+  /** Two bytes, big-endian, straight into the buffer: once per row, so nothing is allocated. */
+  private void writeShort(int v) throws SQLException {
+    if (buf.length - pos < 2) {
+      flush();
+    }
+    buf[pos++] = (byte) (v >>> 8);
+    buf[pos++] = (byte) v;
   }
 
   private void flush() throws SQLException {
