@@ -14,16 +14,9 @@ import dev.ferry.source.sqlite.SqliteSource;
 import dev.ferry.testing.Sqlite;
 import dev.ferry.testing.TestPostgres;
 import dev.ferry.value.BadValuePolicy;
-import dev.ferry.value.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +41,8 @@ class FieldsFromDocResumeTest {
         Planner.plan(source, source.readSchema(), PlanOptions.defaults()).tables().get(0);
     assertThat(table.columns().stream().filter(c -> c.fromDoc() != null).map(ColumnPlan::name))
         .containsExactly("content");
-    TargetUrl url = target();
-    UUID run = run(url);
+    TargetUrl url = LoaderFixture.target();
+    UUID run = LoaderFixture.run(url);
     try (PostgresTarget target = PostgresTarget.connect(url, 2)) {
       FerryException e =
           catchThrowableOfType(
@@ -62,7 +55,7 @@ class FieldsFromDocResumeTest {
                       n -> {}));
       assertThat(e.code()).isEqualTo(ErrorCode.LOAD_FAILED);
       assertThat(generated(url)).as("committed chunks, expression still on").isEqualTo(1);
-      LoadedSoFar soFar = committed(url, run);
+      LoadedSoFar soFar = LoaderFixture.committed(url, run);
       assertThat(soFar.written()).isPositive().isLessThan(ROWS);
       LoadResult r =
           target.resume(
@@ -114,61 +107,5 @@ class FieldsFromDocResumeTest {
     return TestPostgres.count(
         url,
         "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attgenerated <> ''");
-  }
-
-  /** A fresh database with the ferry schema (as every run makes it). */
-  private static TargetUrl target() {
-    TargetUrl url = TestPostgres.newDatabase();
-    try (PostgresTarget t = PostgresTarget.connect(url, 2)) {
-      Flyway.configure(FieldsFromDocResumeTest.class.getClassLoader())
-          .dataSource(t.dataSource())
-          .schemas("ferry")
-          .createSchemas(true)
-          .table("schema_history")
-          .locations("classpath:db/ferry")
-          .load()
-          .migrate();
-    }
-    return url;
-  }
-
-  private static UUID run(TargetUrl url) throws SQLException {
-    UUID run = UUID.randomUUID();
-    try (Connection c = TestPostgres.connect(url);
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO ferry.runs (run_id, source, target_schema, state, ferry_version)"
-                    + " VALUES (?, 'test', 'public', 'running', 'test')")) {
-      ps.setObject(1, run);
-      ps.executeUpdate();
-    }
-    return run;
-  }
-
-  private static LoadedSoFar committed(TargetUrl url, UUID run) throws SQLException {
-    try (Connection c = TestPostgres.connect(url);
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT count(*), max(upto_rowid), coalesce(sum(rows_read), 0),"
-                    + " coalesce(sum(rows_written), 0), coalesce(sum(bytes), 0),"
-                    + " coalesce(sum(sum_rows), 0), coalesce(sum(sum_value), 0),"
-                    + " coalesce(sum(fixed), 0), coalesce(sum(set_aside), 0)"
-                    + " FROM ferry.checkpoints WHERE run_id = '"
-                    + run
-                    + "'")) {
-      rs.next();
-      return new LoadedSoFar(
-          rs.getInt(1),
-          rs.getObject(2) == null ? null : rs.getLong(2),
-          false,
-          rs.getLong(3),
-          rs.getLong(4),
-          rs.getLong(5),
-          new TableChecksum(rs.getLong(6), rs.getBigDecimal(7).toBigIntegerExact()),
-          rs.getLong(8),
-          rs.getLong(9),
-          null);
-    }
   }
 }

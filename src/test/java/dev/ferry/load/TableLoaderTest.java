@@ -17,14 +17,8 @@ import dev.ferry.value.TableChecksum;
 import dev.ferry.verify.Verifier;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Random;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +36,8 @@ class TableLoaderTest {
   @Test
   void everyChunkCommitsItsRowsWithItsCheckpoint() throws Exception {
     Path db = source(-1);
-    TargetUrl url = target();
-    UUID run = run(url);
+    TargetUrl url = LoaderFixture.target();
+    UUID run = LoaderFixture.run(url);
     TablePlan table = plan(db);
     try (PostgresTarget target = PostgresTarget.connect(url, 2)) {
       LoadResult r =
@@ -68,8 +62,8 @@ class TableLoaderTest {
     for (int trial = 0; trial < 4; trial++) {
       int bad = 1 + random.nextInt(ROWS);
       Path db = source(bad);
-      TargetUrl url = target();
-      UUID run = run(url);
+      TargetUrl url = LoaderFixture.target();
+      UUID run = LoaderFixture.run(url);
       TablePlan table = plan(db);
       try (PostgresTarget target = PostgresTarget.connect(url, 2)) {
         FerryException e =
@@ -79,7 +73,7 @@ class TableLoaderTest {
                     target.load(
                         table, options(run, BadValuePolicy.FAIL), SqliteSource.open(db), n -> {}));
         assertThat(e.code()).as("row " + bad).isEqualTo(ErrorCode.LOAD_FAILED);
-        LoadedSoFar soFar = committed(url, run);
+        LoadedSoFar soFar = LoaderFixture.committed(url, run);
         long chunks = (ROWS + CHUNK - 1) / CHUNK; // rowids 1..ROWS in this many equal ranges
         long width = (ROWS - 1) / chunks + 1;
         long firstOfBadChunk = (bad - 1) / width * width + 1;
@@ -120,8 +114,8 @@ class TableLoaderTest {
             "CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT);\n"
                 + "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 80000)"
                 + " INSERT INTO t SELECT i, hex(randomblob(200)) FROM s;\n");
-    TargetUrl url = target();
-    UUID run = run(url);
+    TargetUrl url = LoaderFixture.target();
+    UUID run = LoaderFixture.run(url);
     long before = writebacks(url);
     try (PostgresTarget target = PostgresTarget.connect(url, 2)) {
       LoadResult r =
@@ -168,63 +162,6 @@ class TableLoaderTest {
 
   private static LoadOptions options(UUID run, BadValuePolicy policy) {
     return new LoadOptions(IfExists.FAIL, true, policy, run, CHUNK);
-  }
-
-  /** A fresh database with the ferry schema (as every run makes it) and a run to load under. */
-  private static TargetUrl target() {
-    TargetUrl url = TestPostgres.newDatabase();
-    try (PostgresTarget t = PostgresTarget.connect(url, 2)) {
-      Flyway.configure(TableLoaderTest.class.getClassLoader())
-          .dataSource(t.dataSource())
-          .schemas("ferry")
-          .createSchemas(true)
-          .table("schema_history")
-          .locations("classpath:db/ferry")
-          .load()
-          .migrate();
-    }
-    return url;
-  }
-
-  private static UUID run(TargetUrl url) throws SQLException {
-    UUID run = UUID.randomUUID();
-    try (Connection c = TestPostgres.connect(url);
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO ferry.runs (run_id, source, target_schema, state, ferry_version)"
-                    + " VALUES (?, 'test', 'public', 'running', 'test')")) {
-      ps.setObject(1, run);
-      ps.executeUpdate();
-    }
-    return run;
-  }
-
-  /** What the committed checkpoints say was loaded: what a resumed run starts from. */
-  private static LoadedSoFar committed(TargetUrl url, UUID run) throws SQLException {
-    try (Connection c = TestPostgres.connect(url);
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT count(*), max(upto_rowid), coalesce(sum(rows_read), 0),"
-                    + " coalesce(sum(rows_written), 0), coalesce(sum(bytes), 0),"
-                    + " coalesce(sum(sum_rows), 0), coalesce(sum(sum_value), 0),"
-                    + " coalesce(sum(fixed), 0), coalesce(sum(set_aside), 0)"
-                    + " FROM ferry.checkpoints WHERE run_id = '"
-                    + run
-                    + "'")) {
-      rs.next();
-      return new LoadedSoFar(
-          rs.getInt(1),
-          rs.getObject(2) == null ? null : rs.getLong(2),
-          false,
-          rs.getLong(3),
-          rs.getLong(4),
-          rs.getLong(5),
-          new TableChecksum(rs.getLong(6), rs.getBigDecimal(7).toBigIntegerExact()),
-          rs.getLong(8),
-          rs.getLong(9),
-          null);
-    }
   }
 
   @Test
