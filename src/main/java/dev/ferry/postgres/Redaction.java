@@ -24,6 +24,9 @@ public final class Redaction {
   private static final Pattern PASSWORD_TO_END =
       Pattern.compile("(?i)(password\\s*=\\s*)(.*)", Pattern.DOTALL);
 
+  /** URL gen-delims, host-list commas, query and key=value separators, quotes and escapes. */
+  private static final String PIECE_DELIMITERS = "[/@:?#\\[\\],&=\\s'\\\\]+";
+
   private Redaction() {}
 
   /** {@code raw} with its password, in any position a connection string can hold one, hidden. */
@@ -95,11 +98,13 @@ public final class Redaction {
     List<String> all = new ArrayList<>(found);
     for (String f : found) { // as a file path prints it: slashes collapsed, no trailing slash
       all.add(f.replaceAll("/+", "/").replaceAll("/$", ""));
-      // and its pieces between URL delimiters: a message may quote any part of a password that
-      // holds an unencoded '@', '/' or '&' (a path cut at its last '/', a host after its '@')
-      all.addAll(List.of(f.split("[/@:?#&=\\s]+")));
+      // and its pieces between the delimiters any parser of a connection string cuts at: a
+      // message may quote any part of a password that holds one unencoded (a path cut at its
+      // last '/', a host after its '@', a host list cut at ',', an IPv6 host cut at ']', a quoted
+      // key=value cut at its quote)
+      all.addAll(List.of(f.split(PIECE_DELIMITERS)));
     }
-    for (String f : found) {
+    for (String f : List.copyOf(all)) {
       try {
         String d = ConnectionString.decode(f, "password");
         if (!d.isEmpty() && !d.equals(f)) {
@@ -114,11 +119,17 @@ public final class Redaction {
     return all;
   }
 
-  /** Where user[:password]@ would start: after "scheme://", else at the start. */
+  /**
+   * Where user[:password]@ would start: after the "://" of a scheme Ferry reads, else at the start.
+   * Any other prefix may be a user name ({@code "u" + ":" + "//secret" + "@h"}), so from its ':' on
+   * everything up to the last '@' stays hidden.
+   */
   private static int userInfoStart(String s) {
-    int scheme = s.indexOf("://");
-    if (scheme >= 0 && s.substring(0, scheme).toLowerCase(Locale.ROOT).matches("[a-z:]*")) {
-      return scheme + 3;
+    String lower = s.toLowerCase(Locale.ROOT);
+    for (String scheme : List.of("postgresql://", "postgres://", "jdbc:postgresql://")) {
+      if (lower.startsWith(scheme)) {
+        return scheme.length();
+      }
     }
     return 0;
   }

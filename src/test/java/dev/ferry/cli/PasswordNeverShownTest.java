@@ -55,6 +55,34 @@ class PasswordNeverShownTest {
         .hasMessageContaining("%2F");
   }
 
+  @org.junit.jupiter.api.Test
+  void aPasswordThatBeginsWithTheSlashesOfASchemeIsHiddenWhenNoSchemeComesBefore() {
+    // user "" or "u" + ':' + password "//secret": the "://" is not the end of a scheme
+    for (String given :
+        java.util.List.of(
+            "://" + SECRET + "@h/db", "u://" + SECRET + "@h", "::://" + SECRET + "@h/db")) {
+      assertThat(Redaction.redact(given)).doesNotContain(SECRET);
+      assertThat(Redaction.scrub("could not read " + given, java.util.List.of(given)))
+          .doesNotContain(SECRET);
+      assertThat(Ferry.run("migrate", "missing.db", "--target", given, "--jobs", "0").all())
+          .doesNotContain(SECRET);
+    }
+  }
+
+  /** The cheap half of the property, many more times: parsing and redaction without a process. */
+  @Property(tries = 20000)
+  void parsingAndRedactionNeverCarryThePassword(@ForAll("connectionStrings") String given) {
+    try {
+      TargetUrl t = TargetUrl.parse(given);
+      assertThat(t.display()).doesNotContain(SECRET);
+      assertThat(t.jdbcUrl()).doesNotContain(SECRET);
+    } catch (FerryException e) {
+      assertThat(e.getMessage()).doesNotContain(SECRET);
+    }
+    assertThat(Redaction.redact(given)).doesNotContain(SECRET);
+    assertThat(Redaction.scrub("given: " + given, java.util.List.of(given))).doesNotContain(SECRET);
+  }
+
   @Provide
   Arbitrary<String> connectionStrings() {
     Arbitrary<String> password =
