@@ -240,7 +240,7 @@ public final class PostgresTarget implements AutoCloseable {
    */
   public LoadResult load(
       TablePlan table, LoadOptions options, Source source, LongConsumer progress) {
-    return new TableLoader(this, table, options, source, progress, null, null).run();
+    return new ChunkedLoad(this, table, options, source, progress, null, null).run();
   }
 
   /**
@@ -255,7 +255,7 @@ public final class PostgresTarget implements AutoCloseable {
       Source source,
       LongConsumer progress,
       dev.ferry.plan.SampledTable sampled) {
-    return new TableLoader(this, table, options, source, progress, null, sampled).run();
+    return new ChunkedLoad(this, table, options, source, progress, null, sampled).run();
   }
 
   /** Goes on with a table whose first chunks an interrupted run committed. */
@@ -265,7 +265,7 @@ public final class PostgresTarget implements AutoCloseable {
       Source source,
       LongConsumer progress,
       LoadedSoFar soFar) {
-    return new TableLoader(this, table, options, source, progress, soFar, null).run();
+    return new ChunkedLoad(this, table, options, source, progress, soFar, null).run();
   }
 
   /**
