@@ -66,10 +66,8 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
     PrintStream out = WriterOutputStream.printStream(spec);
     from.refuseUrls();
     Sources.refuseRepeats(from.sources);
-    java.util.Set<Path> staged = new java.util.HashSet<>();
     Path backupDir = (Path) settings.get(RunSetting.BACKUP_DIR);
-    List<Path> expanded =
-        new ArrayList<>(from.expand(config, badValues.policy(), backupDir, out, staged));
+    List<Path> expanded = new ArrayList<>(from.expand(config, badValues.policy(), backupDir, out));
     // many stores: the most urgent sources first (stable for equal priority)
     expanded.sort(
         Comparator.comparingInt(
@@ -84,7 +82,7 @@ final class MigrateCommand implements Callable<Integer>, Settings.Taker {
       if (sources.size() > 1) {
         out.printf("%n== %s (%s, schema %s) ==%n", source, config.priority(name, null), schema);
       }
-      RunOptions options = options(source, schema, staged.contains(source), sources.size(), config);
+      RunOptions options = options(source, schema, from.isStaged(source), sources.size(), config);
       int code = new Migration(options, out, System.getenv(), quiet).run().exitCode();
       if (code != 0 && code != ErrorCode.ROWS_SET_ASIDE.exitCode()) {
         if (k + 1 < sources.size()) {

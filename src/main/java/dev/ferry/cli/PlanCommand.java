@@ -63,12 +63,7 @@ final class PlanCommand implements Callable<Integer> {
     FerryConfig config = from.loadConfig();
     List<RunOptions> sources = new ArrayList<>();
     List<Path> expanded =
-        from.expand(
-            config,
-            badValues.policy(),
-            null,
-            WriterOutputStream.errStream(spec),
-            new java.util.HashSet<>());
+        from.expand(config, badValues.policy(), null, WriterOutputStream.errStream(spec));
     for (Path source : expanded) {
       String name = RunOptions.sourceName(source);
       String schema =

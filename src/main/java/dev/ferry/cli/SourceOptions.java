@@ -33,20 +33,20 @@ final class SourceOptions implements Settings.Taker {
   Path stagingDir;
 
   /**
-   * The databases {@link #expand} staged (not the SQLite files it found): see {@link #isStaged}.
+   * The databases {@link #expand} staged (not the SQLite files it found): the one record of them,
+   * read through {@link #isStaged}.
    */
   private final java.util.Set<Path> stagedHere = new java.util.HashSet<>();
 
   /**
-   * The sources as SQLite files: JSON and text files and directories staged into databases (listed
-   * in {@code staged}), SQLite files as they are.
+   * The sources as SQLite files: JSON and text files and directories staged into databases (which
+   * {@link #isStaged} then tells apart), SQLite files as they are.
    */
   List<Path> expand(
       FerryConfig config,
       dev.ferry.value.BadValuePolicy policy,
       Path backupDir,
-      java.io.PrintStream out,
-      java.util.Set<Path> staged) {
+      java.io.PrintStream out) {
     Path root =
         stagingDir != null
             ? stagingDir
@@ -82,7 +82,6 @@ final class SourceOptions implements Settings.Taker {
       }
       for (Path s : e.sources()) {
         if (stagedBy(s, root)) {
-          staged.add(s);
           stagedHere.add(s);
         } else {
           refuseStagedCopy(s);
@@ -177,7 +176,7 @@ final class SourceOptions implements Settings.Taker {
           dev.ferry.ErrorCode.USAGE,
           "ferry " + command + " takes one SOURCE (got " + sources.size() + ")");
     }
-    List<Path> all = expand(config, policy, null, out, new java.util.HashSet<>());
+    List<Path> all = expand(config, policy, null, out);
     if (all.size() != 1) {
       throw new dev.ferry.FerryException(
           dev.ferry.ErrorCode.USAGE,

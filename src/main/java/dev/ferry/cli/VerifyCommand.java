@@ -8,7 +8,6 @@ import dev.ferry.verify.Verifier;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,8 +47,7 @@ final class VerifyCommand implements Callable<Integer>, Settings.Taker {
     from.refuseUrls();
     Sources.refuseRepeats(from.sources);
     List<Path> expanded =
-        from.expand(
-            config, badValues.policy(), null, WriterOutputStream.errStream(spec), new HashSet<>());
+        from.expand(config, badValues.policy(), null, WriterOutputStream.errStream(spec));
     List<Sources.Placed> sources =
         Sources.place(expanded, config, schemaPerSource.enabled, from.schema());
     PrintStream out = WriterOutputStream.printStream(spec);

@@ -199,6 +199,20 @@ public final class PostgresTarget implements AutoCloseable {
     }
   }
 
+  /**
+   * Refuses, before anything changes, a load into existing tables ({@code --if-exists truncate} or
+   * {@code append}) that would write a column the user's table generates.
+   *
+   * @throws FerryException TARGET_CONFLICT naming each such table and column
+   */
+  public void refuseGeneratedColumns(List<TablePlan> tables, IfExists mode) {
+    try (Connection c = pool.getConnection()) {
+      GeneratedColumnConflicts.refuse(c, tables, mode);
+    } catch (SQLException e) {
+      throw failure("cannot read the catalog", e);
+    }
+  }
+
   /** Which of {@code names} already exist as tables, views or other relations in {@code schema}. */
   public List<String> existing(String schema, Collection<String> names) {
     List<String> found = new ArrayList<>();
@@ -226,7 +240,7 @@ public final class PostgresTarget implements AutoCloseable {
    */
   public LoadResult load(
       TablePlan table, LoadOptions options, Source source, LongConsumer progress) {
-    return new TableLoader(this, table, options, source, progress, null, null).run();
+    return new ChunkedLoad(this, table, options, source, progress, null, null).run();
   }
 
   /**
@@ -241,7 +255,7 @@ public final class PostgresTarget implements AutoCloseable {
       Source source,
       LongConsumer progress,
       dev.ferry.plan.SampledTable sampled) {
-    return new TableLoader(this, table, options, source, progress, null, sampled).run();
+    return new ChunkedLoad(this, table, options, source, progress, null, sampled).run();
   }
 
   /** Goes on with a table whose first chunks an interrupted run committed. */
@@ -251,7 +265,7 @@ public final class PostgresTarget implements AutoCloseable {
       Source source,
       LongConsumer progress,
       LoadedSoFar soFar) {
-    return new TableLoader(this, table, options, source, progress, soFar, null).run();
+    return new ChunkedLoad(this, table, options, source, progress, soFar, null).run();
   }
 
   /**

@@ -24,12 +24,14 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * Loads one table in one transaction: create (or drop, truncate, keep), then a binary COPY streamed
- * from the source through a fixed buffer. A table created or truncated in the same transaction is
- * copied with FREEZE, and on a server with wal_level=minimal skips the WAL. Keys, checks and
- * indexes are built after the data. (About 590 lines, over the house limit of 500: the one-pass
- * load's stops, which must see the COPY, the encoder and the hashing thread together, and its
- * restart of a chunked table live here; the chunk loop and the restart are the next to move out.)
+ * Loads one chunk of a table (the whole table, or one rowid range of it) in one transaction: the
+ * first chunk creates (or drops, truncates, keeps) the table, then a binary COPY streams the
+ * chunk's rows from the source through a fixed buffer, its fixups, rejects and checkpoint are
+ * written with it, and the last chunk restarts the identity. A table created or truncated in the
+ * same transaction is copied with FREEZE, and on a server with wal_level=minimal skips the WAL.
+ * Holds what the chunks of one table share: the plan as it stands, its notes and, in a one-pass
+ * load, the sampled types every row is checked against (a row that does not fit them stops the
+ * chunk with {@link Widen}). {@link ChunkedLoad} runs the chunks and the restart.
  */
 final class TableLoader {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableLoader.class);
@@ -44,15 +46,9 @@ final class TableLoader {
   private final LoadedSoFar soFar;
   private boolean ours;
 
-  /**
-   * Chunks of the table this load committed (not counting a resumed run's earlier ones), and
-   * whether its first chunk created the table: a one-pass load that must start again removes them.
-   */
-  private int committedChunks;
-
+  /** Whether the first chunk created the table: only such a table is loaded again from nothing. */
   private boolean created;
 
-  private long before;
   private final List<Note> notes = new ArrayList<>();
   private TablePlan table;
 
@@ -71,13 +67,17 @@ final class TableLoader {
    * the plan of a full profile, still to be made). The chunk that found it was not committed; the
    * chunks before it (a table loaded in several) are removed before the table loads again.
    */
-  private static final class Widen extends RuntimeException {
+  static final class Widen extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient TablePlan plan;
 
     Widen(TablePlan plan) {
       super(null, null, false, false);
       this.plan = plan;
+    }
+
+    TablePlan plan() {
+      return plan;
     }
   }
 
@@ -99,179 +99,68 @@ final class TableLoader {
     this.progress = progress;
   }
 
-  LoadResult run() {
-    long start = System.nanoTime();
-    while (true) {
-      if (sampled != null && soFar != null) {
-        // sampled types are checked from the table's first row
-        widen(null, "it resumes, so its types come from a full profile");
-      }
-      try {
-        return load(start);
-      } catch (Widen w) {
-        discardCommitted();
-        widen(w.plan, "a value does not fit the types chosen from a sample; loading it again");
-      }
-    }
-  }
-
-  /**
-   * Removes what this load committed of the table (earlier chunks, their checkpoints, fixups and
-   * rejects) before it loads again from the first chunk. Only a table this load created: a sampled
-   * load runs only where the run creates its tables (--if-exists fail or drop, not resuming).
-   */
-  private void discardCommitted() {
-    if (committedChunks == 0) {
-      return; // the stop came in the first chunk, whose transaction committed nothing
-    }
-    if (!created) {
-      throw new FerryException(
-          ErrorCode.INTERNAL,
-          "table "
-              + table.source().name()
-              + ": a one-pass load must load again a table it did not create");
-    }
-    TableDiscard.discard(target, options.run(), table);
-    committedChunks = 0;
-  }
-
   /** From now on, loads under the plan of the table's full profile. */
-  private void widen(TablePlan plan, String why) {
+  void widen(TablePlan plan, String why) {
     LOG.info("table {}: {} with the types of a full profile", table.source().name(), why);
     table = plan != null ? plan : sampled.widen();
     sampled = null;
     notes.clear();
   }
 
-  private LoadResult load(long start) {
-    planned = table;
-    List<long[]> ranges = chunks();
-    long read = soFar == null ? 0 : soFar.read();
-    long written = soFar == null ? 0 : soFar.written();
-    long bytes = soFar == null ? 0 : soFar.bytes();
-    long fixed = soFar == null ? 0 : soFar.fixed();
-    long setAside = soFar == null ? 0 : soFar.setAside();
-    java.math.BigInteger sum =
-        soFar == null || soFar.checksum() == null
-            ? java.math.BigInteger.ZERO
-            : soFar.checksum().sum();
-    long sumRows = soFar == null || soFar.checksum() == null ? 0 : soFar.checksum().rows();
-    int firstChunk = soFar == null ? 0 : soFar.chunks();
-    for (int k = 0; k < ranges.size(); k++) {
-      boolean first = soFar == null && k == 0;
-      boolean last = k == ranges.size() - 1;
-      long[] range = ranges.get(k);
-      int chunk = firstChunk + k;
-      long readBefore = read;
-      if (sampled != null && !first) {
-        sampled.mark(); // the rows of the chunks committed so far
-      }
-      LoadResult part;
-      try {
-        part =
-            Retry.withBackoff(
-                "loading table "
-                    + table.source().name()
-                    + (ranges.size() > 1 ? " (chunk " + chunk + ")" : ""),
-                () -> {
-                  if (first) {
-                    // every attempt starts from the plan: the failed one left nothing behind
-                    table = planned;
-                    notes.clear();
-                    if (sampled != null) {
-                      sampled.restart();
-                    }
-                  } else if (sampled != null) {
-                    sampled.rewind(); // a chunk tried again is not profiled twice
-                  }
-                  return loadChunk(first, last, chunk, range, readBefore);
-                });
-      } catch (SQLException e) {
-        throw target.failure(
-            "loading table " + table.source().name() + " into " + table.qualified(), e);
-      }
-      committedChunks++;
-      LOG.debug("table {}: chunk {} committed", table.source().name(), chunk);
-      read += part.rowsRead();
-      written += part.rowsWritten();
-      bytes += part.bytes();
-      fixed += part.fixed();
-      setAside += part.setAside();
-      if (first) {
-        before = part.rowsBefore();
-      }
-      if (part.sourceChecksum() != null) {
-        sum = sum.add(part.sourceChecksum().sum());
-        sumRows += part.sourceChecksum().rows();
-      }
-    }
-    progress.accept(read);
-    // chunks committed without a checksum leave the sum incomplete: then there is none
-    TableChecksum checksum =
-        options.checksum() && (soFar == null || soFar.checksum() != null)
-            ? new TableChecksum(sumRows, sum)
-            : null;
-    notes.addAll(
-        target.runSteps("table " + table.source().name(), table.constraints(), soFar != null));
-    return new LoadResult(
-        read,
-        written,
-        before,
-        fixed,
-        setAside,
-        bytes,
-        System.nanoTime() - start,
-        checksum,
-        List.copyOf(notes));
+  /** Whether rows are checked against types chosen from a sample. */
+  boolean sampled() {
+    return sampled != null;
   }
 
-  /**
-   * The rowid ranges to load, each committed with its checkpoint: the whole table when it is small,
-   * has no rowid, or chunking is off; for a resumed load, what is left after the last committed
-   * rowid.
-   */
-  private List<long[]> chunks() {
-    List<long[]> out = new ArrayList<>();
-    long[] whole = {Long.MIN_VALUE, Long.MAX_VALUE};
-    long rows = table.rowCount();
-    long[] span =
-        table.source().withoutRowid() || options.chunkRows() <= 0 || rows <= options.chunkRows()
-            ? new long[0]
-            : source.rowidRange(table.source());
-    if (span.length == 0) {
-      out.add(
-          soFar != null && soFar.uptoRowid() != null
-              ? new long[] {soFar.uptoRowid() + 1, Long.MAX_VALUE}
-              : whole);
-      return out;
+  /** The table as it stands (as created by the first chunk, or adopted after the last). */
+  TablePlan table() {
+    return table;
+  }
+
+  /** Whether this load's first chunk created the table. */
+  boolean created() {
+    return created;
+  }
+
+  /** The table's notes so far (the caller adds its DDL steps' notes). */
+  List<Note> notes() {
+    return notes;
+  }
+
+  /** Starts a load of every chunk under the table as it now stands. */
+  void plannedAsNow() {
+    planned = table;
+  }
+
+  /** The first chunk's attempt starts from the plan: a failed attempt left nothing behind. */
+  void restartFromPlan() {
+    table = planned;
+    notes.clear();
+    if (sampled != null) {
+      sampled.restart();
     }
-    long n = (rows + options.chunkRows() - 1) / options.chunkRows();
-    long width = Math.max(1, (span[1] - span[0]) / n + 1);
-    for (long from = span[0]; from <= span[1]; from += width) {
-      long to = from + width - 1 >= span[1] ? Long.MAX_VALUE : from + width - 1;
-      if (soFar != null && soFar.uptoRowid() != null) {
-        if (to <= soFar.uptoRowid()) {
-          continue;
-        }
-        from = Math.max(from, soFar.uptoRowid() + 1);
-      }
-      out.add(new long[] {from, to});
-      if (to == Long.MAX_VALUE) {
-        break;
-      }
+  }
+
+  /** Marks the sampled profile after the chunks committed so far. */
+  void markChunk() {
+    if (sampled != null) {
+      sampled.mark();
     }
-    if (out.isEmpty()) {
-      out.add(new long[] {soFar.uptoRowid() + 1, Long.MAX_VALUE});
+  }
+
+  /** A later chunk tried again is not profiled twice. */
+  void rewindChunk() {
+    if (sampled != null) {
+      sampled.rewind();
     }
-    return out;
   }
 
   /**
    * Loads one chunk (rowids in {@code range}) in one transaction, with its checkpoint; the first
    * chunk also creates (or empties, or keeps) the table, the last restarts its identity.
    */
-  private LoadResult loadChunk(
-      boolean first, boolean last, int chunk, long[] range, long readBefore) throws SQLException {
+  LoadResult loadChunk(boolean first, boolean last, int chunk, long[] range, long readBefore)
+      throws SQLException {
     try (Connection c = target.connection()) {
       c.setAutoCommit(false);
       flushAsWritten(c);

@@ -211,6 +211,8 @@ public final class Migration {
     Set<String> own = run.resuming() ? RunStore.objects(run.target(), run.runId()) : Set.of();
     if (options.ifExists() == IfExists.FAIL) {
       checkConflicts(run.target(), plan, own);
+    } else if (options.ifExists() != IfExists.DROP) { // into the user's own tables
+      run.target().refuseGeneratedColumns(plan.tables(), options.ifExists());
     }
     StaleChunks stale =
         StaleChunks.of(

@@ -42,18 +42,15 @@ final class StagedColumns {
       }
     }
     boolean marked; // plain_json: staged by a version that marks it (else nothing is marked)
-    try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT 1 FROM pragma_table_info('_ferry_columns') WHERE name = 'plain_json'")) {
-      marked = rs.next();
-    }
     boolean fields; // field: staged by a version that records it (else no column holds one)
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT 1 FROM pragma_table_info('_ferry_columns') WHERE name = 'field'")) {
-      fields = rs.next();
+                "SELECT coalesce(max(name = 'plain_json'), 0), coalesce(max(name = 'field'), 0)"
+                    + " FROM pragma_table_info('_ferry_columns')")) {
+      rs.next();
+      marked = rs.getInt(1) == 1;
+      fields = rs.getInt(2) == 1;
     }
     Map<String, Map<String, Hint>> hints = new HashMap<>();
     try (Statement st = c.createStatement();
