@@ -309,15 +309,21 @@ final class JsonbCanonicalizer {
     pos++; // "
     put((byte) '"');
     int from = pos;
+    byte[] b = in;
+    int stop = end;
     while (true) {
       int run = pos;
-      while (pos < end) {
-        byte c = in[pos];
+      // the scan in locals: C1 (bin/ferry's only compiler) would load and store the fields at
+      // every byte of every string of every document
+      int at = run;
+      while (at < stop) {
+        byte c = b[at];
         if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
           break;
         }
-        pos++;
+        at++;
       }
+      pos = at;
       if (pos > run) {
         write(in, run, pos - run);
         if (key) {
