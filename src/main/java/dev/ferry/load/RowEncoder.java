@@ -256,7 +256,20 @@ public final class RowEncoder {
 
   /** A hasher for this table's rows (one per thread). */
   RowHasher hasher() {
-    return new RowHasher(columns.stream().map(c -> c.type().kind()).toArray(PgType.Kind[]::new));
+    RowHasher h =
+        new RowHasher(columns.stream().map(c -> c.type().kind()).toArray(PgType.Kind[]::new));
+    // columns taken from the doc hash from the doc's own pass when their bytes are the field's
+    int doc = -1;
+    java.util.Map<Integer, String> fields = new java.util.HashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      ColumnPlan c = columns.get(i);
+      if (c.fromDoc() != null && c.source() != null && c.source().docField() != null) {
+        fields.put(i, c.source().docField());
+      } else if (c.fromDoc() == null && c.source() != null && "doc".equals(c.source().name())) {
+        doc = i;
+      }
+    }
+    return h.takingFromDoc(doc, fields);
   }
 
   /** The encoded row, for hashing elsewhere. */

@@ -27,6 +27,19 @@ final class RowHasher {
   private boolean[] checkJson;
   private boolean jsonHeld = true;
 
+  /** The jsonb doc whose top-level members some columns hold ({@link #takingFromDoc}); -1: none. */
+  private int doc = -1;
+
+  /** Per column: its index in {@link #members} when it is such a member, else -1. */
+  private int[] member;
+
+  private JsonbText.Members members;
+  private int[] deferredAt;
+  private int[] deferredLength;
+
+  /** How many column values were hashed from their doc's pass (for tests and profiles). */
+  long takenFromDoc;
+
   RowHasher(PgType.Kind[] kinds) {
     this.kinds = kinds.clone();
     this.nulls = new long[kinds.length];
@@ -45,6 +58,36 @@ final class RowHasher {
   }
 
   /**
+   * Columns {@code fields} (by position) hold top-level fields of the jsonb document in column
+   * {@code doc} (the load's columns taken from the doc: {@code ColumnPlan.fromDoc}). Their hash is
+   * then taken from the doc's canonicalization when, and only when, the column's bytes equal the
+   * bytes of that field's value in the doc: the same bytes canonicalize to the same text, so the
+   * hash is the column's own, and a column that differs (a corrupted staged value) is hashed as
+   * itself. Saves canonicalizing and hashing the same JSON twice per row.
+   */
+  RowHasher takingFromDoc(int doc, java.util.Map<Integer, String> fields) {
+    if (doc < 0 || fields.isEmpty() || kinds[doc] != PgType.Kind.JSONB) {
+      return this;
+    }
+    this.doc = doc;
+    this.member = new int[kinds.length];
+    java.util.Arrays.fill(member, -1);
+    java.util.List<String> names = new java.util.ArrayList<>();
+    long[] seeds = new long[fields.size()];
+    for (java.util.Map.Entry<Integer, String> f : fields.entrySet()) {
+      if (f.getKey() != doc && kinds[f.getKey()] == PgType.Kind.JSONB) {
+        member[f.getKey()] = names.size();
+        seeds[names.size()] = f.getKey() + 1L;
+        names.add(f.getValue());
+      }
+    }
+    this.members = new JsonbText.Members(names, java.util.Arrays.copyOf(seeds, names.size()));
+    this.deferredAt = new int[kinds.length];
+    this.deferredLength = new int[kinds.length];
+    return this;
+  }
+
+  /**
    * False once a checked jsonb document was not plain JSON as the profile's check judges it: the
    * table's profile, which skipped that check, may be wrong.
    */
@@ -54,6 +97,9 @@ final class RowHasher {
 
   /** The 64-bit hash of the row whose fields are {@code b[off, off + len)}. */
   long hash(byte[] b, int off, int len) {
+    if (doc >= 0) {
+      return hashTakingFromDoc(b, off);
+    }
     long h = 0;
     int p = off;
     for (int i = 0; i < kinds.length; i++) {
@@ -68,6 +114,65 @@ final class RowHasher {
         jsonHeld = plainAsProfiled(b, p + 1, n - 1);
       }
       p += n;
+    }
+    return h;
+  }
+
+  /**
+   * {@link #hash} when columns hold fields of the doc: those columns wait until the doc has been
+   * hashed (reporting its members), then take the member's hash if their bytes are the member's.
+   */
+  private long hashTakingFromDoc(byte[] b, int off) {
+    long h = 0;
+    int p = off;
+    int docAt = -1;
+    boolean docPlain = false;
+    for (int i = 0; i < kinds.length; i++) {
+      int n = int32(b, p);
+      p += 4;
+      deferredLength[i] = n;
+      if (n < 0) {
+        h ^= nulls[i];
+        continue;
+      }
+      if (member[i] >= 0) {
+        deferredAt[i] = p; // after the doc
+      } else if (i == doc) {
+        h ^= JsonbText.hash(b, p + 1, n - 1, i + 1, members);
+        docAt = p + 1;
+        docPlain = JsonbText.plain();
+        if (checkJson[i] && jsonHeld && !docPlain) {
+          jsonHeld = plainAsProfiled(b, p + 1, n - 1);
+        }
+      } else {
+        h ^= field(kinds[i], b, p, n, i + 1);
+        if (checkJson[i] && jsonHeld && !JsonbText.plain()) {
+          jsonHeld = plainAsProfiled(b, p + 1, n - 1);
+        }
+      }
+      p += n;
+    }
+    for (int i = 0; i < kinds.length; i++) {
+      int m = member[i];
+      int n = deferredLength[i];
+      if (m < 0 || n < 0) {
+        continue;
+      }
+      int at = deferredAt[i] + 1; // after the version byte
+      boolean plain;
+      if (docAt >= 0
+          && members.found(m)
+          && java.util.Arrays.equals(b, at, at + n - 1, b, members.from(m), members.to(m))) {
+        h ^= members.hash(m);
+        takenFromDoc++;
+        plain = docPlain; // a plain document's members are plain
+      } else {
+        h ^= JsonbText.hash(b, at, n - 1, i + 1);
+        plain = JsonbText.plain();
+      }
+      if (checkJson[i] && jsonHeld && !plain) {
+        jsonHeld = plainAsProfiled(b, at, n - 1);
+      }
     }
     return h;
   }

@@ -50,12 +50,34 @@ final class JsonbCanonicalizer {
   private boolean[] frameUnordered = new boolean[16];
   private int depth;
 
+  /** Top-level members whose canonical text to hash as the document is read; null: none. */
+  private JsonbText.Members watched;
+
+  /** Per member of the root object: its value's start in {@link #out} and in the input. */
+  private int[] rootValueOut = new int[16];
+
+  private int[] rootValueIn = new int[16];
+  private int[] rootValueInEnd = new int[16];
+
   private byte[] scratch = new byte[256];
   private int[] order = new int[16];
   private int[] mergeTemp = new int[16];
 
   /** Writes the canonical text of {@code b[off, off + len)} to {@code out[0, size)}. */
   void canonicalize(byte[] b, int off, int len) {
+    canonicalize(b, off, len, null);
+  }
+
+  /**
+   * {@link #canonicalize(byte[], int, int)}, and for each top-level member {@code members} names,
+   * where its value lies in {@code b} and the hash of the value's canonical text (see {@link
+   * JsonbText.Members}).
+   */
+  void canonicalize(byte[] b, int off, int len, JsonbText.Members members) {
+    watched = members;
+    if (members != null) {
+      members.clear();
+    }
     in = b;
     pos = off;
     end = off + len;
@@ -68,6 +90,7 @@ final class JsonbCanonicalizer {
       document();
     } finally {
       in = null;
+      watched = null;
     }
   }
 
@@ -116,6 +139,9 @@ final class JsonbCanonicalizer {
     boolean object = frames[3 * (depth - 1)] >= 0;
     if (object) {
       members[4 * (memberTop - 1) + 1] = size;
+      if (watched != null && depth == 1) {
+        rootValueInEnd[memberTop - 1] = pos;
+      }
     }
     space();
     byte c = peek();
@@ -202,13 +228,53 @@ final class JsonbCanonicalizer {
     if (memberTop > first && compareKeys(memberTop - 1, memberTop) >= 0) {
       frameUnordered[depth - 1] = true;
     }
+    if (watched != null && depth == 1) {
+      rootValue(memberTop);
+    }
     memberTop++;
+  }
+
+  /** Notes where the value of root member {@code m} starts, in the output and in the input. */
+  private void rootValue(int m) {
+    if (m >= rootValueOut.length) {
+      rootValueOut = Arrays.copyOf(rootValueOut, 2 * m + 2);
+      rootValueIn = Arrays.copyOf(rootValueIn, 2 * m + 2);
+      rootValueInEnd = Arrays.copyOf(rootValueInEnd, 2 * m + 2);
+    }
+    space();
+    rootValueOut[m] = size;
+    rootValueIn[m] = pos;
+  }
+
+  /**
+   * At the end of the root object, before its members are put in order: each watched member's value
+   * is final in {@link #out} (inner objects were ordered as they closed), so its hash is that of
+   * the value canonicalized alone.
+   */
+  private void reportRootMembers(int first) {
+    for (int m = first; m < memberTop; m++) {
+      int keyOffset = members[4 * m + 2];
+      int keyLength = members[4 * m + 3];
+      int start = rootValueOut[m];
+      watched.member(
+          keys,
+          keyOffset,
+          keyLength,
+          rootValueIn[m],
+          rootValueInEnd[m],
+          out,
+          start,
+          members[4 * m + 1] - start);
+    }
   }
 
   private void closeObject() {
     int f = 3 * (depth - 1);
     int first = frames[f];
     int contentStart = frames[f + 1];
+    if (watched != null && depth == 1) {
+      reportRootMembers(first);
+    }
     if (frameUnordered[depth - 1]) {
       rewriteInOrder(first, memberTop - first, contentStart);
     }
@@ -309,15 +375,21 @@ final class JsonbCanonicalizer {
     pos++; // "
     put((byte) '"');
     int from = pos;
+    byte[] b = in;
+    int stop = end;
     while (true) {
       int run = pos;
-      while (pos < end) {
-        byte c = in[pos];
+      // the scan in locals: C1 (bin/ferry's only compiler) would load and store the fields at
+      // every byte of every string of every document
+      int at = run;
+      while (at < stop) {
+        byte c = b[at];
         if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
           break;
         }
-        pos++;
+        at++;
       }
+      pos = at;
       if (pos > run) {
         write(in, run, pos - run);
         if (key) {

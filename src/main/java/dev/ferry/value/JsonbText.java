@@ -46,6 +46,87 @@ public final class JsonbText {
   }
 
   /**
+   * {@link #hash(byte[], int, int, long)}, and for each top-level member {@code members} names, its
+   * value's place in {@code json} and the hash of the value's canonical text with the member's own
+   * seed: what {@link #hash(byte[], int, int, long)} gives for those same bytes alone, because a
+   * value's canonical text does not depend on what holds it.
+   */
+  public static long hash(byte[] json, int off, int len, long seed, Members members) {
+    JsonbCanonicalizer w = WRITER.get();
+    w.canonicalize(json, off, len, members);
+    long h = PgHash.bytes(w.out, 0, w.size, seed);
+    w.trim();
+    return h;
+  }
+
+  /**
+   * Top-level members of an object document to report while it is hashed: by name (the decoded
+   * key), each with its seed. After {@link #hash(byte[], int, int, long, Members)}, {@link #found}
+   * says whether the document was an object holding the member exactly once, and then {@link
+   * #from}, {@link #to} and {@link #hash} where its value's text lies and its hash.
+   */
+  public static final class Members {
+    private final byte[][] names;
+    private final long[] seeds;
+    private final int[] from;
+    private final int[] to;
+    private final long[] hashes;
+    private final int[] seen;
+
+    public Members(java.util.List<String> names, long[] seeds) {
+      this.names = new byte[names.size()][];
+      for (int i = 0; i < this.names.length; i++) {
+        this.names[i] = names.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      this.seeds = seeds.clone();
+      this.from = new int[this.names.length];
+      this.to = new int[this.names.length];
+      this.hashes = new long[this.names.length];
+      this.seen = new int[this.names.length];
+    }
+
+    void clear() {
+      Arrays.fill(seen, 0);
+    }
+
+    /** A root member: its decoded key, value bytes in the input, canonical value text. */
+    void member(
+        byte[] keys, int keyOffset, int keyLength, int in, int inEnd, byte[] out, int at, int n) {
+      for (int i = 0; i < names.length; i++) {
+        byte[] name = names[i];
+        if (name.length == keyLength
+            && Arrays.equals(name, 0, keyLength, keys, keyOffset, keyOffset + keyLength)) {
+          if (seen[i]++ == 0) { // a repeated key: jsonb keeps the last copy; found() says no
+            from[i] = in;
+            to[i] = inEnd;
+            hashes[i] = PgHash.bytes(out, at, n, seeds[i]);
+          }
+        }
+      }
+    }
+
+    /** The document was an object that held member {@code i} exactly once. */
+    public boolean found(int i) {
+      return seen[i] == 1;
+    }
+
+    /** Where member {@code i}'s value starts in the hashed array. */
+    public int from(int i) {
+      return from[i];
+    }
+
+    /** Where member {@code i}'s value ends in the hashed array. */
+    public int to(int i) {
+      return to[i];
+    }
+
+    /** The hash of member {@code i}'s value, with its seed. */
+    public long hash(int i) {
+      return hashes[i];
+    }
+  }
+
+  /**
    * Whether the last document this thread canonicalized (by {@link #hash} or {@link #canonical}) is
    * plain: JSON that {@link JsonText#classify} surely classifies as a {@link JsonText#CONTAINER} or
    * {@link JsonText#SCALAR} without {@link JsonText#REPAIRABLE}, provided its text is valid UTF-8

@@ -41,9 +41,23 @@ public final class PgHash {
         b += (int) seed;
         seeding = false;
       } else {
-        a += word(k, p);
-        b += word(k, p + 4);
-        c += word(k, p + 8);
+        // the three little-endian words read here, not through a method: C1 (bin/ferry's only
+        // compiler) did not inline one, so every four bytes of every hashed value paid a call
+        a +=
+            (k[p] & 0xff)
+                | (k[p + 1] & 0xff) << 8
+                | (k[p + 2] & 0xff) << 16
+                | (k[p + 3] & 0xff) << 24;
+        b +=
+            (k[p + 4] & 0xff)
+                | (k[p + 5] & 0xff) << 8
+                | (k[p + 6] & 0xff) << 16
+                | (k[p + 7] & 0xff) << 24;
+        c +=
+            (k[p + 8] & 0xff)
+                | (k[p + 9] & 0xff) << 8
+                | (k[p + 10] & 0xff) << 16
+                | (k[p + 11] & 0xff) << 24;
         p += 12;
         n -= 12;
       }
@@ -115,12 +129,5 @@ public final class PgHash {
       return seed;
     }
     return lookup3(null, 0, 8, seed, Double.doubleToRawLongBits(d));
-  }
-
-  private static int word(byte[] k, int p) {
-    return (k[p] & 0xff)
-        | (k[p + 1] & 0xff) << 8
-        | (k[p + 2] & 0xff) << 16
-        | (k[p + 3] & 0xff) << 24;
   }
 }
