@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -40,7 +41,7 @@ final class GeneratedColumnConflicts {
     List<String> found = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT n, a.attname, pg_get_expr(d.adbin, d.adrelid)"
+            "SELECT n, a.attname, pg_get_expr(d.adbin, d.adrelid), a.attgenerated = 's'"
                 + " FROM unnest(?::text[]) WITH ORDINALITY AS p(n, i)"
                 + " JOIN pg_attribute a ON a.attrelid = to_regclass(p.n)"
                 + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
@@ -56,11 +57,12 @@ final class GeneratedColumnConflicts {
             found.add(
                 "table "
                     + t.qualified()
-                    + " has its own generated column "
+                    + " has a generated column "
                     + rs.getString(2)
                     + " (GENERATED ALWAYS AS ("
                     + rs.getString(3)
-                    + ") STORED), which would receive source table "
+                    + (rs.getBoolean(4) ? ") STORED" : ") VIRTUAL")
+                    + "), which would receive source table "
                     + t.source().name()
                     + "'s column of that name");
           }
@@ -71,7 +73,7 @@ final class GeneratedColumnConflicts {
       throw new FerryException(
           ErrorCode.TARGET_CONFLICT,
           "--if-exists "
-              + mode.name().toLowerCase(java.util.Locale.ROOT)
+              + mode.name().toLowerCase(Locale.ROOT)
               + ": "
               + String.join("; ", found)
               + ". PostgreSQL computes a generated column and accepts no value for it; nothing was"

@@ -13,8 +13,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Encodes a source row as the fields of a binary COPY tuple, applying the bad-value policy. The
@@ -260,7 +262,7 @@ public final class RowEncoder {
         new RowHasher(columns.stream().map(c -> c.type().kind()).toArray(PgType.Kind[]::new));
     // columns taken from the doc hash from the doc's own pass when their bytes are the field's
     int doc = -1;
-    java.util.Map<Integer, String> fields = new java.util.HashMap<>();
+    Map<Integer, String> fields = new HashMap<>();
     for (int i = 0; i < columns.size(); i++) {
       ColumnPlan c = columns.get(i);
       if (c.fromDoc() != null && c.source() != null && c.source().docField() != null) {

@@ -8,7 +8,10 @@ import dev.ferry.value.TableChecksum;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Hashes an encoded row (its COPY fields) as the server hashes the stored row: the XOR of each
@@ -65,16 +68,16 @@ final class RowHasher {
    * hash is the column's own, and a column that differs (a corrupted staged value) is hashed as
    * itself. Saves canonicalizing and hashing the same JSON twice per row.
    */
-  RowHasher takingFromDoc(int doc, java.util.Map<Integer, String> fields) {
+  RowHasher takingFromDoc(int doc, Map<Integer, String> fields) {
     if (doc < 0 || fields.isEmpty() || kinds[doc] != PgType.Kind.JSONB) {
       return this;
     }
     this.doc = doc;
     this.member = new int[kinds.length];
     java.util.Arrays.fill(member, -1);
-    java.util.List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     long[] seeds = new long[fields.size()];
-    for (java.util.Map.Entry<Integer, String> f : fields.entrySet()) {
+    for (Map.Entry<Integer, String> f : fields.entrySet()) {
       if (f.getKey() != doc && kinds[f.getKey()] == PgType.Kind.JSONB) {
         member[f.getKey()] = names.size();
         seeds[names.size()] = f.getKey() + 1L;
