@@ -100,8 +100,9 @@ public final class Migration {
             ? null
             : SourceAhead.start(options, source, newRunId, sourceName(), started);
     boolean taken = false; // the source's side was used or discarded
-    try (PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1);
-        RunLease lease = RunLease.take(target, sourceName(), options.schema())) {
+    try (RunLease.Opening session = RunLease.opening(url); // while the pool connects
+        PostgresTarget target = PostgresTarget.connect(url, options.jobs() + 1);
+        RunLease lease = RunLease.take(target, sourceName(), options.schema(), session)) {
       RunStore.LastRun previous = previousRun(target);
       UUID runId = previous != null ? previous.run() : newRunId;
       pruneBackups(target, retention, newRunId);
