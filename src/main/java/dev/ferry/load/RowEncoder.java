@@ -267,7 +267,9 @@ public final class RowEncoder {
       ColumnPlan c = columns.get(i);
       if (c.fromDoc() != null && c.source() != null && c.source().docField() != null) {
         fields.put(i, c.source().docField());
-      } else if (c.fromDoc() == null && c.source() != null && "doc".equals(c.source().name())) {
+      } else if (c.fromDoc() == null
+          && c.source() != null
+          && SourceColumn.DOC.equals(c.source().name())) {
         doc = i;
       }
     }

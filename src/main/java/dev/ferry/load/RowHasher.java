@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ final class RowHasher {
     }
     this.doc = doc;
     this.member = new int[kinds.length];
-    java.util.Arrays.fill(member, -1);
+    Arrays.fill(member, -1);
     List<String> names = new ArrayList<>();
     long[] seeds = new long[fields.size()];
     for (Map.Entry<Integer, String> f : fields.entrySet()) {
@@ -84,7 +85,7 @@ final class RowHasher {
         names.add(f.getValue());
       }
     }
-    this.members = new JsonbText.Members(names, java.util.Arrays.copyOf(seeds, names.size()));
+    this.members = new JsonbText.Members(names, Arrays.copyOf(seeds, names.size()));
     this.deferredAt = new int[kinds.length];
     this.deferredLength = new int[kinds.length];
     return this;
@@ -165,7 +166,7 @@ final class RowHasher {
       boolean plain;
       if (docAt >= 0
           && members.found(m)
-          && java.util.Arrays.equals(b, at, at + n - 1, b, members.from(m), members.to(m))) {
+          && Arrays.equals(b, at, at + n - 1, b, members.from(m), members.to(m))) {
         h ^= members.hash(m);
         takenFromDoc++;
         plain = docPlain; // a plain document's members are plain
@@ -196,7 +197,7 @@ final class RowHasher {
 
   /** What the profile's check concludes for a document the canonicalizer cannot vouch for. */
   private static boolean plainAsProfiled(byte[] b, int off, int len) {
-    int kind = JsonText.classify(java.util.Arrays.copyOfRange(b, off, off + len));
+    int kind = JsonText.classify(Arrays.copyOfRange(b, off, off + len));
     return kind != JsonText.INVALID && (kind & JsonText.REPAIRABLE) == 0;
   }
 

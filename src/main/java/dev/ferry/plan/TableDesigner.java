@@ -210,7 +210,7 @@ final class TableDesigner {
     ColumnPlan doc = null;
     for (ColumnPlan c : columns) {
       SourceColumn s = c.source();
-      if (s.name().equals("doc") && s.docField() == null && plainJsonb(c)) {
+      if (s.name().equals(SourceColumn.DOC) && s.docField() == null && plainJsonb(c)) {
         doc = c;
       }
     }

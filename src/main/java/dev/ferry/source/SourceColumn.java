@@ -34,6 +34,12 @@ public record SourceColumn(
     boolean plainJson,
     String docField) {
 
+  /**
+   * The column in which a staged file store keeps each record's whole document (JSON), and whose
+   * top-level fields {@link #docField} names.
+   */
+  public static final String DOC = "doc";
+
   /** A column of a source whose JSON texts may be plain, none of them a field of a doc. */
   public SourceColumn(
       String name,

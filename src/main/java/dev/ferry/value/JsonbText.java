@@ -1,7 +1,9 @@
 package dev.ferry.value;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The text PostgreSQL's jsonb prints for a JSON document ({@code jsonb_out}): object keys sorted by
@@ -73,10 +75,10 @@ public final class JsonbText {
     private final long[] hashes;
     private final int[] seen;
 
-    public Members(java.util.List<String> names, long[] seeds) {
+    public Members(List<String> names, long[] seeds) {
       this.names = new byte[names.size()][];
       for (int i = 0; i < this.names.length; i++) {
-        this.names[i] = names.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.names[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
       }
       this.seeds = seeds.clone();
       this.from = new int[this.names.length];

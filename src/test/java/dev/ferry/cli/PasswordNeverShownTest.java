@@ -26,15 +26,7 @@ class PasswordNeverShownTest {
 
   @Property(tries = 150)
   void noMessageOrOutputCarriesThePassword(@ForAll("connectionStrings") String given) {
-    try {
-      TargetUrl t = TargetUrl.parse(given);
-      assertThat(t.display()).doesNotContain(SECRET);
-      assertThat(t.toString()).doesNotContain(SECRET);
-      assertThat(t.jdbcUrl()).doesNotContain(SECRET);
-    } catch (FerryException e) {
-      assertThat(e.getMessage()).doesNotContain(SECRET);
-    }
-    assertThat(Redaction.redact(given)).doesNotContain(SECRET);
+    parsingAndRedactionNeverCarryThePassword(given);
     Ferry.Result asTarget = Ferry.run("migrate", "missing.db", "--target", given, "--jobs", "0");
     assertThat(asTarget.exitCode()).isEqualTo(1);
     assertThat(asTarget.all()).doesNotContain(SECRET);
@@ -75,6 +67,7 @@ class PasswordNeverShownTest {
     try {
       TargetUrl t = TargetUrl.parse(given);
       assertThat(t.display()).doesNotContain(SECRET);
+      assertThat(t.toString()).doesNotContain(SECRET);
       assertThat(t.jdbcUrl()).doesNotContain(SECRET);
     } catch (FerryException e) {
       assertThat(e.getMessage()).doesNotContain(SECRET);

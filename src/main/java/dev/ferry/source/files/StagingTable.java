@@ -1,5 +1,6 @@
 package dev.ferry.source.files;
 
+import dev.ferry.source.SourceColumn;
 import dev.ferry.sql.SqlText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -85,7 +86,7 @@ final class StagingTable {
     this.keyDeclared = space < 0 ? keyDdl : keyDdl.substring(0, space);
     List<String> reserved = new ArrayList<>(fixedColumns.keySet());
     if (doc) {
-      reserved.add("doc");
+      reserved.add(SourceColumn.DOC);
     }
     this.names = new ColumnNames(name, reserved, notes);
     StringBuilder ddl = new StringBuilder("CREATE TABLE " + SqlText.ident(name) + " (");
@@ -96,7 +97,7 @@ final class StagingTable {
     if (doc) {
       docColumn = columns.size();
       ddl.append("doc, ");
-      columns.add(new StagedColumn(null, "doc", "JSON"));
+      columns.add(new StagedColumn(null, SourceColumn.DOC, "JSON"));
     }
     ddl.setLength(ddl.length() - 2);
     if (primaryKey != null) {
